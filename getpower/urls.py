@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core.views import healthz
+from getpower.api import api
+from getpower.views import home
+
+handler404 = "core.views.not_found"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("policies/", include("policies.urls")),
+    path("workdays/", include("workdays.urls")),
+]

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from policies import views
+
+app_name = "policies"
+urlpatterns = [path("", views.policy_list, name="list")]

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def policy_list(request):
+    return render(request, "home.html")

@@ -51,3 +51,10 @@ class PolicyViolation(DomainError):
 
 def invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput(f"{field}: {message}", fields={field: message})
+
+
+class Forbidden(DomainError):
+    """The object is visible to this user but the user's role may not do this to it."""
+
+    code = "forbidden"
+    status = 403

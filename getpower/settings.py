@@ -30,6 +30,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 # Key for the SM3 HMAC chain of the event log: kept apart from the database so that
 # someone with write access to the tables cannot re-forge the chain.
 AUDIT_KEY = os.environ.get("GETPOWER_AUDIT_KEY", "getpower-local-audit-key")
+# SM4-GCM key for personal data at rest (ID numbers, phone numbers of applicants).
+PII_KEY = os.environ.get("GETPOWER_PII_KEY", "getpower-local-pii-key")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -93,6 +95,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

@@ -1,0 +1,59 @@
+"""State changes for divisions, organisations and users (each writes its event once the
+core event log is available through core.events)."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.models import Division, Membership, Organisation, User
+from accounts.roles import Role
+from core.errors import invalid
+
+
+def division_create(*, code: str, name: str, level: str, parent: Division | None = None,
+                    policy_region: str | None = None, city_group: str = "") -> Division:
+    if level not in Division.Level.values:
+        raise invalid("level", f"unknown level {level!r}; one of {', '.join(Division.Level.values)}")
+    if level != Division.Level.PROVINCE and parent is None:
+        raise invalid("parent", "a city or county needs a parent division")
+    region = policy_region or (parent.policy_region if parent else None)
+    if not region:
+        raise invalid("policy_region", "a province needs its policy region code")
+    return Division.objects.create(
+        code=code, name=name, level=level, parent=parent, policy_region=region,
+        city_group=city_group or (parent.city_group if parent else ""),
+    )
+
+
+def organisation_create(*, code: str, name: str, kind: str, division: Division,
+                        parent: Organisation | None = None, department: str = "") -> Organisation:
+    if kind not in Organisation.Kind.values:
+        raise invalid("kind", f"unknown kind {kind!r}")
+    return Organisation.objects.create(
+        code=code, name=name, kind=kind, division=division, parent=parent, department=department
+    )
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str, role: str, organisation: Organisation | None = None,
+                display_name: str = "", phone: str = "", email: str = "") -> User:
+    if role not in Role.values:
+        raise invalid("role", f"unknown role {role!r}")
+    if role != Role.APPLICANT and organisation is None:
+        raise invalid("organisation", "staff roles belong to an organisation")
+    if User.objects.filter(username=username).exists():
+        raise invalid("username", "already taken")
+    user = User.objects.create_user(
+        username=username, password=password, display_name=display_name, phone=phone, email=email,
+        is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
+    )
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def membership_add(*, user: User, role: str, organisation: Organisation | None) -> Membership:
+    if role not in Role.values:
+        raise invalid("role", f"unknown role {role!r}")
+    membership, _ = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    user.__dict__.pop("_roles_cache", None)
+    user.__dict__.pop("_jurisdiction_cache", None)
+    return membership

@@ -1,0 +1,46 @@
+"""Roles and what each may do: a plain registry, read by accounts.access."""
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", "用电客户 applicant"
+    ACCOUNT_MANAGER = "account_manager", "客户经理 account manager"
+    PROJECT_MANAGER = "project_manager", "项目经理 project manager"
+    DESIGNER = "designer", "设计人员 designer"
+    INSPECTOR = "inspector", "检验人员 inspector"
+    INSTALLER = "installer", "装表接电人员 installer"
+    SUPERVISOR = "supervisor", "营销主管 supervisor"
+    GOV_OFFICER = "gov_officer", "政府部门 gov officer"
+    REGULATOR = "regulator", "能源监管 regulator"
+    ADMIN = "admin", "系统管理员 admin"
+
+
+GRID_STAFF = {
+    Role.ACCOUNT_MANAGER,
+    Role.PROJECT_MANAGER,
+    Role.DESIGNER,
+    Role.INSPECTOR,
+    Role.INSTALLER,
+    Role.SUPERVISOR,
+}
+
+# permission code -> roles holding it. Jurisdiction is checked separately (access.py).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "application.view": frozenset({*GRID_STAFF, Role.APPLICANT, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}),
+    "application.create": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "application.accept": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "application.reject": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "application.withdraw": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "application.upload": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "stage.complete": frozenset({*GRID_STAFF, Role.ADMIN}),
+    "stage.pause": frozenset({*GRID_STAFF, Role.ADMIN}),
+    "stage.resume": frozenset({*GRID_STAFF, Role.ADMIN}),
+    "pause.approve_force_majeure": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "escalation.view": frozenset({Role.SUPERVISOR, Role.REGULATOR, Role.ADMIN}),
+    "escalation.reply": frozenset({*GRID_STAFF, Role.ADMIN}),
+    "escalation.close": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "application.reassign": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "audit.view": frozenset({Role.SUPERVISOR, Role.REGULATOR, Role.ADMIN}),
+}

@@ -27,6 +27,7 @@ run: install
 	$(BIN)/getpower calendar sync
 	$(BIN)/getpower policy load
 	$(BIN)/getpower collectstatic --noinput -v 0
+	$(BIN)/getpower demo load
 	$(BIN)/getpower bootstrap
 	$(BIN)/getpower runserver $(HOST):$(PORT)
 

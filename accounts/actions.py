@@ -34,7 +34,7 @@ def organisation_create(*, code: str, name: str, kind: str, division: Division,
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str, role: str, organisation: Organisation | None = None,
+def user_create(*, username: str, password: str = "", password_hash: str = "", role: str, organisation: Organisation | None = None,
                 display_name: str = "", phone: str = "", email: str = "") -> User:
     if role not in Role.values:
         raise invalid("role", f"unknown role {role!r}")
@@ -42,10 +42,15 @@ def user_create(*, username: str, password: str, role: str, organisation: Organi
         raise invalid("organisation", "staff roles belong to an organisation")
     if User.objects.filter(username=username).exists():
         raise invalid("username", "already taken")
+    if not password and not password_hash:
+        raise invalid("password", "required")
     user = User.objects.create_user(
-        username=username, password=password, display_name=display_name, phone=phone, email=email,
+        username=username, password=password or None, display_name=display_name, phone=phone, email=email,
         is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
     )
+    if password_hash:
+        user.password = password_hash
+        user.save(update_fields=["password"])
     Membership.objects.create(user=user, organisation=organisation, role=role)
     return user
 
@@ -57,3 +62,17 @@ def membership_add(*, user: User, role: str, organisation: Organisation | None) 
     user.__dict__.pop("_roles_cache", None)
     user.__dict__.pop("_jurisdiction_cache", None)
     return membership
+
+
+def api_token_create(*, user: User, name: str) -> str:
+    """Create a token and return it once; only its digest is kept."""
+    import hashlib
+    import secrets
+
+    from accounts.models import ApiToken
+
+    if not name.strip():
+        raise invalid("name", "required")
+    token = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name.strip(), key_digest=hashlib.sha256(token.encode()).hexdigest())
+    return token

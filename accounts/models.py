@@ -117,3 +117,18 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.role} · {self.organisation or '-'}"
+
+
+class ApiToken(models.Model):
+    """Machine access for the regulator's systems and scripts: `Authorization: Bearer <token>`.
+    Only the SHA-256 of the token is stored; the token is shown once at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=64)
+    key_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"

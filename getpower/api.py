@@ -34,7 +34,11 @@ def on_domain_error(request, exc: DomainError):
 def on_validation_error(request, exc: ValidationError):
     fields = {}
     for err in exc.errors:
-        loc = [str(part) for part in err.get("loc", ()) if part not in ("query", "path", "body", "form", "header")]
+        loc = [str(part) for part in err.get("loc", ())]
+        if loc and loc[0] in ("query", "path", "body", "form", "header", "file"):
+            loc = loc[1:]
+        if len(loc) > 1:
+            loc = loc[1:]  # drop the parameter's own name (e.g. "payload"): clients know fields
         name = ".".join(loc) or "request"
         fields.setdefault(name, err.get("msg", "invalid"))
     message = "; ".join(f"{k}: {v}" for k, v in fields.items()) or "invalid request"
@@ -59,3 +63,4 @@ def on_unexpected(request, exc):
 
 api.add_router("/workdays/", "workdays.api.router")
 api.add_router("/policies/", "policies.api.router")
+api.add_router("/applications/", "applications.api.router")

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "workdays",
     "policies",
+    "applications",
 ]
 
 MIDDLEWARE = [

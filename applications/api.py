@@ -1,0 +1,339 @@
+"""/api/v1/applications: create (idempotent), list, detail with timeline, actions, documents."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from accounts.auth import API_AUTH
+from accounts.models import User
+from applications import actions, deadlines, queries
+from applications.models import Application, Stage
+from core.errors import invalid
+from core.models import Event
+from workdays import clock
+from workdays.schedule import get_schedule
+
+router = Router(tags=["applications"], auth=API_AUTH)
+
+
+class ApplicationIn(Schema):
+    county: str = Field(description="county division code, e.g. 610113")
+    site_address: str
+    area_category: str = Field(description="city_core | urban | town | rural")
+    voltage_kv: Decimal
+    capacity_kva: Decimal
+    applicant_kind: str = Field(description="person | enterprise")
+    applicant_name: str
+    channel: str = Field("online", description="online | app | hall | phone")
+    supply: str = "single"
+    uscc: str = ""
+    id_number: str = ""
+    contact_phone: str = ""
+    business_type: str = "new"
+    residential: bool = False
+    important: bool = False
+    sanling: bool = False
+    no_works: bool = False
+    conditional: bool = False
+    in_park: bool = False
+    utility: str = ""
+
+
+class PauseOut(Schema):
+    reason: str
+    note: str
+    started_at: datetime
+    started_by: str
+    ended_at: datetime | None
+    workdays: int | None
+
+
+class StageOut(Schema):
+    seq: int
+    code: str
+    name: str
+    limit: int | None
+    unit: str
+    state: str
+    alert: str
+    start_date: date | None
+    counts_from: date | None
+    own_limit: bool
+    base_due: date | None
+    due_date: date | None
+    provisional: bool
+    paused_workdays: int
+    ended_at: datetime | None
+    grid_workdays: int | None
+    assignee: str | None
+    completed_by: str | None
+    result: str
+    explain: dict | None
+    pauses: list[PauseOut]
+
+
+class EventOut(Schema):
+    seq: int
+    at: datetime
+    actor: str
+    verb: str
+    data: dict
+    claimed_at: datetime | None
+
+
+class ApplicationSummary(Schema):
+    id: int
+    number: str
+    status: str
+    region: str
+    county: str
+    category: str
+    category_name: str
+    channel: str
+    applicant_name: str
+    voltage_kv: Decimal
+    capacity_kva: Decimal
+    submitted_at: datetime
+    current_stage: str | None
+    current_due: date | None
+    alert: str
+
+
+class ApplicationDetail(ApplicationSummary):
+    site_address: str
+    area_category: str
+    supply: str
+    policy_version: str | None
+    zero_investment: bool | None
+    investment_boundary: str
+    accepted_at: datetime | None
+    energised_at: datetime | None
+    closing_reason: str
+    previous: str | None
+    first_submitted_at: datetime
+    account_manager: str | None
+    project_manager: str | None
+    grid_side_workdays: int
+    stages: list[StageOut]
+    events: list[EventOut]
+
+
+def _name(user: User | None) -> str | None:
+    return user.username if user else None
+
+
+def _current(application: Application) -> Stage | None:
+    for stage in application.stages.all():
+        if stage.state in (Stage.State.ACTIVE, Stage.State.PAUSED):
+            return stage
+    return None
+
+
+def summary(application: Application) -> dict:
+    current = _current(application)
+    return {
+        "id": application.pk, "number": application.number, "status": application.status,
+        "region": application.region, "county": application.county.code, "category": application.category,
+        "category_name": application.category_name, "channel": application.channel,
+        "applicant_name": application.applicant_name, "voltage_kv": application.voltage_kv,
+        "capacity_kva": application.capacity_kva, "submitted_at": application.submitted_at,
+        "current_stage": current.code if current else None, "current_due": current.due_date if current else None,
+        "alert": current.alert if current else "",
+    }
+
+
+def explain_dict(stage: Stage) -> dict | None:
+    if stage.counts_from is None or stage.limit is None:
+        return None
+    why = clock.explain(stage.counts_from, stage.limit, stage.unit, get_schedule()).as_json()
+    return {
+        **why,
+        "paused_workdays": stage.paused_workdays, "due_after_pauses": stage.due_date,
+    }
+
+
+def detail(application: Application) -> dict:
+    stages = list(application.stages.select_related("assignee", "completed_by").prefetch_related(
+        "pauses__started_by"))
+    events = Event.objects.filter(subject_type="applications.application", subject_id=str(application.pk)).order_by(
+        "seq")
+    return {
+        **summary(application),
+        "site_address": application.site_address, "area_category": application.area_category,
+        "supply": application.supply,
+        "policy_version": application.policy_version.version if application.policy_version else None,
+        "zero_investment": application.zero_investment, "investment_boundary": application.investment_boundary,
+        "accepted_at": application.accepted_at, "energised_at": application.energised_at,
+        "closing_reason": application.closing_reason,
+        "previous": application.previous.number if application.previous else None,
+        "first_submitted_at": application.first_submitted_at,
+        "account_manager": _name(application.account_manager), "project_manager": _name(application.project_manager),
+        "grid_side_workdays": sum(s.grid_workdays or 0 for s in stages),
+        "stages": [
+            {
+                "seq": s.seq, "code": s.code, "name": s.name, "limit": s.limit, "unit": s.unit, "state": s.state,
+                "alert": s.alert, "start_date": s.start_date,
+                "counts_from": s.counts_from, "own_limit": s.own_limit, "base_due": s.base_due, "due_date": s.due_date,
+                "provisional": s.provisional, "paused_workdays": s.paused_workdays, "ended_at": s.ended_at,
+                "grid_workdays": s.grid_workdays, "assignee": _name(s.assignee), "completed_by": _name(s.completed_by),
+                "result": s.result, "explain": explain_dict(s),
+                "pauses": [
+                    {"reason": p.reason, "note": p.note, "started_at": p.started_at,
+                     "started_by": p.started_by.username, "ended_at": p.ended_at, "workdays": p.workdays}
+                    for p in s.pauses.all()
+                ],
+            }
+            for s in stages
+        ],
+        "events": [
+            {"seq": e.seq, "at": e.at, "actor": e.actor_label, "verb": e.verb, "data": e.data,
+             "claimed_at": e.claimed_at}
+            for e in events
+        ],
+    }
+
+
+class ListFilters(Schema):
+    status: str | None = None
+    county: str | None = None
+    category: str | None = None
+    overdue: bool | None = None
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+
+
+@router.post("/", response={200: ApplicationDetail, 201: ApplicationDetail})
+def create_application(request: HttpRequest, payload: ApplicationIn):
+    """Register an application. Send an `Idempotency-Key` header: a repeat returns the first result."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    application, created = actions.application_create(
+        by=request.auth, data=actions.ApplicationInput(**payload.dict()), idempotency_key=key)
+    return Status(201 if created else 200, detail(application))
+
+
+@router.get("/", response=list[ApplicationSummary])
+@paginate(PageNumberPagination, page_size=50)
+def list_applications(request: HttpRequest, filters: Query[ListFilters]):
+    qs = queries.filter_applications(
+        queries.applications_for(request.auth).select_related("county").prefetch_related("stages"),
+        today=deadlines.local_date(timezone.now()), **filters.dict())
+    return [summary(a) for a in qs]
+
+
+@router.get("/{int:application_id}", response=ApplicationDetail)
+def get_application(request: HttpRequest, application_id: int):
+    return detail(queries.application_for(request.auth, application_id))
+
+
+class AcceptIn(Schema):
+    result: str = ""
+
+
+class CompleteIn(Schema):
+    result: str = ""
+    checked_by: str | None = Field(None, description="username of the second person, where the policy needs two")
+    evidence_date: date | None = Field(None, description="date written on the evidence (survey, meter reading)")
+    claimed_at: datetime | None = Field(None, description="when the client says it happened; stored as a claim only")
+
+
+class PauseIn(Schema):
+    reason: str = Field(description="awaiting_documents | customer_works | customer_requested_date | force_majeure")
+    note: str = ""
+    approved_by: str | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+def _user(field: str, username: str | None) -> User | None:
+    if not username:
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise invalid(field, f"unknown user {username!r}")
+    return user
+
+
+@router.post("/{int:application_id}/accept", response=ApplicationDetail)
+def accept(request, application_id: int, payload: AcceptIn):
+    application = queries.application_for(request.auth, application_id)
+    return detail(actions.application_accept(application=application, by=request.auth, result=payload.result))
+
+
+@router.post("/{int:application_id}/stages/{code}/complete", response=ApplicationDetail)
+def complete_stage(request, application_id: int, code: str, payload: CompleteIn):
+    application = queries.application_for(request.auth, application_id)
+    actions.stage_complete(application=application, code=code, by=request.auth, result=payload.result,
+                           checked_by=_user("checked_by", payload.checked_by), evidence_date=payload.evidence_date,
+                           claimed_at=payload.claimed_at)
+    return detail(queries.application_for(request.auth, application_id))
+
+
+@router.post("/{int:application_id}/stages/{code}/pause", response=ApplicationDetail)
+def pause_stage(request, application_id: int, code: str, payload: PauseIn):
+    application = queries.application_for(request.auth, application_id)
+    actions.stage_pause(application=application, code=code, by=request.auth, reason=payload.reason,
+                        note=payload.note, approved_by=_user("approved_by", payload.approved_by))
+    return detail(queries.application_for(request.auth, application_id))
+
+
+@router.post("/{int:application_id}/stages/{code}/resume", response=ApplicationDetail)
+def resume_stage(request, application_id: int, code: str):
+    application = queries.application_for(request.auth, application_id)
+    actions.stage_resume(application=application, code=code, by=request.auth)
+    return detail(queries.application_for(request.auth, application_id))
+
+
+@router.post("/{int:application_id}/reject", response=ApplicationDetail)
+def reject(request, application_id: int, payload: ReasonIn):
+    application = queries.application_for(request.auth, application_id)
+    return detail(actions.application_reject(application=application, by=request.auth, reason=payload.reason))
+
+
+@router.post("/{int:application_id}/withdraw", response=ApplicationDetail)
+def withdraw(request, application_id: int, payload: ReasonIn):
+    application = queries.application_for(request.auth, application_id)
+    return detail(actions.application_withdraw(application=application, by=request.auth, reason=payload.reason))
+
+
+class DocumentOut(Schema):
+    id: int
+    stage_code: str
+    doc_type: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+@router.post("/{int:application_id}/documents", response={201: DocumentOut})
+def upload_document(request, application_id: int, stage_code: Form[str], doc_type: Form[str],
+                    file: File[UploadedFile]):
+    application = queries.application_for(request.auth, application_id)
+    document = actions.document_upload(application=application, by=request.auth, stage_code=stage_code,
+                                       doc_type=doc_type, upload=file)
+    return Status(201, document)
+
+
+class FindingOut(Schema):
+    number: str
+    kind: str
+    stage: str | None
+    detail: str
+
+
+@router.get("/integrity/findings", response=list[FindingOut])
+def integrity_findings(request):
+    """体外循环 report over the applications the caller may see (supervisors, regulator, admin)."""
+    from accounts import access
+    from applications.integrity import findings
+
+    access.require(request.auth, "audit.view")
+    return [f.as_dict() for f in findings(queries.applications_for(request.auth))]

@@ -1,0 +1,49 @@
+"""The application side of the legal clock: one place that turns a stage's limit, its
+start and its pauses into a due date, so pages, API, jobs and reports agree."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from workdays import clock
+from workdays.schedule import get_schedule
+
+WORKDAY = "workday"
+
+
+@dataclass(frozen=True)
+class Due:
+    base_due: date
+    due_date: date
+    provisional: bool
+
+
+def local_date(moment: datetime) -> date:
+    return timezone.localdate(moment)
+
+
+def stage_due(*, start: date, limit: int | None, unit: str, paused_workdays: int = 0) -> Due | None:
+    """Due date of a stage: the limit from the day after `start`, then pushed back by the
+    working days the customer held the file (pauses stop the grid-side clock). None when
+    the policy sets no limit."""
+    if limit is None:
+        return None
+    schedule = get_schedule()
+    base = clock.explain(start, limit, unit, schedule)
+    if not paused_workdays:
+        return Due(base.due, base.due, base.provisional)
+    extended = clock.explain(base.due, paused_workdays, WORKDAY, schedule)
+    return Due(base.due, extended.due, base.provisional or extended.provisional)
+
+
+def workdays_between(start: date, end: date) -> int:
+    """Working days in (start, end]; 0 when end is not after start."""
+    if end <= start:
+        return 0
+    return clock.count(start, end, get_schedule())
+
+
+def add(start: date, n: int, unit: str) -> date:
+    return clock.add(start, n, unit, get_schedule())

@@ -1,0 +1,161 @@
+"""What the pinned policy version says for one application: the bridge between the
+policy documents (policies.resolve, pure) and the application actions. No seed number
+lives here; everything is read from the version."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from accounts.models import User
+from accounts.roles import Role
+from core.errors import NotFound, invalid
+from policies import resolve
+from policies.models import PolicyVersion
+from policies.schema import PolicyDocument
+
+_DOCUMENTS: dict[tuple[int, str], PolicyDocument] = {}
+
+
+@dataclass(frozen=True)
+class CategoryChoice:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    code: str
+    name: str
+    limit: int | None  # None: neither the stage nor its category has a limit in the policy
+    unit: str
+    own_limit: bool  # False: the seed gives the stage no limit; the category total binds
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    workdays_left: int
+    share_used: float
+
+
+def document(version: PolicyVersion) -> PolicyDocument:
+    """Parsed once per stored version (the stored JSON never changes: it is hashed)."""
+    key = (version.pk, version.sha256)
+    if key not in _DOCUMENTS:
+        _DOCUMENTS[key] = resolve.document(version.document)
+    return _DOCUMENTS[key]
+
+
+def version_in_force(region: str, on: date) -> PolicyVersion:
+    version = (
+        PolicyVersion.objects.filter(region=region, effective_from__lte=on).order_by("-effective_from", "-id").first()
+    )
+    if version is None:
+        raise NotFound(f"no policy of region {region!r} in force on {on} (run: getpower policy load)",
+                       fields={"region": region})
+    return version
+
+
+def resolve_category(version: PolicyVersion, *, data, voltage_kv, capacity_kva) -> CategoryChoice:
+    doc = document(version)
+    try:
+        code = resolve.resolve_category(
+            doc, voltage_kv=float(voltage_kv), capacity_kva=float(capacity_kva), supply=data.supply,
+            important=data.important, sanling=data.sanling, residential=data.residential,
+            conditional=data.conditional,
+        )
+    except resolve.ResolutionError as exc:
+        raise invalid(exc.field, exc.message)
+    return CategoryChoice(code, doc.categories[code].name)
+
+
+def stage_plan(version: PolicyVersion, category: str, *, application) -> list[StagePlan]:
+    """The stages with their limits; 当日申请次日接电 shortens the connection stage of a
+    no-works LV application to the policy's next-day limit."""
+    doc = document(version)
+    cat = doc.categories[category]
+    total = cat.grid_side_limit or cat.full_process_limit
+    next_day = doc.next_day_connection
+    plans = []
+    for stage in resolve.stages_for(doc, category, important=application.important):
+        if stage.limit is not None:
+            plan = StagePlan(stage.code, stage.name, int(stage.limit.value), stage.limit.unit, True)
+        elif total is not None:
+            plan = StagePlan(stage.code, stage.name, int(total.value), total.unit, False)
+        else:
+            plan = StagePlan(stage.code, stage.name, None, cat.unit, False)
+        plans.append(plan)
+    if (next_day is not None and application.no_works and not application.is_hv
+            and next_day.voltage == "lv" and len(plans) > 1):
+        last = plans[-1]
+        plans[-1] = StagePlan(last.code, last.name, int(next_day.limit.value), next_day.limit.unit, True)
+    return plans
+
+
+def allowed_documents(version: PolicyVersion, category: str, stage_code: str) -> set[str]:
+    try:
+        return set(resolve.allowed_documents(document(version), category, stage_code))
+    except resolve.ResolutionError as exc:
+        raise invalid("stage_code", exc.message)
+
+
+def document_names(version: PolicyVersion) -> dict[str, str]:
+    return {code: t.name for code, t in document(version).document_types.items()}
+
+
+def _settings(version: PolicyVersion):
+    settings = document(version).settings
+    if settings is None:
+        raise invalid("policy", f"{version.region} {version.version} has no operating settings")
+    return settings
+
+
+def alert_settings(version: PolicyVersion) -> AlertSettings:
+    s = _settings(version)
+    return AlertSettings(int(s.warning_days_left.value), float(s.warning_share_used.value) / 100)
+
+
+def escalation_limit(version: PolicyVersion) -> tuple[int, str]:
+    limit = _settings(version).escalation_limit
+    return int(limit.value), limit.unit
+
+
+def two_person_stages(version: PolicyVersion, category: str) -> set[str]:
+    return set(_settings(version).two_person_stages)
+
+
+def pause_reasons(version: PolicyVersion) -> dict[str, tuple[str, bool]]:
+    return {code: (r.name, r.needs_supervisor) for code, r in _settings(version).pause_reasons.items()}
+
+
+def investment(version: PolicyVersion, application, on: date) -> tuple[bool, str]:
+    """(zero investment?, investment boundary code) for the application."""
+    doc = document(version)
+    zero = resolve.zero_investment_applies(doc, category=application.category, area=application.area_category,
+                                           capacity_kva=float(application.capacity_kva))
+    conditions = ("provincial_park", "provincial_key_project") if application.in_park else ()
+    boundaries = resolve.investment_boundary(doc, application.category, conditions=conditions)
+    # A conditional (park / key project) boundary, when it applies, is the more generous one.
+    chosen = sorted(boundaries, key=lambda b: (not b.conditions, b.code))
+    return zero, (chosen[0].boundary or chosen[0].code) if chosen else ""
+
+
+# Who does each stage: the role, then the first active user of that role at the handling company.
+STAGE_ROLES = {
+    "acceptance": Role.ACCOUNT_MANAGER,
+    "scheme_reply": Role.DESIGNER,
+    "design_review": Role.DESIGNER,
+    "midway_inspection": Role.INSPECTOR,
+    "completion_inspection": Role.INSPECTOR,
+    "connection": Role.INSTALLER,
+    "construction_connection": Role.INSTALLER,
+    "completion_connection": Role.INSTALLER,
+}
+
+
+def assignee_for(application, code: str) -> User | None:
+    role = STAGE_ROLES.get(code, Role.ACCOUNT_MANAGER)
+    user = (
+        User.objects.filter(memberships__role=role, memberships__organisation=application.handling_org, is_active=True)
+        .order_by("id").first()
+    )
+    return user or application.account_manager

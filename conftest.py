@@ -1,8 +1,11 @@
 """Fixed actors for tests (healthchecks style): a small Shaanxi world with two utilities
 serving the same county, so jurisdiction stories read plainly."""
+import datetime as dt
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from accounts import actions as accounts
 from accounts.models import Organisation
@@ -11,8 +14,18 @@ from accounts.roles import Role
 PASSWORD = "correct-horse-42"
 
 
+# Fixtures are built early in 2026 so a test can travel to any later date: the event log's
+# time only moves forward.
+BUILT_AT = dt.datetime(2026, 1, 5, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 @pytest.fixture
 def world(db):
+    with time_machine.travel(BUILT_AT, tick=False):
+        return _build_world()
+
+
+def _build_world():
     shaanxi = accounts.division_create(code="610000", name="陕西省", level="province", policy_region="shaanxi")
     xian = accounts.division_create(code="610100", name="西安市", level="city", parent=shaanxi, city_group="xian")
     yanta = accounts.division_create(code="610113", name="雁塔区", level="county", parent=xian)

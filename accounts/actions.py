@@ -6,9 +6,11 @@ from django.db import transaction
 
 from accounts.models import Division, Membership, Organisation, User
 from accounts.roles import Role
+from core import events
 from core.errors import invalid
 
 
+@transaction.atomic
 def division_create(*, code: str, name: str, level: str, parent: Division | None = None,
                     policy_region: str | None = None, city_group: str = "") -> Division:
     if level not in Division.Level.values:
@@ -18,24 +20,32 @@ def division_create(*, code: str, name: str, level: str, parent: Division | None
     region = policy_region or (parent.policy_region if parent else None)
     if not region:
         raise invalid("policy_region", "a province needs its policy region code")
-    return Division.objects.create(
+    division = Division.objects.create(
         code=code, name=name, level=level, parent=parent, policy_region=region,
         city_group=city_group or (parent.city_group if parent else ""),
     )
+    events.record(actor=None, verb="division.created", subject=division,
+                  data={"code": code, "name": name, "level": level, "policy_region": region})
+    return division
 
 
+@transaction.atomic
 def organisation_create(*, code: str, name: str, kind: str, division: Division,
                         parent: Organisation | None = None, department: str = "") -> Organisation:
     if kind not in Organisation.Kind.values:
         raise invalid("kind", f"unknown kind {kind!r}")
-    return Organisation.objects.create(
+    organisation = Organisation.objects.create(
         code=code, name=name, kind=kind, division=division, parent=parent, department=department
     )
+    events.record(actor=None, verb="organisation.created", subject=organisation,
+                  data={"code": code, "name": name, "kind": kind, "division": division.code,
+                        "parent": parent.code if parent else None})
+    return organisation
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str = "", password_hash: str = "", role: str, organisation: Organisation | None = None,
-                display_name: str = "", phone: str = "", email: str = "") -> User:
+def user_create(*, username: str, password: str = "", password_hash: str = "", role: str,
+                organisation: Organisation | None = None, display_name: str = "", phone: str = "", email: str = "") -> User:
     if role not in Role.values:
         raise invalid("role", f"unknown role {role!r}")
     if role != Role.APPLICANT and organisation is None:
@@ -52,13 +62,19 @@ def user_create(*, username: str, password: str = "", password_hash: str = "", r
         user.password = password_hash
         user.save(update_fields=["password"])
     Membership.objects.create(user=user, organisation=organisation, role=role)
+    events.record(actor=None, verb="user.created", subject=user,
+                  data={"username": username, "role": role, "organisation": organisation.code if organisation else None})
     return user
 
 
+@transaction.atomic
 def membership_add(*, user: User, role: str, organisation: Organisation | None) -> Membership:
     if role not in Role.values:
         raise invalid("role", f"unknown role {role!r}")
-    membership, _ = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    if created:
+        events.record(actor=None, verb="membership.added", subject=user,
+                      data={"role": role, "organisation": organisation.code if organisation else None})
     user.__dict__.pop("_roles_cache", None)
     user.__dict__.pop("_jurisdiction_cache", None)
     return membership
@@ -74,5 +90,8 @@ def api_token_create(*, user: User, name: str) -> str:
     if not name.strip():
         raise invalid("name", "required")
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name.strip(), key_digest=hashlib.sha256(token.encode()).hexdigest())
+    with transaction.atomic():
+        record = ApiToken.objects.create(user=user, name=name.strip(),
+                                         key_digest=hashlib.sha256(token.encode()).hexdigest())
+        events.record(actor=user, verb="api_token.created", subject=record, data={"name": record.name})
     return token

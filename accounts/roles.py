@@ -43,4 +43,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "escalation.close": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     "application.reassign": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     "audit.view": frozenset({Role.SUPERVISOR, Role.REGULATOR, Role.ADMIN}),
+    "scheme.propose": frozenset({Role.DESIGNER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "scheme.choose": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "project.update": frozenset({Role.PROJECT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "fee.add": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
 }

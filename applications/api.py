@@ -13,7 +13,7 @@ from accounts.auth import API_AUTH
 from accounts.models import User
 from applications import actions, deadlines, queries
 from applications.models import Application, Stage
-from core.errors import invalid
+from core.errors import NotFound, invalid
 from core.models import Event
 from workdays import clock
 from workdays.schedule import get_schedule
@@ -104,6 +104,35 @@ class ApplicationSummary(Schema):
     alert: str
 
 
+class SchemeOut(Schema):
+    label: str
+    connection_point: str
+    boundary: str
+    customer_cost: Decimal
+    utility_cost: Decimal
+    description: str
+    onsite: bool
+    transitional: bool
+    chosen: bool
+
+
+class ProjectOut(Schema):
+    id: int
+    kind: str
+    name: str
+    planned_end: date | None
+    filed_on: date | None
+    construction_start: date | None
+    construction_end: date | None
+
+
+class FeeOut(Schema):
+    item: str
+    amount: Decimal
+    basis: str
+    works: bool
+
+
 class ApplicationDetail(ApplicationSummary):
     site_address: str
     area_category: str
@@ -120,6 +149,9 @@ class ApplicationDetail(ApplicationSummary):
     project_manager: str | None
     grid_side_workdays: int
     stages: list[StageOut]
+    schemes: list[SchemeOut]
+    grid_projects: list[ProjectOut]
+    fees: list[FeeOut]
     events: list[EventOut]
 
 
@@ -190,6 +222,9 @@ def detail(application: Application) -> dict:
             }
             for s in stages
         ],
+        "schemes": list(application.schemes.all()),
+        "grid_projects": list(application.grid_projects.all()),
+        "fees": list(application.fees.all()),
         "events": [
             {"seq": e.seq, "at": e.at, "actor": e.actor_label, "verb": e.verb, "data": e.data,
              "claimed_at": e.claimed_at}
@@ -337,3 +372,81 @@ def integrity_findings(request):
 
     access.require(request.auth, "audit.view")
     return [f.as_dict() for f in findings(queries.applications_for(request.auth))]
+
+
+class SchemeIn(Schema):
+    label: str
+    connection_point: str
+    boundary: str
+    customer_cost: Decimal
+    utility_cost: Decimal
+    description: str = ""
+
+
+class SchemesIn(Schema):
+    schemes: list[SchemeIn]
+    onsite: bool = Field(False, description="answered at the site survey where the policy allows; completes scheme_reply")
+    transitional: bool = Field(False, description="过渡方案 where the grid is constrained and the policy allows")
+
+
+@router.post("/{int:application_id}/schemes", response=ApplicationDetail)
+def propose_schemes(request, application_id: int, payload: SchemesIn):
+    application = queries.application_for(request.auth, application_id)
+    actions.scheme_propose(application=application, by=request.auth,
+                           schemes=[actions.SchemeInput(**s.dict()) for s in payload.schemes],
+                           onsite=payload.onsite, transitional=payload.transitional)
+    return detail(queries.application_for(request.auth, application_id))
+
+
+class ChoiceIn(Schema):
+    label: str
+
+
+@router.post("/{int:application_id}/schemes/choose", response=ApplicationDetail)
+def choose_scheme(request, application_id: int, payload: ChoiceIn):
+    application = queries.application_for(request.auth, application_id)
+    actions.scheme_choose(application=application, by=request.auth, label=payload.label)
+    return detail(queries.application_for(request.auth, application_id))
+
+
+class ProjectIn(Schema):
+    kind: str = Field(description="supporting_works | upgrade")
+    name: str
+    planned_end: date | None = None
+
+
+@router.post("/{int:application_id}/projects", response=ApplicationDetail)
+def open_project(request, application_id: int, payload: ProjectIn):
+    application = queries.application_for(request.auth, application_id)
+    actions.grid_project_open(application=application, by=request.auth, **payload.dict())
+    return detail(queries.application_for(request.auth, application_id))
+
+
+class ProjectDatesIn(Schema):
+    filed_on: date | None = None
+    construction_start: date | None = None
+    construction_end: date | None = None
+
+
+@router.post("/{int:application_id}/projects/{int:project_id}", response=ApplicationDetail)
+def update_project(request, application_id: int, project_id: int, payload: ProjectDatesIn):
+    application = queries.application_for(request.auth, application_id)
+    project = application.grid_projects.filter(pk=project_id).first()
+    if project is None:
+        raise NotFound(f"project {project_id} not found", fields={"project_id": "not found"})
+    actions.grid_project_update(project=project, by=request.auth, **payload.dict())
+    return detail(queries.application_for(request.auth, application_id))
+
+
+class FeeIn(Schema):
+    item: str
+    amount: Decimal
+    basis: str
+    works: bool = False
+
+
+@router.post("/{int:application_id}/fees", response=ApplicationDetail)
+def add_fee(request, application_id: int, payload: FeeIn):
+    application = queries.application_for(request.auth, application_id)
+    actions.fee_add(application=application, by=request.auth, **payload.dict())
+    return detail(queries.application_for(request.auth, application_id))

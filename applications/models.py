@@ -291,3 +291,76 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "user", "key"], name="idempotency_once")]
+
+
+class SupplyScheme(models.Model):
+    """供电方案: one or several options (可选供电方案) with connection point, investment
+    boundary and who pays what; the applicant's choice is recorded."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="schemes")
+    label = models.CharField(max_length=32, help_text="e.g. 方案一")
+    connection_point = models.CharField(max_length=255)
+    boundary = models.CharField(max_length=40, help_text="investment boundary code from the policy")
+    customer_cost = models.DecimalField(max_digits=14, decimal_places=2)
+    utility_cost = models.DecimalField(max_digits=14, decimal_places=2)
+    description = models.TextField(blank=True, default="")
+    onsite = models.BooleanField(default=False, help_text="answered at the site survey (现场答复)")
+    transitional = models.BooleanField(default=False, help_text="过渡方案 while the grid is upgraded")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    chosen = models.BooleanField(default=False)
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    chosen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application"], condition=Q(chosen=True), name="one_chosen_scheme"),
+            models.UniqueConstraint(fields=["application", "label"], name="scheme_label_once"),
+            models.CheckConstraint(condition=Q(customer_cost__gte=0) & Q(utility_cost__gte=0),
+                                   name="scheme_costs_not_negative"),
+        ]
+
+
+class GridProject(models.Model):
+    """A tracked grid-side sub-process: 业扩配套工程 (supporting works) or the upgrade a
+    transitional scheme is waiting for, with its own dates."""
+
+    class Kind(models.TextChoices):
+        SUPPORTING_WORKS = "supporting_works", "业扩配套工程"
+        UPGRADE = "upgrade", "配电网升级改造（过渡方案）"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="grid_projects")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=128)
+    opened_at = models.DateTimeField()
+    planned_end = models.DateField(null=True, blank=True)
+    filed_on = models.DateField(null=True, blank=True, help_text="备案")
+    construction_start = models.DateField(null=True, blank=True)
+    construction_end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(construction_end__isnull=True) | Q(construction_start__isnull=False),
+                name="project_end_needs_start",
+            ),
+        ]
+
+
+class Fee(models.Model):
+    """A charge to the customer, at the price authority's approved items only."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="fees")
+    item = models.CharField(max_length=64)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    basis = models.CharField(max_length=255, help_text="the approved price item it is charged under")
+    works = models.BooleanField(default=False, help_text="a charge for connection works (not allowed at zero investment)")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["application_id", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fee_positive")]

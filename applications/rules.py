@@ -14,6 +14,8 @@ from policies.models import PolicyVersion
 from policies.schema import PolicyDocument
 
 _DOCUMENTS: dict[tuple[int, str], PolicyDocument] = {}
+# The application's "in a park / key project" flag stands for these policy condition codes.
+PARK_CONDITIONS = ("provincial_park", "provincial_key_project", "provincial_industrial_park")
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def investment(version: PolicyVersion, application, on: date) -> tuple[bool, str
     boundaries = resolve.investment_boundary(doc, application.category, conditions=conditions)
     # A conditional (park / key project) boundary, when it applies, is the more generous one.
     chosen = sorted(boundaries, key=lambda b: (not b.conditions, b.code))
-    return zero, (chosen[0].boundary or chosen[0].code) if chosen else ""
+    return zero, (chosen[0].boundary or chosen[0].code) if chosen else DEFAULT_BOUNDARY
 
 
 # Who does each stage: the role, then the first active user of that role at the handling company.
@@ -159,3 +161,27 @@ def assignee_for(application, code: str) -> User | None:
         .order_by("id").first()
     )
     return user or application.account_manager
+
+
+# Where the policy extends nothing for a category, the utility invests up to the connection point.
+DEFAULT_BOUNDARY = "connection_point"
+
+
+def boundaries(version: PolicyVersion, category: str, *, in_park: bool) -> set[str]:
+    """Investment boundaries a scheme may use: those the policy commits to for this category
+    (park / key-project ones only in parks); a commitment may not be bargained down."""
+    conditions = PARK_CONDITIONS if in_park else ()
+    found = resolve.investment_boundary(document(version), category, conditions=conditions)
+    return {b.boundary or b.code for b in found} or {DEFAULT_BOUNDARY}
+
+
+def onsite_reply_allowed(application) -> bool:
+    return resolve.onsite_scheme_reply_applies(
+        document(application.policy_version), voltage_kv=float(application.voltage_kv), supply=application.supply,
+        capacity_kva=float(application.capacity_kva))
+
+
+def transitional_allowed(application) -> bool:
+    return resolve.transitional_scheme_applies(
+        document(application.policy_version), voltage_kv=float(application.voltage_kv), supply=application.supply,
+        capacity_kva=float(application.capacity_kva))

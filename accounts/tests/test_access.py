@@ -56,3 +56,21 @@ def test_role_permissions(world):
     assert not access.can(world.bob, "pause.approve_force_majeure")
     with pytest.raises(KeyError):
         access.can(world.bob, "no.such.permission")
+
+
+def test_api_token_authenticates_and_is_stored_as_a_digest(world, client):
+    from accounts.actions import api_token_create
+    from accounts.models import ApiToken
+
+    token = api_token_create(user=world.rita, name="监管系统对接")
+    assert not ApiToken.objects.filter(key_digest=token).exists()
+    ok = client.get("/api/v1/applications/", headers={"Authorization": f"Bearer {token}"})
+    assert ok.status_code == 200
+    assert client.get("/api/v1/applications/", headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_organisation_changes_are_logged(world):
+    from core.models import Event
+
+    assert Event.objects.filter(verb="user.created", data__username="bob").exists()
+    assert Event.objects.filter(verb="organisation.created", data__code="sgcc-yanta").exists()

@@ -43,12 +43,22 @@ def travel():
 def policies(db):
     """Policies and the official calendar, as `make run` loads them (a transactional test
     elsewhere may have flushed the calendar)."""
-    if not CalendarYear.objects.filter(source=Source.OFFICIAL).exists():
-        calendar_sync()
-    policy_load()
+    from conftest import BUILT_AT
+
+    with time_machine.travel(BUILT_AT, tick=False):
+        if not CalendarYear.objects.filter(source=Source.OFFICIAL).exists():
+            calendar_sync()
+        policy_load()
 
 
-def county_team(*, region, province_code, province, city_code, city, city_group, county_code, county, slug):
+def county_team(**kwargs):
+    from conftest import BUILT_AT
+
+    with time_machine.travel(BUILT_AT, tick=False):
+        return _county_team(**kwargs)
+
+
+def _county_team(*, region, province_code, province, city_code, city, city_group, county_code, county, slug):
     U = Organisation.Kind.UTILITY
     p = accounts.division_create(code=province_code, name=province, level="province", policy_region=region)
     c = accounts.division_create(code=city_code, name=city, level="city", parent=p, city_group=city_group)

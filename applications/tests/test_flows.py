@@ -179,3 +179,24 @@ def test_zhejiang_conditional_hv_has_three_stages_in_calendar_days(zj, travel):
         response = post(as_user(actor), f"/api/v1/applications/{app_id}/stages/{code}/complete", body)
         assert response.status_code == 200, response.content
     assert Application.objects.get(pk=app_id).status == "energised"
+
+
+def test_importing_the_official_year_recomputes_open_provisional_deadlines(zz, travel):
+    from workdays.actions import calendar_import_csv
+
+    travel(at(2026, 12, 28, 9))  # a Monday; 2027 is still provisional (元旦 1 day only)
+    app_id = post(as_user(zz.applicant), "/api/v1/applications/", enterprise(county=zz.county.code)).json()["id"]
+    accepted = post(as_user(zz.account_manager), f"/api/v1/applications/{app_id}/accept").json()
+    scheme = stage(accepted, "scheme_reply")
+    assert scheme["provisional"] is True
+    provisional_due = dt.date.fromisoformat(scheme["due_date"])
+    assert provisional_due == dt.date(2027, 1, 5)  # 12-29, 12-30, 12-31, 1-4, 1-5
+
+    # The State Council notice (here: a made-up one) gives 4 January off as well.
+    result = calendar_import_csv(text="date,kind,name\n2027-01-01,holiday,元旦\n2027-01-04,holiday,元旦\n")
+    assert result.recomputed == {"applications": 1}
+    moved = as_user(zz.account_manager).get(f"/api/v1/applications/{app_id}").json()
+    assert stage(moved, "scheme_reply")["due_date"] == "2027-01-06"
+    assert stage(moved, "scheme_reply")["provisional"] is False
+    assert moved["events"][-1]["verb"] == "stage.due_recomputed"
+    assert events.verify().ok

@@ -1,0 +1,92 @@
+"""The event log: one append-only, hash-chained table that every app writes through
+`core.events.record`, plus the single chain-head row that serialises writers.
+
+Written for growth: on PostgreSQL the table can later be range-partitioned (by `seq` or
+`at`), so it carries only the indexes reads need (unique `seq`, the subject timeline) and
+`verify` walks it streaming, never loading it whole.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+
+# The chain starts from a fixed all-zero "previous hash" so the first event is chained too.
+GENESIS_HASH = "0" * 64
+
+
+class Event(models.Model):
+    """Who did what to which object, when (server time), with before/after in `data`.
+
+    Rows are never updated or deleted: database triggers (migration 0002) refuse it, and
+    the SM3-HMAC chain makes any change that gets past them visible to `verify`.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True, help_text="1, 2, 3 … with no gaps; the chain order")
+    at = models.DateTimeField(help_text="server time of recording; never taken from the client")
+    # PROTECT: a user who acted can be deactivated but never deleted from under the log.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Kept beside the FK so the record still reads "who" after renames and for system actors.
+    actor_label = models.CharField(max_length=150)
+    verb = models.CharField(max_length=100, help_text='what happened, e.g. "stage.paused"')
+    # A generic reference without a FK, so any app can log about any object (and rows outlive it).
+    subject_type = models.CharField(max_length=100, blank=True, default="", help_text='"app_label.model"')
+    subject_id = models.CharField(max_length=64, blank=True, default="")
+    data = models.JSONField(default=dict, blank=True, help_text="before/after, reasons, claims")
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="a time the client asserted; stored as a claim, never as `at`"
+    )
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            # One object's timeline, already in chain order.
+            models.Index(fields=["subject_type", "subject_id", "seq"], name="event_subject_timeline"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(seq__gte=1), name="event_seq_positive"),
+            models.CheckConstraint(condition=~Q(verb=""), name="event_verb_present"),
+            models.CheckConstraint(condition=~Q(actor_label=""), name="event_actor_label_present"),
+            # A subject is both parts or neither: half a reference points at nothing.
+            models.CheckConstraint(
+                condition=Q(subject_type="", subject_id="") | (~Q(subject_type="") & ~Q(subject_id="")),
+                name="event_subject_complete",
+            ),
+            models.CheckConstraint(condition=Exact(Length("hash"), 64), name="event_hash_hex64"),
+            models.CheckConstraint(condition=Exact(Length("prev_hash"), 64), name="event_prev_hash_hex64"),
+            models.CheckConstraint(condition=~Q(prev_hash=F("hash")), name="event_hash_differs_from_prev"),
+        ]
+
+    def __str__(self) -> str:
+        subject = f" {self.subject_type}:{self.subject_id}" if self.subject_type else ""
+        return f"#{self.seq} {self.verb}{subject} by {self.actor_label}"
+
+
+class ChainHead(models.Model):
+    """The one row saying where the chain ends. Writers lock it (PostgreSQL) or hold the
+    SQLite write lock (BEGIN IMMEDIATE) while appending, so `seq` never forks or gaps; a
+    table that ends before the head says it should shows that its tail was cut off."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # The last event's `at`: the next event is never stamped earlier, even if the server clock steps back.
+    last_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="chainhead_singleton"),
+            models.CheckConstraint(
+                condition=Q(last_seq=0, last_at__isnull=True) | Q(last_seq__gt=0, last_at__isnull=False),
+                name="chainhead_at_with_events",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"head #{self.last_seq} {self.last_hash[:12]}"

@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev run serve test test-sqlite test-postgres bench clean
+.PHONY: install install-dev browser run serve test test-sqlite test-postgres bench clean
 
 install: $(VENV)/.installed
 
@@ -31,14 +31,18 @@ run: install
 	$(BIN)/getpower bootstrap
 	$(BIN)/getpower runserver $(HOST):$(PORT)
 
-test: install-dev test-sqlite test-postgres
+# Browser tests drive Debian's chromium through Playwright (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test-sqlite: install-dev
+test: install-dev browser test-sqlite test-postgres
+
+test-sqlite: install-dev browser
 	@echo "== suite on SQLite =="
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 # The PostgreSQL pass is skipped only when no server answers, and says so.
-test-postgres: install-dev
+test-postgres: install-dev browser
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== suite on PostgreSQL ($(PG_URL)) =="; \
 		DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS); \

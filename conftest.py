@@ -1,6 +1,8 @@
 """Fixed actors for tests (healthchecks style): a small Shaanxi world with two utilities
 serving the same county, so jurisdiction stories read plainly."""
 import datetime as dt
+import os
+from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -64,3 +66,51 @@ def _build_world():
         root=user("root", Role.ADMIN, sgcc),
         password=PASSWORD,
     )
+
+
+# ---------------------------------------------------------------- browser (Playwright + Debian chromium)
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parent / "build" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    import shutil
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.fail("Debian's chromium is missing: `make browser` installs it")
+    # Playwright's sync API runs an event loop in this thread; the live server's ORM use is still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser, live_server):
+    """A fresh browser tab on the live server (phone-sized when a test asks for `phone_page`)."""
+    context = chromium_browser.new_context(base_url=live_server.url, locale="zh-CN",
+                                           viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page):
+    def shoot(name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        target = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(target), full_page=True)
+        return target
+
+    return shoot

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "workdays",
     "policies",
     "applications",
+    "customers",
+    "contracts",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +119,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/me/login/"
+LOGIN_REDIRECT_URL = "/"
 
 # Policy data files (one per seed plus the national root).
 POLICY_DIR = Path(os.environ.get("GETPOWER_POLICY_DIR", BASE_DIR / "policies" / "data"))

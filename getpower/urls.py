@@ -15,4 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("policies/", include("policies.urls")),
     path("workdays/", include("workdays.urls")),
+    path("me/", include("customers.urls")),
+    path("work/", include("applications.urls")),
+    path("contracts/", include("contracts.urls")),
+    path("pay/", include("payments.urls")),
 ]

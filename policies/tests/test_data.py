@@ -1,0 +1,190 @@
+"""The policy files as shipped: they load, every number is cited, the contradictions are on record."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from policies.loader import NoVersionInForce
+from policies.schema import SEED_CITATION
+from policies.tests.conftest import DATA_DIR, SEEDS_DIR, read_raw, version_of
+from policies.units import no_looser
+
+REGIONS = ("national", "zaozhuang", "zhejiang", "shaanxi")
+# The category codes are the contract of issue 3 (not seed numbers).
+CATEGORY_CODES = {
+    "zaozhuang": {"lv_residential", "lv_sanling", "lv_nonresidential", "hv10_single", "hv10_dual", "hv35_single", "hv35_dual"},
+    "zhejiang": {"lv_residential", "lv_nonresidential", "lv_sanling", "hv_single", "hv_dual", "hv_conditional"},
+    "shaanxi": {"lv_residential", "lv_nonresidential", "lv_sanling", "hv_single", "hv_dual"},
+}
+# Every contradiction the files record. Adding one to a file means adding it here.
+CONTRADICTIONS = {
+    "zz-stage-count",
+    "zz-lv-sanling-slower",
+    "zz-advance-notice-departments",
+    "zz-progress-report-recipient",
+    "zz-subsidy-area",
+    "zj-reduction-ratio",
+    "zj-town-saidi-2023",
+    "zj-sanling-days-vs-workdays",
+    "zj-approval-7-days-scope",
+    "zj-hv-stages-by-risk",
+    "sx-one-certificate",
+}
+# Plain integers that are identifiers, not measured numbers.
+IDENTIFIER_KEYS = {"year"}
+
+
+def test_every_file_loads_with_the_contract_category_codes(policies):
+    assert set(policies.regions()) == set(REGIONS)
+    assert policies.regions()[0] == "national"
+    for region, codes in CATEGORY_CODES.items():
+        for snap in policies.snapshots(region):
+            assert set(snap.document.categories) == codes, (region, snap.version)
+            assert snap.document.parent == "national"
+
+
+def _numbers(node, path=""):
+    """Yield (path, parent mapping, key) for every number in a parsed file."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                yield f"{path}.{key}", node, key
+            else:
+                yield from _numbers(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _numbers(value, f"{path}[{index}]")
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_every_number_carries_its_unit_kind_and_source(region):
+    raw = read_raw(region)
+    found = 0
+    for path, holder, key in _numbers(raw):
+        if key in IDENTIFIER_KEYS:
+            continue
+        found += 1
+        assert key in ("value", "value_max"), f"{region}{path}: a bare number; write {{value, unit, kind, source}}"
+        for needed in ("unit", "kind", "source"):
+            assert holder.get(needed), f"{region}{path}: the number has no {needed}"
+        if holder["source"] == "setting":
+            assert holder.get("reason"), f"{region}{path}: a setting needs its reason"
+        else:
+            assert SEED_CITATION.match(holder["source"]), f"{region}{path}: source must cite a seed file"
+    assert found > 0
+
+
+@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason=f"seed files not found at {SEEDS_DIR}")
+@pytest.mark.parametrize("region", REGIONS)
+def test_each_cited_number_appears_in_the_seed_it_cites(region):
+    texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS_DIR.glob("*.txt")}
+    for path, holder, key in _numbers(read_raw(region)):
+        if key not in ("value", "value_max") or holder["source"] == "setting" or holder.get("derived"):
+            continue
+        cited = SEED_CITATION.match(holder["source"]).group(1)
+        assert cited in texts, f"{region}{path}: cites {cited}, which is not a seed file"
+        shown = f"{holder[key]:g}" if isinstance(holder[key], float) else str(holder[key])
+        assert re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d.])", texts[cited]), f"{region}{path}: {shown} not in {cited}"
+
+
+def _notes():
+    return [(region, note) for region in REGIONS for note in read_raw(region).get("notes", [])]
+
+
+def test_every_contradiction_is_recorded_with_reading_reason_and_both_citations():
+    recorded = {note["id"]: note for _, note in _notes() if note["kind"] == "contradiction"}
+    assert set(recorded) == CONTRADICTIONS
+    for note_id, note in recorded.items():
+        assert note["reading"].strip() and note["reason"].strip(), note_id
+        assert len(note["citations"]) >= 2, note_id
+        for citation in note["citations"]:
+            assert SEED_CITATION.match(citation["source"]), note_id
+            assert citation["quote"].strip(), note_id
+
+
+def test_reading_notes_say_what_was_read_and_why():
+    readings = [note for _, note in _notes() if note["kind"] == "reading"]
+    assert readings
+    for note in readings:
+        assert note["citations"] and note["reading"].strip() and note["reason"].strip(), note["id"]
+
+
+def test_the_zhejiang_town_target_that_loosens_is_a_declared_exception(policies):
+    note = next(n for n in read_raw("zhejiang")["notes"] if n["id"] == "zj-town-saidi-2023")
+    rule = note["exception_for"]
+    assert rule["rule"] == "saidi_never_loosens"
+    group, area = rule["key"].split(".")
+
+    def saidi(on):
+        doc = policies.in_force("zhejiang", on).document
+        return next(t.saidi for t in doc.reliability_targets if t.city_group == group and t.area == area)
+
+    # The exception is needed: the later target really is looser than the earlier one.
+    assert saidi(date(2023, 6, 1)).value > saidi(date(2022, 6, 1)).value
+
+
+def test_on_picks_the_version_in_force(policies):
+    raw = read_raw("zhejiang")
+    limit_2022 = version_of(raw, "2022")["categories"]["lv_nonresidential"]["full_process_limit"]["value"]
+    limit_2023 = version_of(raw, "2023")["categories"]["lv_nonresidential"]["full_process_limit"]["value"]
+    assert limit_2023 < limit_2022
+
+    def full_process(on):
+        snap = policies.in_force("zhejiang", on)
+        return snap.version, snap.document.categories["lv_nonresidential"].full_process_limit
+
+    assert full_process(date(2021, 12, 31))[1] is None
+    assert full_process(date(2022, 1, 1))[0] == "2022"
+    assert full_process(date(2022, 12, 31))[1].value == limit_2022
+    assert full_process(date(2023, 1, 1))[1].value == limit_2023
+    with pytest.raises(NoVersionInForce):
+        policies.in_force("zhejiang", date(2020, 12, 31))
+
+
+def test_a_later_version_inherits_what_it_does_not_restate(policies):
+    early = policies.in_force("zhejiang", date(2021, 6, 1)).document
+    late = policies.in_force("zhejiang", date(2023, 6, 1)).document
+    assert "hv_dual" not in version_of(read_raw("zhejiang"), "2023").get("categories", {})
+    assert "zero_investment" not in version_of(read_raw("zhejiang"), "2023")
+    assert late.categories["hv_dual"] == early.categories["hv_dual"]
+    assert late.zero_investment == early.zero_investment
+
+
+def test_zaozhuang_annex_1_stage_limits_add_up_to_the_totals(policies):
+    doc = policies.in_force("zaozhuang", date(2021, 8, 1)).document
+    for code, category in doc.categories.items():
+        limits = [s.limit.value for s in category.stages if s.limit is not None]
+        if limits:
+            assert sum(limits) == category.grid_side_limit.value, code
+
+
+def test_shaanxi_high_voltage_falls_back_on_the_national_limits(policies):
+    national = policies.in_force("national", date(2022, 6, 1)).document
+    shaanxi = policies.in_force("shaanxi", date(2022, 6, 1)).document
+    for code in ("hv_single", "hv_dual"):
+        assert shaanxi.categories[code].grid_side_limit == national.categories[code].grid_side_limit
+        assert all(stage.limit is None for stage in shaanxi.categories[code].stages)
+        assert len(shaanxi.categories[code].stages) == 6
+
+
+def test_zhejiang_sanling_customers_are_never_slower_than_other_lv_businesses(policies):
+    for on in (date(2022, 6, 1), date(2023, 6, 1)):
+        doc = policies.in_force("zhejiang", on).document
+        sanling = doc.categories["lv_sanling"].full_process_limit
+        general = doc.categories["lv_nonresidential"].full_process_limit
+        assert no_looser(sanling, general)
+
+
+def test_zero_investment_thresholds_only_grow_in_shaanxi(policies):
+    rural = []
+    for snap in policies.snapshots("shaanxi"):
+        scope = snap.document.zero_investment.scope.get("lv_small_micro")
+        if scope is not None:
+            rural.append((scope.thresholds.get("rural") or scope.thresholds.get("all")).value)
+    assert len(rural) >= 2 and rural == sorted(rural) and rural[0] < rural[-1]
+
+
+def test_data_directory_holds_exactly_the_four_policies():
+    assert sorted(p.stem for p in DATA_DIR.glob("*.yaml")) == sorted(REGIONS)

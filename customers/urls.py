@@ -1,4 +1,19 @@
 from django.urls import path
 
+from customers import views
+
 app_name = "customers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("signup/", views.signup, name="signup"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("profile/", views.profile, name="profile"),
+    path("apply/", views.apply, name="apply"),
+    path("apply/preview/", views.apply_preview, name="apply_preview"),
+    path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/upload/", views.upload, name="upload"),
+    path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/rate/", views.rate, name="rate"),
+    path("applications/<int:pk>/complain/", views.complain, name="complain"),
+]

@@ -1,0 +1,135 @@
+"""Portal forms: they check shapes only; the rules live in the actions, whose DomainError
+fields are shown next to the matching input (see `show_errors`)."""
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import AreaCategory, Application
+from core.errors import DomainError
+from customers import queries
+from customers.models import Profile
+
+
+def show_errors(form: forms.Form, exc: DomainError) -> None:
+    """Put each field's message next to its input; the rest above the form."""
+    if not exc.fields:
+        form.add_error(None, exc.message)
+    for name, message in exc.fields.items():
+        form.add_error(name if name in form.fields else None, message if name in form.fields else f"{name}: {message}")
+
+
+class SignupForm(forms.Form):
+    contact = forms.CharField(label=_("手机号码或电子邮箱"), max_length=254,
+                              widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email"}))
+    display_name = forms.CharField(label=_("称呼"), max_length=64, required=False)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        return data
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("验证码"), max_length=12,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+class LoginForm(forms.Form):
+    identifier = forms.CharField(label=_("用户名、手机号码或电子邮箱"), max_length=254,
+                                 widget=forms.TextInput(attrs={"autocomplete": "username"}))
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class ProfileForm(forms.Form):
+    kind = forms.ChoiceField(label=_("身份类型"), choices=Profile.Kind.choices, widget=forms.RadioSelect)
+    name = forms.CharField(label=_("姓名或企业名称"), max_length=128)
+    number = forms.CharField(label=_("居民身份证号码或统一社会信用代码"), max_length=18)
+    code = forms.CharField(label=_("验证码"), max_length=12, required=False,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+FLAGS = {
+    "residential": _("居民生活用电"),
+    "sanling": _("申请低压“三零”服务（小微企业）"),
+    "no_works": _("无需外部工程（已有表位线路）"),
+    "important": _("重要用户或高危用户"),
+    "conditional": _("具备条件的高压用户（合并环节）"),
+    "in_park": _("位于省级及以上园区或重点项目"),
+}
+
+
+def _county_choices():
+    return [("", _("请选择"))] + [
+        (c.code, f"{c.parent.name if c.parent else ''} {c.name}".strip()) for c in queries.counties()
+    ]
+
+
+def _utility_choices():
+    """Utilities serving some county (provincial grid, 地方电力, 增量配电): where several serve
+    the chosen county the applicant picks one; the action checks it serves that county."""
+    from accounts.models import Organisation
+
+    roots = {}
+    for org in Organisation.objects.filter(kind=Organisation.Kind.UTILITY, division__level="county"):
+        root = org.utility_root
+        roots[root.code] = root.name
+    return [("", _("按区县自动确定"))] + sorted(roots.items())
+
+
+class ApplyForm(forms.Form):
+    business_type = forms.ChoiceField(label=_("办理业务"), choices=Application.BusinessType.choices,
+                                      widget=forms.RadioSelect, initial=Application.BusinessType.NEW)
+    county = forms.ChoiceField(label=_("用电地址所在区县"), choices=())
+    site_address = forms.CharField(label=_("用电地址"), max_length=255)
+    area_category = forms.ChoiceField(label=_("地区类别"), choices=[("", _("请选择"))] + AreaCategory.choices)
+    capacity_kva = forms.DecimalField(label=_("用电容量（kVA）"), min_value=0, max_digits=10, decimal_places=1,
+                                      widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}))
+    voltage_kv = forms.ChoiceField(label=_("供电电压"), initial="auto")
+    utility = forms.ChoiceField(label=_("供电企业"), required=False,
+                                help_text=_("同一区县有多家供电企业时请选择"))
+    supply = forms.ChoiceField(label=_("电源"), choices=Application.Supply.choices, initial="single")
+    applicant_kind = forms.ChoiceField(label=_("申请人类型"), choices=Application.ApplicantKind.choices)
+    applicant_name = forms.CharField(label=_("申请人（姓名或企业名称）"), max_length=128)
+    id_number = forms.CharField(label=_("居民身份证号码"), max_length=18, required=False)
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = _county_choices()
+        self.fields["utility"].choices = _utility_choices()
+        self.fields["voltage_kv"].choices = [("auto", _("按容量自动建议"))] + [
+            (str(v), f"{v} kV") for v in queries.VOLTAGES]
+        for name, label in FLAGS.items():
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+    def flag_fields(self):
+        return [self[name] for name in FLAGS]
+
+
+class UploadForm(forms.Form):
+    document = forms.CharField(label=_("资料类型"))  # "stage_code:doc_type", choices built per application
+    file = forms.FileField(label=_("文件（PDF、JPG、PNG）"))
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(label=_("评分"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)],
+                                   widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("评价内容（可选）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ComplaintForm(forms.Form):
+    text = forms.CharField(label=_("投诉内容"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回原因（可选）"), required=False, max_length=500)

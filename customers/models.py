@@ -1,0 +1,89 @@
+"""Applicant-side records: one-time codes, the applicant's verified identity, ratings and
+complaints. Every change goes through customers.actions."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class OneTimeCode(models.Model):
+    """A short code sent through a channel (customers.channels). Only its hash is kept;
+    it expires and allows a few attempts, then it is spent."""
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", "注册验证"
+        IDENTITY = "identity", "身份核验"
+
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    destination = models.CharField(max_length=254, help_text="phone number or e-mail the code was sent to")
+    channel = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["destination", "purpose"])]
+
+
+class Profile(models.Model):
+    """The applicant's identity: a person (居民身份证) or an enterprise (统一社会信用代码),
+    checked by an identity provider (customers.identity)."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "个人"
+        ENTERPRISE = "enterprise", "企业"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_profile")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=128)
+    id_number_enc = models.TextField(blank=True, default="", help_text="SM4-GCM ciphertext (persons)")
+    uscc = models.CharField(max_length=18, blank=True, default="", help_text="统一社会信用代码 (public)")
+    provider = models.CharField(max_length=32)
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="person") & ~Q(id_number_enc="")) | (Q(kind="enterprise") & ~Q(uscc="")),
+                name="profile_has_identifier",
+            ),
+        ]
+
+
+class Rating(models.Model):
+    """服务评价: once per application, after energisation."""
+
+    application = models.OneToOneField("applications.Application", on_delete=models.CASCADE, related_name="rating")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_to_5"),
+        ]
+
+
+class Complaint(models.Model):
+    """投诉: routed to the county supervisor with its own deadline on the legal clock."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "处理中"
+        CLOSED = "closed", "已办结"
+
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="complaints")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                   related_name="complaints_assigned")
+    filed_at = models.DateTimeField()
+    due_date = models.DateField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+
+    class Meta:
+        ordering = ["-filed_at", "-id"]

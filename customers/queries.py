@@ -1,0 +1,197 @@
+"""Reads for the portal: the "before you submit" preview from the policy in force, the
+applicant's cards, and documents already held (四免). All numbers come from the policy."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
+
+from accounts.models import Division, User
+from applications import deadlines, rules
+from applications.models import Application, Document, Notification, Stage, Status
+from core.errors import DomainError
+from policies import resolve
+
+# Standard nominal voltages the seeds' categories use (GB/T 156), offered in the form;
+# which one is suggested for a capacity is read from the policy.
+VOLTAGES = (Decimal("0.22"), Decimal("0.38"), Decimal("10"), Decimal("35"), Decimal("110"))
+UNIT_NAMES = {"workday": "个工作日", "day": "天（自然日）"}
+
+
+def held_document_types(user: User, *, exclude_application: Application | None = None) -> set[str]:
+    """四免 (already submitted and still held): document types this applicant uploaded on
+    their other applications are not asked again."""
+    qs = Document.objects.filter(application__applicant_user=user)
+    if exclude_application is not None:
+        qs = qs.exclude(application=exclude_application)
+    return set(qs.values_list("doc_type", flat=True))
+
+
+def counties() -> list[Division]:
+    return list(Division.objects.filter(level=Division.Level.COUNTY).select_related("parent").order_by("code"))
+
+
+@dataclass
+class DocumentNeed:
+    code: str
+    name: str
+    held: bool
+
+
+@dataclass
+class StagePreview:
+    code: str
+    name: str
+    limit: int | None
+    unit: str
+    unit_name: str
+    own_limit: bool
+    documents: list[DocumentNeed]
+
+
+@dataclass
+class Preview:
+    region: str
+    version: str
+    effective_from: date
+    suggested_voltage: Decimal | None = None
+    voltage_reason: str = ""
+    category: str = ""
+    category_name: str = ""
+    category_unit: str = ""
+    grid_side_limit: str = ""
+    stages: list[StagePreview] = field(default_factory=list)
+    zero_investment: bool | None = None
+    boundary: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _number(value) -> Decimal | None:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() and number > 0 else None
+
+
+def suggested_voltage(doc, capacity_kva: Decimal) -> tuple[Decimal | None, str]:
+    """LV up to the policy's LV connection capacity (低压接入容量), else the lowest
+    standard voltage of the HV class. No suggestion where the policy states no capacity."""
+    classes = doc.voltage_classes
+    if classes is None:
+        return None, ""
+    lv = [v for v in VOLTAGES if v <= Decimal(str(classes.lv.max.value))]
+    hv = [v for v in VOLTAGES if v >= Decimal(str(classes.hv.min.value))]
+    if doc.connection is None:
+        return None, "该地区政策未规定低压接入容量上限，请按供电方案选择电压等级"
+    bound = doc.connection.lv_capacity_max
+    # A kW bound is met by any kVA at or under it (kW ≤ kVA), the reading policies.resolve uses too.
+    if capacity_kva <= Decimal(str(bound.value)):
+        return lv[-1], f"{bound.value:g} {bound.unit} 及以下原则上低压接入（{classes.lv.name}）"
+    return hv[0], f"超过 {bound.value:g} {bound.unit}，高压接入（{classes.hv.name}）"
+
+
+def preview(*, user: User, values: dict, on: date) -> Preview | None:
+    """What the policy in force says for the form as filled so far; None until a county is chosen."""
+    county = Division.objects.filter(code=values.get("county") or "", level=Division.Level.COUNTY).first()
+    if county is None:
+        return None
+    version = rules.version_in_force(county.policy_region, on)
+    doc = rules.document(version)
+    result = Preview(region=doc.name, version=version.version, effective_from=version.effective_from)
+    capacity = _number(values.get("capacity_kva"))
+    if capacity is None:
+        result.errors["capacity_kva"] = "请填写用电容量（kVA）"
+        return result
+    result.suggested_voltage, result.voltage_reason = suggested_voltage(doc, capacity)
+    voltage = _number(values.get("voltage_kv")) if values.get("voltage_kv") not in ("", "auto", None) else None
+    voltage = voltage or result.suggested_voltage
+    if voltage is None:
+        result.errors["voltage_kv"] = "请选择电压等级"
+        return result
+    flags = {name: bool(values.get(name)) for name in ("residential", "sanling", "important", "conditional",
+                                                         "no_works", "in_park")}
+    facts = SimpleNamespace(supply=values.get("supply") or "single", voltage_kv=voltage, capacity_kva=capacity,
+                            area_category=values.get("area_category") or "", **flags)
+    try:
+        choice = rules.resolve_category(version, data=facts, voltage_kv=voltage, capacity_kva=capacity)
+    except DomainError as exc:
+        result.errors.update(exc.fields or {"category": exc.message})
+        return result
+    category = doc.categories[choice.code]
+    result.category, result.category_name, result.category_unit = choice.code, choice.name, category.unit
+    total = category.grid_side_limit or category.full_process_limit
+    if total is not None:
+        result.grid_side_limit = f"{total.value:g} {UNIT_NAMES.get(total.unit, total.unit)}"
+    facts.category = choice.code
+    facts.is_hv = voltage >= 1
+    names = rules.document_names(version)
+    held = held_document_types(user)
+    for plan in rules.stage_plan(version, choice.code, application=facts):
+        needs = [DocumentNeed(code, names.get(code, code), code in held)
+                 for code in resolve.allowed_documents(doc, choice.code, plan.code)]
+        result.stages.append(StagePreview(plan.code, plan.name, plan.limit, plan.unit,
+                                          UNIT_NAMES.get(plan.unit, plan.unit), plan.own_limit, needs))
+    if facts.area_category:
+        result.zero_investment, boundary = rules.investment(version, facts, on)
+        result.boundary = boundary_name(doc, boundary)
+    return result
+
+
+def boundary_name(doc, code: str) -> str:
+    for boundary in doc.investment_boundary:
+        if code in (boundary.boundary, boundary.code):
+            return boundary.name
+    return {"connection_point": "投资至产权分界点（接入点）"}.get(code, code)
+
+
+@dataclass(frozen=True)
+class Segment:
+    name: str
+    state: str
+    get_state_display: str
+
+
+@dataclass
+class Card:
+    application: Application
+    stages: list[Segment]
+    done: int
+    current: Stage | None
+    workdays_left: int | None
+    overdue: bool
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / len(self.stages)) if self.stages else 0
+
+
+def card(application: Application, today: date) -> Card:
+    stages = list(application.stages.all())
+    current = next((s for s in stages if s.state in (Stage.State.ACTIVE, Stage.State.PAUSED)), None)
+    left, overdue = None, False
+    if current is not None and current.due_date is not None:
+        overdue = today > current.due_date
+        left = 0 if overdue else deadlines.workdays_between(today, current.due_date)
+    done = sum(1 for s in stages if s.state == Stage.State.DONE)
+    segments = [Segment(s.name, s.state, s.get_state_display()) for s in stages]
+    if application.status == Status.SUBMITTED:
+        # Before acceptance only 受理 exists; the rest of the bar is the policy's plan.
+        version = rules.version_in_force(application.region, deadlines.local_date(application.submitted_at))
+        planned = rules.stage_plan(version, application.category, application=application)
+        segments += [Segment(p.name, Stage.State.PENDING, Stage.State.PENDING.label) for p in planned[len(stages):]]
+    return Card(application, segments, done, current, left, overdue)
+
+
+def my_applications(user: User) -> list[Application]:
+    """The applicant's own applications (staff opening the portal see only what they applied for)."""
+    return list(Application.objects.filter(applicant_user=user).select_related("county")
+                .prefetch_related("stages").order_by("-submitted_at", "-id"))
+
+
+def my_notifications(user: User, *, application: Application | None = None, limit: int = 20) -> list[Notification]:
+    qs = Notification.objects.filter(recipient=user)
+    if application is not None:
+        qs = qs.filter(application=application)
+    return list(qs.select_related("application")[:limit])

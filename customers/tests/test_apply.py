@@ -1,0 +1,124 @@
+"""Apply online: the preview reads the policy in force; submitting calls application_create."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from applications import actions as app_actions
+from applications import rules
+from applications.models import Application
+from applications.tests.conftest import at, person
+from customers.tests.conftest import as_user
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n% a scanned ID card\n"
+
+
+def form(county, **overrides):
+    body = {"business_type": "new", "county": county.code, "site_address": "台儿庄区古城路8号",
+            "area_category": "urban", "capacity_kva": "8", "voltage_kv": "auto", "supply": "single",
+            "applicant_kind": "person", "applicant_name": "王芳", "id_number": "11010519491231002X",
+            "uscc": "", "contact_phone": "13800000000", "residential": "on", "idempotency_key": "k-1"}
+    body.update(overrides)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def in_force(county):
+    return rules.version_in_force(county.policy_region, timezone.localdate())
+
+
+def test_preview_shows_category_stages_limits_documents_and_zero_investment_from_the_policy(zz, travel):
+    travel(at(2026, 9, 29, 9))
+    client = as_user(zz.applicant)
+    response = client.post("/me/apply/preview/", form(zz.county))
+    assert response.status_code == 200
+    html = response.content.decode()
+    version = in_force(zz.county)
+    doc = rules.document(version)
+    category = doc.categories["lv_residential"]
+    assert f'data-testid="category">{category.name}<' in html
+    assert version.version in html
+    total = category.grid_side_limit or category.full_process_limit
+    for stage in category.stages:
+        assert stage.name in html
+    assert f"{total.value:g} 个工作日" in html  # the LV stages share the category's grid-side total
+    for code in rules.allowed_documents(version, "lv_residential", "acceptance"):
+        assert doc.document_types[code].name in html
+    # Residential customers are in the policy's zero-investment scope.
+    assert 'data-testid="zero-investment">适用' in html
+    assert "已有，免提交" not in html
+
+
+def test_voltage_is_suggested_from_capacity_per_the_policy(zz, travel):
+    travel(at(2026, 9, 29, 9))
+    client = as_user(zz.applicant)
+    doc = rules.document(in_force(zz.county))
+    bound = doc.connection.lv_capacity_max.value
+    low = client.post("/me/apply/preview/", form(zz.county, capacity_kva=str(bound), residential=None)).content.decode()
+    assert f'data-testid="suggested-voltage">{doc.voltage_classes.lv.max.value:g} kV' in low
+    high = client.post("/me/apply/preview/", form(zz.county, capacity_kva=str(bound * 5), residential=None,
+                                                  applicant_kind="enterprise")).content.decode()
+    assert 'data-testid="suggested-voltage">10 kV' in high
+    assert f'data-testid="category">{doc.categories["hv10_single"].name}<' in high  # resolved from the suggestion
+
+
+def test_submitting_creates_an_online_application_and_shows_its_page(zz, travel):
+    travel(at(2026, 9, 29, 9))
+    client = as_user(zz.applicant)
+    assert client.get("/me/apply/").status_code == 200
+    response = client.post("/me/apply/", form(zz.county))
+    assert response.status_code == 302
+    application = Application.objects.get(applicant_user=zz.applicant)
+    assert response["Location"] == f"/me/applications/{application.pk}/"
+    assert application.channel == "online" and application.category == "lv_residential"
+    assert str(application.voltage_kv) == "0.38"
+    # A double click (same form key) does not file twice.
+    again = client.post("/me/apply/", form(zz.county))
+    assert again["Location"] == response["Location"]
+    assert Application.objects.filter(applicant_user=zz.applicant).count() == 1
+    page = client.get(response["Location"]).content.decode()
+    assert application.number in page and application.stages.get(seq=1).name in page
+
+
+def test_errors_from_the_action_show_next_to_their_field(zz, travel):
+    travel(at(2026, 9, 29, 9))
+    client = as_user(zz.applicant)
+    response = client.post("/me/apply/", form(zz.county, id_number="110105194912310021"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_id_number-error"' in html and "校验码错误" in html
+    assert not Application.objects.exists()
+
+
+def test_documents_already_held_are_not_asked_again(zz, travel):
+    """四免: the ID uploaded on an earlier application shows as held; the property certificate does not."""
+    travel(at(2026, 9, 29, 9))
+    earlier, _ = app_actions.application_create(by=zz.applicant, data=app_actions.ApplicationInput(
+        county=zz.county.code, **person()))
+    app_actions.document_upload(application=earlier, by=zz.applicant, stage_code="acceptance",
+                                doc_type="applicant_id",
+                                upload=SimpleUploadedFile("id.pdf", PDF, content_type="application/pdf"))
+    names = rules.document_names(in_force(zz.county))
+    html = as_user(zz.applicant).post("/me/apply/preview/", form(zz.county)).content.decode()
+    assert f"{names['applicant_id']} <span class=\"doc-held\">✓ 已有，免提交" in html
+    assert f"{names['property_certificate']} <span" not in html
+    # Another applicant holds nothing.
+    other = as_user(zz.account_manager).post("/me/apply/preview/", form(zz.county)).content.decode()
+    assert "已有，免提交" not in other
+
+
+def test_no_voltage_is_suggested_where_the_policy_states_no_lv_capacity(world, policies):
+    """Shaanxi's policy has no LV connection capacity: the applicant chooses the voltage."""
+    doc = rules.document(in_force(world.divisions.yanta))
+    assert doc.connection is None
+    client = as_user(world.alice)
+    body = form(world.divisions.yanta, site_address="雁塔区科技路1号")
+    html = client.post("/me/apply/preview/", body).content.decode()
+    assert "该地区政策未规定低压接入容量上限" in html and "suggested-voltage" not in html
+    refused = client.post("/me/apply/", body)
+    assert refused.status_code == 400 and 'id="id_voltage_kv-error"' in refused.content.decode()
+    # Two utilities serve 雁塔区: the action asks which, next to the field.
+    ambiguous = client.post("/me/apply/", {**body, "voltage_kv": "0.22"})
+    assert ambiguous.status_code == 400 and 'id="id_utility-error"' in ambiguous.content.decode()
+    chosen = client.post("/me/apply/", {**body, "voltage_kv": "0.22", "utility": "sxdd"})
+    assert chosen.status_code == 302
+    assert Application.objects.get(applicant_user=world.alice).utility.code == "sxdd"

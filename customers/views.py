@@ -1,0 +1,365 @@
+"""网上办电: the applicant's pages. Objects are fetched only through applications.queries;
+every change goes through an action, whose DomainError is shown next to its field."""
+from __future__ import annotations
+
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from applications import actions as app_actions
+from applications import api as app_api
+from applications import deadlines, queries as app_queries, rules
+from applications.models import Application, Pause, Stage, Status
+from core.errors import DomainError, Forbidden, NotFound
+from customers import actions, forms, queries
+from customers.models import Complaint, Profile, Rating
+
+SIGNUP_SESSION_KEY = "customers.signup"
+
+# How the timeline names what happened (verbs are the event log's; unknown ones show as is).
+VERBS = {
+    "application.created": "提交申请",
+    "application.accepted": "业务受理",
+    "application.energised": "送电完成",
+    "application.rejected": "申请被驳回",
+    "application.withdrawn": "申请已撤回",
+    "stage.started": "环节开始",
+    "stage.completed": "环节完成",
+    "stage.paused": "暂停计时（客户原因）",
+    "stage.resumed": "恢复计时",
+    "stage.warning": "环节预警",
+    "stage.overdue": "环节超期",
+    "stage.assigned": "环节改派",
+    "stage.due_recomputed": "节假日安排公布，到期日重算",
+    "document.uploaded": "上传资料",
+    "escalation.opened": "超期督办",
+    "escalation.replied": "督办回复",
+    "escalation.closed": "督办办结",
+    "scheme.proposed": "答复供电方案",
+    "scheme.chosen": "选定供电方案",
+    "fee.added": "登记收费项目",
+    "rating.submitted": "服务评价",
+    "complaint.filed": "提交投诉",
+    "policy.refused": "拒收政策清单外的要求",
+}
+# Policy rules an accepted applicant is told about (办理一户、宣传一户), where the policy has them.
+POLICY_RULES_TOLD = ("sanling_sansheng", "sansheng", "fees", "no_three_designations", "nearest_access")
+
+
+def _today():
+    return deadlines.local_date(timezone.now())
+
+
+# ---------------------------------------------------------------- accounts
+
+def signup(request):
+    """Two steps: details (a code is sent to the phone or mailbox), then the code."""
+    pending = request.session.get(SIGNUP_SESSION_KEY)
+    form, code_form, awaiting = forms.SignupForm(), forms.CodeForm(), False
+    if request.method == "POST" and request.POST.get("step") == "code" and pending:
+        awaiting = True
+        code_form = forms.CodeForm(request.POST)
+        if code_form.is_valid():
+            try:
+                user = actions.signup_complete(contact=pending["contact"], password_hash=pending["password_hash"],
+                                               display_name=pending["display_name"],
+                                               code=code_form.cleaned_data["code"])
+            except DomainError as exc:
+                forms.show_errors(code_form, exc)
+            else:
+                del request.session[SIGNUP_SESSION_KEY]
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect("customers:profile")
+    elif request.method == "POST":
+        form = forms.SignupForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.signup_start(contact=data["contact"], password=data["password"])
+            except DomainError as exc:
+                forms.show_errors(form, exc)
+            else:
+                # Only the hash waits in the session until the code confirms the contact.
+                pending = request.session[SIGNUP_SESSION_KEY] = {
+                    "contact": data["contact"].strip(), "display_name": data["display_name"],
+                    "password_hash": make_password(data["password"]),
+                }
+                awaiting = True
+    return render(request, "customers/signup.html",
+                  {"form": form, "code_form": code_form, "awaiting": awaiting,
+                   "contact": pending["contact"] if pending else "",
+                   "minutes": int(actions.CODE_TTL.total_seconds() // 60)},
+                  status=400 if form.errors or code_form.errors else 200)
+
+
+def _find_user(identifier: str) -> User | None:
+    identifier = identifier.strip()
+    if not identifier:
+        return None
+    return (User.objects.filter(Q(username__iexact=identifier) | Q(phone=identifier) | Q(email__iexact=identifier))
+            .filter(is_active=True).order_by("id").first())
+
+
+def login_view(request):
+    form = forms.LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        found = _find_user(form.cleaned_data["identifier"])
+        user = authenticate(request, username=found.username, password=form.cleaned_data["password"]) if found else None
+        if user is None:
+            form.add_error(None, _("账号或密码不正确"))
+        else:
+            login(request, user)
+            target = request.GET.get("next", "")
+            # Only same-site paths: never an open redirect.
+            return redirect(target if target.startswith("/") and not target.startswith("//") else "customers:home")
+    return render(request, "customers/login.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("home")
+
+
+@login_required
+def profile(request):
+    current = Profile.objects.filter(user=request.user).first()
+    initial = {"kind": current.kind, "name": current.name,
+               "number": current.uscc or actions.profile_id_number(current)} if current else {"kind": "person"}
+    form = forms.ProfileForm(request.POST or None, initial=initial)
+    code_sent, saved = False, False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if request.POST.get("step") == "send":
+                actions.identity_code_send(user=request.user)
+                code_sent = True
+            else:
+                current = actions.profile_verify(user=request.user, kind=data["kind"], name=data["name"],
+                                                 number=data["number"], code=data["code"])
+                saved = True
+        except DomainError as exc:
+            forms.show_errors(form, exc)
+    return render(request, "customers/profile.html",
+                  {"form": form, "profile": current, "code_sent": code_sent, "saved": saved,
+                   "contact": actions.contact_of(request.user)},
+                  status=400 if form.errors else 200)
+
+
+# ---------------------------------------------------------------- home
+
+@login_required
+def home(request):
+    today = _today()
+    cards = [queries.card(a, today) for a in queries.my_applications(request.user)]
+    return render(request, "customers/home.html", {
+        "cards": cards, "today": today, "notifications": queries.my_notifications(request.user),
+        "profile": Profile.objects.filter(user=request.user).first(),
+    })
+
+
+# ---------------------------------------------------------------- apply
+
+def _apply_initial(user) -> dict:
+    profile = Profile.objects.filter(user=user).first()
+    initial = {"voltage_kv": "auto", "supply": "single", "business_type": "new", "contact_phone": user.phone}
+    if profile:
+        initial.update(applicant_kind=profile.kind, applicant_name=profile.name, uscc=profile.uscc,
+                       id_number=actions.profile_id_number(profile))
+    return initial
+
+
+def _preview(request, values):
+    try:
+        return queries.preview(user=request.user, values=values, on=_today()), None
+    except DomainError as exc:
+        return None, exc.message
+
+
+@login_required
+def apply(request):
+    form = forms.ApplyForm(request.POST or None, initial=_apply_initial(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        voltage = data["voltage_kv"]
+        if voltage == "auto":
+            preview, _problem = _preview(request, request.POST)
+            voltage = str(preview.suggested_voltage) if preview and preview.suggested_voltage else ""
+        if not voltage:
+            form.add_error("voltage_kv", _("该地区政策未给出建议电压，请选择电压等级"))
+        else:
+            payload = app_actions.ApplicationInput(
+                county=data["county"], site_address=data["site_address"], area_category=data["area_category"],
+                voltage_kv=voltage, capacity_kva=data["capacity_kva"], applicant_kind=data["applicant_kind"],
+                applicant_name=data["applicant_name"], channel="online", supply=data["supply"],
+                uscc=data["uscc"].strip().upper() if data["applicant_kind"] == "enterprise" else "",
+                id_number=data["id_number"].strip().upper() if data["applicant_kind"] == "person" else "",
+                contact_phone=data["contact_phone"], business_type=data["business_type"], utility=data["utility"],
+                **{name: data[name] for name in forms.FLAGS},
+            )
+            try:
+                application, _created = app_actions.application_create(
+                    by=request.user, data=payload, idempotency_key=f"portal:{data['idempotency_key']}")
+            except DomainError as exc:
+                forms.show_errors(form, exc)
+            else:
+                return redirect("customers:application", pk=application.pk)
+    values = request.POST if form.is_bound else form.initial
+    preview, problem = _preview(request, values)
+    return render(request, "customers/apply.html", {"form": form, "preview": preview, "problem": problem},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def apply_preview(request):
+    preview, problem = _preview(request, request.POST)
+    return render(request, "customers/_preview.html", {"preview": preview, "problem": problem})
+
+
+# ---------------------------------------------------------------- one application
+
+def _visible(request, pk) -> Application:
+    try:
+        return app_queries.application_for(request.user, pk)
+    except NotFound:
+        raise Http404("application not found")
+
+
+def _policy_box(application: Application) -> dict | None:
+    """办理一户、宣传一户: what the pinned policy promises this customer, after acceptance."""
+    if application.accepted_at is None or application.policy_version is None:
+        return None
+    doc = rules.document(application.policy_version)
+    told = [doc.rules[code] for code in POLICY_RULES_TOLD if code in doc.rules]
+    return {
+        "region": doc.name, "version": application.policy_version.version,
+        "zero_investment": application.zero_investment,
+        "boundary": queries.boundary_name(doc, application.investment_boundary),
+        "rules": told, "fees": list(application.fees.all()),
+    }
+
+
+def _upload_choices(application: Application, held: set[str], uploaded: set[str]) -> list[dict]:
+    """Per open stage, the documents the policy lists for it (nothing else can be uploaded)."""
+    if not application.is_open:
+        return []
+    version = application.policy_version or rules.version_in_force(application.region,
+                                                                   deadlines.local_date(application.submitted_at))
+    names = rules.document_names(version)
+    choices = []
+    for stage in application.stages.exclude(state__in=[Stage.State.DONE, Stage.State.CANCELLED]):
+        for code in sorted(rules.allowed_documents(version, application.category, stage.code)):
+            choices.append({"value": f"{stage.code}:{code}", "stage": stage.name, "code": code,
+                            "name": names.get(code, code), "held": code in held, "uploaded": code in uploaded})
+    return choices
+
+
+def _reason_label(reason) -> str:
+    if not reason:
+        return ""
+    return Pause.Reason(reason).label if reason in Pause.Reason.values else str(reason)
+
+
+def _detail_context(request, application: Application, **forms_in) -> dict:
+    today = _today()
+    data = app_api.detail(application)
+    stage_names = {stage["code"]: stage["name"] for stage in data["stages"]}
+    for event in data["events"]:
+        event["label"] = VERBS.get(event["verb"], event["verb"])
+        event["stage_name"] = stage_names.get(event["data"].get("stage"), "")
+        event["reason_label"] = _reason_label(event["data"].get("reason"))
+    for stage in data["stages"]:
+        for pause in stage["pauses"]:
+            pause["reason_label"] = _reason_label(pause["reason"])
+    held = queries.held_document_types(application.applicant_user, exclude_application=application) \
+        if application.applicant_user else set()
+    uploaded = set(application.documents.values_list("doc_type", flat=True))
+    is_applicant = application.applicant_user_id == request.user.pk
+    rating = Rating.objects.filter(application=application).first()
+    choices = _upload_choices(application, held, uploaded) if is_applicant else []
+    names = rules.document_names(application.policy_version or rules.version_in_force(
+        application.region, deadlines.local_date(application.submitted_at)))
+    return {
+        "application": application, "detail": data, "card": queries.card(application, today), "today": today,
+        "policy": _policy_box(application),
+        "documents": [(doc, names.get(doc.doc_type, doc.doc_type)) for doc in application.documents.all()],
+        "upload_choices": choices,
+        "upload_needed": any(not c["held"] for c in choices),
+        "is_applicant": is_applicant, "rating": rating,
+        "can_rate": is_applicant and application.status == Status.ENERGISED and rating is None,
+        "complaints": list(Complaint.objects.filter(application=application)),
+        "notifications": queries.my_notifications(request.user, application=application),
+        "accepted": application.accepted_at is not None,
+        "upload_form": forms_in.get("upload_form") or forms.UploadForm(),
+        "rating_form": forms_in.get("rating_form") or forms.RatingForm(),
+        "complaint_form": forms_in.get("complaint_form") or forms.ComplaintForm(),
+        "withdraw_form": forms_in.get("withdraw_form") or forms.WithdrawForm(),
+        "done": request.GET.get("done", ""),
+    }
+
+
+@login_required
+def application_detail(request, pk):
+    application = _visible(request, pk)
+    return render(request, "customers/application.html", _detail_context(request, application))
+
+
+def _post_action(request, pk, form_class, form_name, run, done):
+    application = _visible(request, pk)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            run(application, form.cleaned_data)
+        except DomainError as exc:
+            forms.show_errors(form, exc)
+        else:
+            return redirect(f"{reverse('customers:application', args=[application.pk])}?done={done}#{form_name}")
+    context = _detail_context(request, _visible(request, pk), **{f"{form_name}_form": form})
+    return render(request, "customers/application.html", context, status=400)
+
+
+@login_required
+@require_POST
+def upload(request, pk):
+    def run(application, data):
+        stage_code, _sep, doc_type = data["document"].partition(":")
+        app_actions.document_upload(application=application, by=request.user, stage_code=stage_code,
+                                    doc_type=doc_type, upload=data["file"])
+    return _post_action(request, pk, forms.UploadForm, "upload", run, "upload")
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    def run(application, data):
+        if application.applicant_user_id != request.user.pk:
+            # Staff withdraw from the workbench; this form is the applicant's own.
+            raise Forbidden(_("只有申请人本人可以在此撤回申请"))
+        app_actions.application_withdraw(application=application, by=request.user, reason=data["reason"])
+    return _post_action(request, pk, forms.WithdrawForm, "withdraw", run, "withdraw")
+
+
+@login_required
+@require_POST
+def rate(request, pk):
+    def run(application, data):
+        actions.rating_submit(application=application, by=request.user, score=data["score"],
+                              comment=data["comment"])
+    return _post_action(request, pk, forms.RatingForm, "rating", run, "rating")
+
+
+@login_required
+@require_POST
+def complain(request, pk):
+    def run(application, data):
+        actions.complaint_file(application=application, by=request.user, text=data["text"])
+    return _post_action(request, pk, forms.ComplaintForm, "complaint", run, "complaint")

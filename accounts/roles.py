@@ -47,4 +47,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "scheme.choose": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
     "project.update": frozenset({Role.PROJECT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
     "fee.add": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    # Supply contract: anyone who may see the application may read it; only the applicant signs.
+    "contract.view": frozenset({*GRID_STAFF, Role.APPLICANT, Role.REGULATOR, Role.ADMIN}),
+    "contract.generate": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "contract.sign": frozenset({Role.APPLICANT}),
+    "payment.view": frozenset({*GRID_STAFF, Role.APPLICANT, Role.REGULATOR, Role.ADMIN}),
+    "payment.pay": frozenset({Role.APPLICANT}),
+    "appointment.publish": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR}),
+    "appointment.book": frozenset({Role.APPLICANT}),
+    "appointment.cancel": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
 }

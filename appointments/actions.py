@@ -1,0 +1,93 @@
+"""上门服务 appointments: publish, book, cancel — keyword-only, atomic, each writing its event."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import Membership, User
+from accounts.roles import Role
+from applications.models import Application
+from applications.queries import applications_for
+from appointments.models import Booking, Slot
+from core import events
+from core.errors import Conflict, Forbidden, invalid
+
+MAX_SLOT = dt.timedelta(hours=8)
+
+
+def slot_publish(*, by: User, starts_at: dt.datetime, ends_at: dt.datetime, note: str = "") -> Slot:
+    """An account manager offers a free visit slot to applicants in the division they serve."""
+    access.require(by, "appointment.publish")
+    membership = (Membership.objects.filter(user=by, role__in=[Role.ACCOUNT_MANAGER, Role.SUPERVISOR])
+                  .select_related("organisation").first())
+    if membership is None or membership.organisation is None:
+        raise Forbidden("publishing slots needs a utility organisation", fields={"organisation": "none"})
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise invalid("starts_at", "a date-time needs a time zone")
+    now = timezone.now()
+    if starts_at <= now:
+        raise invalid("starts_at", "must be in the future")
+    if ends_at <= starts_at:
+        raise invalid("ends_at", "must be after the start")
+    if ends_at - starts_at > MAX_SLOT:
+        raise invalid("ends_at", "a slot lasts at most 8 hours")
+    if len(note) > 200:
+        raise invalid("note", "at most 200 characters")
+    org = membership.organisation
+    try:
+        with transaction.atomic():
+            slot = Slot.objects.create(manager=by, organisation=org, county=org.division, starts_at=starts_at,
+                                       ends_at=ends_at, note=note.strip(), published_at=now)
+            events.record(actor=by, verb="slot.published", subject=slot,
+                          data={"starts_at": starts_at, "ends_at": ends_at, "county": org.division.code})
+    except IntegrityError:
+        raise Conflict("you already offer a slot starting then", fields={"starts_at": "taken"}) from None
+    return slot
+
+
+def booking_create(*, application: Application, slot: Slot, by: User, purpose: str = "") -> Booking:
+    """The applicant books one free slot for their application. The unique constraint on live
+    bookings decides a race: the loser gets a Conflict, never a double booking."""
+    access.require(by, "appointment.book")
+    if application.applicant_user_id != by.pk:
+        raise Forbidden("only the applicant books visits for this application", fields={"user": by.username})
+    if not application.is_open:
+        raise Conflict(f"{application.number} is closed", fields={"status": application.status})
+    if slot.withdrawn_at is not None or slot.starts_at <= timezone.now():
+        raise Conflict("this slot is no longer offered", fields={"slot": "unavailable"})
+    if slot.county_id != application.county_id or slot.organisation.utility_root.pk != application.utility_id:
+        raise invalid("slot", "the slot is not offered for this application's county and utility")
+    if len(purpose) > 200:
+        raise invalid("purpose", "at most 200 characters")
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.create(slot=slot, application=application, booked_by=by,
+                                             booked_at=timezone.now(), purpose=purpose.strip())
+            events.record(actor=by, verb="appointment.booked", subject=application,
+                          data={"booking": booking.pk, "slot": slot.pk, "starts_at": slot.starts_at,
+                                "manager": slot.manager.get_username()})
+    except IntegrityError:
+        if Booking.objects.filter(application=application, cancelled_at__isnull=True).exists():
+            raise Conflict("this application already has a visit booked; cancel it first",
+                           fields={"application": "booked"}) from None
+        raise Conflict("this slot has just been booked by someone else", fields={"slot": "taken"}) from None
+    return booking
+
+
+def booking_cancel(*, booking: Booking, by: User, reason: str = "") -> Booking:
+    """Cancel a live booking (the applicant, or staff of the county); the slot is free again."""
+    access.require(by, "appointment.cancel")
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("application").get(pk=booking.pk)
+        if not applications_for(by).filter(pk=booking.application_id).exists():
+            raise Forbidden("this booking is outside your jurisdiction", fields={"booking": str(booking.pk)})
+        if booking.cancelled_at is not None:
+            raise Conflict("this booking is already cancelled", fields={"booking": "cancelled"})
+        booking.cancelled_at, booking.cancelled_by = timezone.now(), by
+        booking.save(update_fields=["cancelled_at", "cancelled_by"])
+        events.record(actor=by, verb="appointment.cancelled", subject=booking.application,
+                      data={"booking": booking.pk, "slot": booking.slot_id, "reason": reason[:200]})
+    return booking

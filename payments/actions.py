@@ -1,0 +1,106 @@
+"""Paying fees online: keyword-only, atomic steps, each writing its event.
+
+A payment is reserved (pending) in one transaction, charged at the provider outside any
+transaction (a gateway call must not hold database locks), then completed with its receipt
+and invoice in a second transaction. The database refuses a second live payment of a fee."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import User
+from applications.models import Fee
+from core import events
+from core.errors import Conflict, Forbidden, invalid
+from payments.models import Invoice, Payment, Receipt
+from payments.providers import DEFAULT_PROVIDER, PROVIDERS
+
+CENT = Decimal("0.01")
+
+
+def tax_rate() -> Decimal:
+    rate = Decimal(str(settings.INVOICE_TAX_RATE))
+    if not Decimal("0") <= rate < Decimal("1"):
+        raise invalid("INVOICE_TAX_RATE", "a rate between 0 and 1, e.g. 0.13")
+    return rate
+
+
+def _existing(*, fee: Fee, by: User, key: str) -> Payment | None:
+    by_key = Payment.objects.filter(payer=by, idempotency_key=key).first()
+    if by_key is not None:
+        if by_key.fee_id != fee.pk:
+            raise Conflict("this Idempotency-Key was used for another fee", fields={"idempotency_key": key})
+        return by_key
+    return Payment.objects.filter(fee=fee, state__in=[Payment.State.PENDING, Payment.State.SUCCEEDED]).first()
+
+
+def fee_pay(*, fee: Fee, by: User, idempotency_key: str, provider: str = DEFAULT_PROVIDER) -> tuple[Payment, bool]:
+    """Pay one fee. Returns (payment, created); a repeat (same key, or a fee already paid)
+    returns the first payment and charges nothing."""
+    access.require(by, "payment.pay")
+    application = fee.application
+    if application.applicant_user_id != by.pk:
+        raise Forbidden("only the applicant pays the fees of this application", fields={"user": by.username})
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 128:
+        raise invalid("idempotency_key", "required, at most 128 characters")
+    if provider not in PROVIDERS:
+        raise invalid("provider", f"unknown provider {provider!r}; known: {', '.join(sorted(PROVIDERS))}")
+    first = _existing(fee=fee, by=by, key=key)
+    if first is not None:
+        return first, False
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(fee=fee, application=application, payer=by, amount=fee.amount,
+                                             provider=provider, idempotency_key=key, created_at=now)
+            events.record(actor=by, verb="payment.started", subject=application,
+                          data={"payment": payment.pk, "fee": fee.pk, "amount": fee.amount, "provider": provider})
+    except IntegrityError:
+        # A concurrent request for the same fee or key won: answer with its payment.
+        first = _existing(fee=fee, by=by, key=key)
+        if first is None:
+            raise
+        return first, False
+    charge = PROVIDERS[provider].charge(amount=payment.amount, description=f"{application.number} {fee.item}",
+                                        idempotency_key=f"{payment.pk}:{key}")
+    return payment_complete(payment=payment, succeeded=charge.succeeded, reference=charge.reference,
+                            failure=charge.failure), True
+
+
+def payment_complete(*, payment: Payment, succeeded: bool, reference: str, failure: str = "") -> Payment:
+    """Record the provider's outcome; a success issues the receipt and the invoice record."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("fee", "application").get(pk=payment.pk)
+        if payment.state != Payment.State.PENDING:
+            return payment
+        now = timezone.now()
+        application = payment.application
+        if not succeeded:
+            payment.state, payment.failure = Payment.State.FAILED, failure[:255] or "declined"
+            payment.save(update_fields=["state", "failure"])
+            events.record(actor=payment.payer, verb="payment.failed", subject=application,
+                          data={"payment": payment.pk, "failure": payment.failure})
+            return payment
+        payment.state, payment.provider_ref, payment.paid_at = Payment.State.SUCCEEDED, reference, now
+        payment.save(update_fields=["state", "provider_ref", "paid_at"])
+        local = timezone.localtime(now)
+        receipt = Receipt.objects.create(payment=payment, number=f"SK{local:%Y%m%d}{payment.pk:08d}", issued_at=now)
+        rate = tax_rate()
+        excl = (payment.amount / (1 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+        # 20 digits like a 全电发票: year, province code, a kind digit, then a sequence.
+        invoice = Invoice.objects.create(
+            payment=payment, number=f"{local:%y}{application.county.code[:2]}1{payment.pk:015d}",
+            seller_name=application.handling_org.name, buyer_name=application.applicant_name,
+            buyer_tax_id=application.uscc, item=payment.fee.item, amount=payment.amount, tax_rate=rate,
+            amount_excl_tax=excl, tax_amount=payment.amount - excl, issued_at=now,
+        )
+        events.record(actor=payment.payer, verb="payment.succeeded", subject=application,
+                      data={"payment": payment.pk, "fee": payment.fee_id, "amount": payment.amount,
+                            "provider": payment.provider, "provider_ref": reference, "receipt": receipt.number,
+                            "invoice": invoice.number})
+    return payment

@@ -1,7 +1,8 @@
 """Settings from the environment (12-factor) with safe local defaults.
 
 Variables: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, REDIS_URL,
-GETPOWER_DATA_DIR, GETPOWER_AUDIT_KEY, GETPOWER_HUEY_IMMEDIATE, LOG_LEVEL.
+GETPOWER_DATA_DIR, GETPOWER_AUDIT_KEY, GETPOWER_SM2_PRIVATE_KEY, GETPOWER_SM2_PUBLIC_KEY,
+GETPOWER_INVOICE_TAX_RATE, GETPOWER_HUEY_IMMEDIATE, LOG_LEVEL.
 """
 import os
 from pathlib import Path
@@ -32,6 +33,19 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 AUDIT_KEY = os.environ.get("GETPOWER_AUDIT_KEY", "getpower-local-audit-key")
 # SM4-GCM key for personal data at rest (ID numbers, phone numbers of applicants).
 PII_KEY = os.environ.get("GETPOWER_PII_KEY", "getpower-local-pii-key")
+# The platform's SM2 key pair (hex; public key is the uncompressed x||y, 128 hex digits) that
+# signs the SM3 hash of every supply contract. The defaults below were generated once for local
+# development and are public in this repository: every deployment sets its own pair.
+SM2_PRIVATE_KEY = os.environ.get(
+    "GETPOWER_SM2_PRIVATE_KEY", "66c2806a0bc8ad3b538f71387a7f1c1cfd3e7a05e73991d5fac0c4eb67ca74fa"
+)
+SM2_PUBLIC_KEY = os.environ.get(
+    "GETPOWER_SM2_PUBLIC_KEY",
+    "80e5a0d2bfb09f5b4af0bad745310455942de992bcd878b8cd9dd3768675a289"
+    "28a9dacca96751313fe714d1a8d7a64c0ce5a56c6f47b549af25d356a2303f81",
+)
+# VAT rate printed on electronic invoices for connection fees (a rate, not a percentage).
+INVOICE_TAX_RATE = os.environ.get("GETPOWER_INVOICE_TAX_RATE", "0.13")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +64,7 @@ INSTALLED_APPS = [
     "customers",
     "contracts",
     "payments",
+    "appointments",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +131,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The project package is not an app: its site-wide static files (site.css) are found here.
+STATICFILES_DIRS = [BASE_DIR / "getpower" / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"

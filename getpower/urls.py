@@ -19,4 +19,5 @@ urlpatterns = [
     path("work/", include("applications.urls")),
     path("contracts/", include("contracts.urls")),
     path("pay/", include("payments.urls")),
+    path("appointments/", include("appointments.urls")),
 ]

@@ -1,0 +1,165 @@
+"""Workbench forms: each asks for what one action needs; the choices come from the policy
+pinned on the application (pause reasons, investment boundaries) and from the handling
+company's staff (checkers, approvers, assignees)."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from applications import rules
+from applications.models import Application, GridProject, Pause, Status
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def staff_of(application: Application, *roles: str):
+    """Active users of the application's handling company, optionally of some roles."""
+    qs = User.objects.filter(memberships__organisation=application.handling_org, is_active=True)
+    if roles:
+        qs = qs.filter(memberships__role__in=roles)
+    return qs.distinct().order_by("username")
+
+
+class UserChoice(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user} ({user.username})" if user.display_name else user.username
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + list(Status.choices))
+    county = forms.ChoiceField(label=_("区县"), required=False)
+    category = forms.ChoiceField(label=_("用户类别"), required=False)
+    overdue = forms.ChoiceField(label=_("超期"), required=False,
+                                choices=[("", _("全部")), ("1", _("仅超期")), ("0", _("未超期"))])
+
+    def __init__(self, *args, counties=(), categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [("", _("全部"))] + list(counties)
+        self.fields["category"].choices = [("", _("全部"))] + list(categories)
+
+
+class AcceptForm(forms.Form):
+    result = forms.CharField(label=_("受理意见"), required=False, max_length=500)
+
+
+class CompleteForm(forms.Form):
+    code = forms.CharField(widget=forms.HiddenInput)
+    result = forms.CharField(label=_("办理结果"), max_length=500)
+    checked_by = UserChoice(label=_("复核人"), queryset=User.objects.none(), required=False)
+    evidence_date = forms.DateField(label=_("凭证日期（勘查、抄表等）"), required=False, widget=DATE)
+
+    def __init__(self, *args, application: Application, needs_checker: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checked_by"].queryset = staff_of(application)
+        self.fields["checked_by"].required = needs_checker
+        if not needs_checker:
+            self.fields["checked_by"].help_text = _("本环节政策不要求双人复核")
+        else:
+            self.fields["checked_by"].help_text = _("政策要求本环节由第二人复核")
+
+
+class PauseForm(forms.Form):
+    code = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.ChoiceField(label=_("暂停原因（客户原因）"))
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+    approved_by = UserChoice(label=_("批准主管（不可抗力时必填）"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
+        self.fields["reason"].choices = (
+            [(code, name) for code, (name, _needs) in reasons.items()] if reasons else list(Pause.Reason.choices))
+        self.fields["approved_by"].queryset = staff_of(application, Role.SUPERVISOR)
+
+
+class StageForm(forms.Form):
+    code = forms.CharField(widget=forms.HiddenInput)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("驳回原因（客户可见）"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(forms.Form):
+    code = forms.CharField(widget=forms.HiddenInput)
+    assignee = UserChoice(label=_("改派给"), queryset=User.objects.none())
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_of(application).exclude(memberships__role=Role.APPLICANT)
+
+
+class SchemeRowForm(forms.Form):
+    label = forms.CharField(label=_("方案名称"), max_length=32, required=False)
+    connection_point = forms.CharField(label=_("接入点"), max_length=255, required=False)
+    boundary = forms.ChoiceField(label=_("投资界面"))
+    customer_cost = forms.DecimalField(label=_("客户投资（元）"), min_value=0, initial=0, required=False)
+    utility_cost = forms.DecimalField(label=_("供电公司投资（元）"), min_value=0, initial=0, required=False)
+    description = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+    def __init__(self, *args, boundaries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["boundary"].choices = [(b, b) for b in sorted(boundaries)]
+
+    @property
+    def filled(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return bool(data.get("label") or data.get("connection_point"))
+
+
+class SchemeOptionsForm(forms.Form):
+    onsite = forms.BooleanField(label=_("现场答复（完成供电方案答复环节）"), required=False)
+    transitional = forms.BooleanField(label=_("过渡方案"), required=False)
+
+
+SCHEME_ROWS = 2
+
+
+def scheme_forms(application: Application, data=None) -> tuple[list[SchemeRowForm], SchemeOptionsForm]:
+    boundaries = rules.boundaries(application.policy_version, application.category, in_park=application.in_park)
+    labels = ["方案一", "方案二", "方案三"]
+    rows = [
+        SchemeRowForm(data, prefix=f"s{i}", boundaries=boundaries,
+                      initial={"label": labels[i] if i == 0 else "", "boundary": application.investment_boundary})
+        for i in range(SCHEME_ROWS)
+    ]
+    return rows, SchemeOptionsForm(data, prefix="opt")
+
+
+class ChooseForm(forms.Form):
+    label = forms.ChoiceField(label=_("客户选定的方案"))
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].choices = [(s.label, s.label) for s in application.schemes.all()]
+
+
+class ProjectOpenForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=GridProject.Kind.choices)
+    name = forms.CharField(label=_("工程名称"), max_length=128)
+    planned_end = forms.DateField(label=_("计划完成日期"), required=False, widget=DATE)
+
+
+class ProjectUpdateForm(forms.Form):
+    project = forms.ModelChoiceField(label=_("工程"), queryset=GridProject.objects.none())
+    filed_on = forms.DateField(label=_("备案日期"), required=False, widget=DATE)
+    construction_start = forms.DateField(label=_("开工日期"), required=False, widget=DATE)
+    construction_end = forms.DateField(label=_("竣工日期"), required=False, widget=DATE)
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = application.grid_projects.all()
+        self.fields["project"].label_from_instance = lambda p: f"{p.name}（{p.get_kind_display()}）"
+
+
+class FeeForm(forms.Form):
+    item = forms.CharField(label=_("收费项目"), max_length=64)
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=0.01, decimal_places=2)
+    basis = forms.CharField(label=_("收费依据（价格主管部门批准项目）"), max_length=255)
+    works = forms.BooleanField(label=_("属于接电工程费用"), required=False)
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label=_("督办回复"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

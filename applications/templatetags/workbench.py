@@ -1,0 +1,24 @@
+"""Template helpers for pages outside the workbench that point into it."""
+from django import template
+
+from accounts.roles import Role
+from applications import demo
+
+register = template.Library()
+
+FACE = {"applicant": "/me/"}
+
+
+@register.simple_tag
+def demo_logins() -> list[dict]:
+    """The demo's logins (one per role and region) with the face each leads to; empty
+    when the demo is not loaded."""
+    if not demo.is_loaded():
+        return []
+    return [{"username": username, "role": role, "role_name": Role(role).label, "where": where, "face": FACE.get(role, "/work/")}
+            for username, role, where in demo.demo_logins()]
+
+
+@register.simple_tag
+def demo_password() -> str:
+    return demo.PASSWORD

@@ -1,0 +1,590 @@
+"""The staff workbench (工作台): my queue, the application page with the actions my role
+may take, the county overview, 督办 and document previews.
+
+Every read goes through applications.queries (jurisdiction: invisible → 404), every
+change through applications.actions; a refused action's DomainError is shown next to
+the field it names."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count
+from django.forms import HiddenInput
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts import access
+from accounts.models import Division, User
+from accounts.roles import GRID_STAFF, Role
+from applications import actions, api, deadlines, forms, queries, rules
+from applications.models import Application, Escalation, Pause, Stage, Status
+from core import pii
+from core.errors import DomainError, Forbidden, NotFound
+
+WORKBENCH_ROLES = {*GRID_STAFF, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}
+OPEN_STAGE_STATES = (Stage.State.ACTIVE, Stage.State.PAUSED)
+QUEUE_LIMIT = 300
+
+
+def is_workbench_user(user: User) -> bool:
+    return user.is_superuser or bool(user.roles & WORKBENCH_ROLES)
+
+
+def workbench(view):
+    """Login required; applicants belong on /me/; invisible objects are 404, refused roles 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_workbench_user(request.user):
+            return redirect("/me/")
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404
+        except Forbidden as exc:
+            return render(request, "applications/forbidden.html", {"message": exc.message}, status=403)
+
+    return wrapped
+
+
+def _today() -> date:
+    return deadlines.local_date(timezone.now())
+
+
+def workdays_left(due: date | None, today: date) -> int | None:
+    """Working days from today to the due date; negative when overdue."""
+    if due is None:
+        return None
+    if due >= today:
+        return deadlines.workdays_between(today, due)
+    return -deadlines.workdays_between(due, today)
+
+
+def day_reason(reason: str) -> str:
+    """The clock's machine reasons ("weekend", "holiday:国庆节") as a reader expects them."""
+    if reason.startswith("holiday:"):
+        return _("%(name)s放假") % {"name": reason.removeprefix("holiday:")}
+    return _("周末") if reason == "weekend" else reason
+
+
+# ---------------------------------------------------------------- my queue
+
+@dataclass
+class QueueRow:
+    stage: Stage
+    application: Application
+    left: int | None
+    alert: str = ""
+
+    @classmethod
+    def of(cls, stage: Stage, today: date) -> "QueueRow":
+        # The badge is read live from the policy's warning rule, not only from the last periodic sweep.
+        live = (actions._alert_for(stage, today) if stage.state == Stage.State.ACTIVE
+                and stage.application.policy_version_id else stage.alert)
+        return cls(stage, stage.application, workdays_left(stage.due_date, today), live or stage.alert)
+
+    @property
+    def badge(self) -> str:
+        if self.stage.state == Stage.State.PAUSED:
+            return "paused"
+        if self.left is not None and self.left < 0 or self.alert == Stage.Alert.OVERDUE:
+            return "overdue"
+        return "warning" if self.alert == Stage.Alert.WARNING else ""
+
+
+@workbench
+@require_safe
+def queue(request):
+    user = request.user
+    visible = queries.applications_for(user)
+    counties = Division.objects.filter(pk__in=visible.values("county")).order_by("code")
+    categories = visible.order_by("category").values_list("category", "category_name").distinct()
+    form = forms.FilterForm(request.GET or None, counties=[(c.code, c.name) for c in counties],
+                            categories=list(categories))
+    today = _today()
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {"status": data["status"] or None, "county": data["county"] or None,
+                   "category": data["category"] or None,
+                   "overdue": {"1": True, "0": False}.get(data["overdue"])}
+    chosen = queries.filter_applications(visible, today=today, **filters)
+    stages = list(queries.my_queue(user).filter(application__in=chosen)
+                  .select_related("application__county", "application__policy_version", "assignee")[:QUEUE_LIMIT])
+    if access.can(user, "application.accept"):
+        # Applications filed online have no account manager yet: the county's pool awaits 受理.
+        mine = {s.pk for s in stages}
+        pool = (Stage.objects.filter(code="acceptance", state=Stage.State.ACTIVE, assignee__isnull=True,
+                                     application__status=Status.SUBMITTED, application__in=chosen)
+                .select_related("application__county", "application__policy_version", "assignee").order_by("due_date", "id")[:QUEUE_LIMIT])
+        stages += [s for s in pool if s.pk not in mine]
+    rows = sorted((QueueRow.of(s, today) for s in stages),
+                  key=lambda r: (r.left is None, r.left if r.left is not None else 0, r.stage.pk))
+    context = {"form": form, "rows": rows, "today": today,
+               "overdue_count": sum(1 for r in rows if r.badge == "overdue"),
+               "warning_count": sum(1 for r in rows if r.badge == "warning"),
+               "can_oversee": access.can(user, "escalation.view"), "section": "queue"}
+    template = "applications/_queue_table.html" if request.htmx else "applications/queue.html"
+    return render(request, template, context)
+
+
+# ---------------------------------------------------------------- the application page
+
+def _current(application: Application) -> Stage | None:
+    return application.stages.filter(state__in=OPEN_STAGE_STATES).select_related("assignee").first()
+
+
+def _masked(token: str) -> str:
+    if not token:
+        return ""
+    try:
+        return pii.mask(pii.decrypt(token, key=settings.PII_KEY))
+    except ValueError:
+        return "****"
+
+
+def _timeline(data: dict, application: Application, today: date) -> list[dict]:
+    reasons = dict(Pause.Reason.choices)
+    if application.policy_version:
+        reasons.update({code: name for code, (name, _needs) in rules.pause_reasons(application.policy_version).items()})
+    stages = []
+    for s in data["stages"]:
+        why = s["explain"]
+        explain = None
+        if why:
+            explain = {
+                "start": why["start"], "limit": why["limit"], "unit": why["unit"], "due": why["due"],
+                "counted": len(why["counted"]), "provisional": why["provisional"],
+                "skipped": [(d["date"], day_reason(d["reason"])) for d in why["skipped"]],
+                "moved": (why["moved"]["from"], day_reason(why["moved"]["reason"])) if why["moved"] else None,
+                "paused_workdays": why["paused_workdays"],
+                "due_after_pauses": why["due_after_pauses"] and why["due_after_pauses"].isoformat(),
+            }
+        open_ = s["state"] in OPEN_STAGE_STATES
+        stages.append({
+            **s, "why": explain, "state_name": Stage.State(s["state"]).label,
+            "left": workdays_left(s["due_date"], today) if open_ else None,
+            "pauses": [{**p, "reason_name": reasons.get(p["reason"], p["reason"])} for p in s["pauses"]],
+        })
+    return stages
+
+
+def _action_forms(application: Application, user: User, current: Stage | None, bound: dict) -> dict:
+    """Unbound forms for every action my role may take now; `bound` carries a refused one back."""
+    can = lambda perm: access.can(user, perm)  # noqa: E731
+    found = {}
+    is_open = application.status in (Status.SUBMITTED, Status.IN_PROGRESS)
+    if application.status == Status.SUBMITTED and can("application.accept"):
+        found["accept"] = forms.AcceptForm()
+    if current is not None and application.status == Status.IN_PROGRESS:
+        initial = {"code": current.code}
+        if current.state == Stage.State.ACTIVE:
+            if can("stage.complete"):
+                needs = current.code in rules.two_person_stages(application.policy_version, application.category)
+                found["complete"] = forms.CompleteForm(initial=initial, application=application, needs_checker=needs)
+            if can("stage.pause"):
+                found["pause"] = forms.PauseForm(initial=initial, application=application)
+        elif can("stage.resume"):
+            found["resume"] = forms.StageForm(initial=initial)
+        if can("application.reassign"):
+            found["assign"] = forms.AssignForm(initial=initial, application=application)
+    if is_open and can("application.reject"):
+        found["reject"] = forms.RejectForm()
+    if application.policy_version is not None and is_open:
+        scheme_open = application.stages.filter(code="scheme_reply", state__in=OPEN_STAGE_STATES).exists()
+        if scheme_open and can("scheme.propose"):
+            rows, options = forms.scheme_forms(application)
+            found["schemes"] = {"rows": rows, "options": options,
+                                "onsite_allowed": rules.onsite_reply_allowed(application),
+                                "transitional_allowed": rules.transitional_allowed(application)}
+        if application.schemes.exists() and can("scheme.choose"):
+            found["choose"] = forms.ChooseForm(application=application)
+        if can("project.update"):
+            found["project_open"] = forms.ProjectOpenForm()
+            if application.grid_projects.exists():
+                found["project_update"] = forms.ProjectUpdateForm(application=application)
+        if can("fee.add"):
+            found["fee"] = forms.FeeForm()
+    # A refused form comes back even when the state no longer offers it, so its error is seen.
+    found.update(bound)
+    return found
+
+
+def _page_context(request, application: Application, *, bound: dict | None = None, message: str = "",
+                  error: str = "") -> dict:
+    application = Application.objects.select_related(
+        "county", "handling_org", "policy_version", "account_manager", "project_manager", "previous").get(
+        pk=application.pk)
+    today = _today()
+    data = api.detail(application)
+    current = _current(application)
+    doc_names = rules.document_names(application.policy_version) if application.policy_version else {}
+    documents = [(d, doc_names.get(d.doc_type, d.doc_type)) for d in application.documents.all()]
+    return {
+        "application": application,
+        "data": data,
+        "stages": _timeline(data, application, today),
+        "events": data["events"],
+        "current": current,
+        "documents": documents,
+        "masked_id": _masked(application.id_number_enc),
+        "masked_phone": _masked(application.contact_phone_enc),
+        "forms": _action_forms(application, request.user, current, bound or {}),
+        "message": message,
+        "error": error,
+        "today": today,
+    }
+
+
+@workbench
+@require_safe
+def application_page(request, pk: int):
+    application = queries.application_for(request.user, pk)
+    flashed = " ".join(str(m) for m in messages.get_messages(request))
+    return render(request, "applications/application.html", _page_context(request, application, message=flashed))
+
+
+def _place_errors(form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
+    placed = False
+    for field, message in exc.fields.items():
+        name = (aliases or {}).get(field, field)
+        if name in form.fields and not isinstance(form.fields[name].widget, HiddenInput):
+            form.add_error(name, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+def _due_note(application: Application) -> str:
+    current = _current(application)
+    if current is None:
+        application.refresh_from_db()
+        return _("申请状态：%(status)s") % {"status": application.get_status_display()}
+    if current.state == Stage.State.PAUSED:
+        return _("%(stage)s 已暂停，电网侧时钟停止") % {"stage": current.name}
+    if current.due_date is None:
+        return _("当前环节：%(stage)s（政策未设时限）") % {"stage": current.name}
+    return _("当前环节：%(stage)s，应于 %(due)s 前完成") % {"stage": current.name, "due": current.due_date}
+
+
+def _do_accept(request, application):
+    form = forms.AcceptForm(request.POST)
+    if form.is_valid():
+        actions.application_accept(application=application, by=request.user, result=form.cleaned_data["result"])
+        return form, _("已受理。") + _due_note(application)
+    return form, None
+
+
+def _do_complete(request, application):
+    current = _current(application)
+    needs = bool(current and application.policy_version and current.code in rules.two_person_stages(
+        application.policy_version, application.category))
+    form = forms.CompleteForm(request.POST, application=application, needs_checker=needs)
+    if form.is_valid():
+        d = form.cleaned_data
+        stage = actions.stage_complete(application=application, code=d["code"], by=request.user, result=d["result"],
+                                       checked_by=d["checked_by"], evidence_date=d["evidence_date"])
+        return form, _("%(stage)s 已完成。") % {"stage": stage.name} + _due_note(application)
+    return form, None
+
+
+def _do_pause(request, application):
+    form = forms.PauseForm(request.POST, application=application)
+    if form.is_valid():
+        d = form.cleaned_data
+        pause = actions.stage_pause(application=application, code=d["code"], by=request.user, reason=d["reason"],
+                                    note=d["note"], approved_by=d["approved_by"])
+        return form, _("%(stage)s 已暂停：%(reason)s。恢复后到期日按暂停的工作日顺延。") % {
+            "stage": pause.stage.name, "reason": dict(form.fields["reason"].choices).get(pause.reason, pause.reason)}
+    return form, None
+
+
+def _do_resume(request, application):
+    form = forms.StageForm(request.POST)
+    if form.is_valid():
+        before = application.stages.filter(code=form.cleaned_data["code"]).values_list("due_date", flat=True).first()
+        stage = actions.stage_resume(application=application, code=form.cleaned_data["code"], by=request.user)
+        return form, _("%(stage)s 已恢复，暂停共 %(n)s 个工作日，到期日由 %(before)s 顺延至 %(after)s。") % {
+            "stage": stage.name, "n": stage.pauses.last().workdays, "before": before, "after": stage.due_date}
+    return form, None
+
+
+def _do_reject(request, application):
+    form = forms.RejectForm(request.POST)
+    if form.is_valid():
+        actions.application_reject(application=application, by=request.user, reason=form.cleaned_data["reason"])
+        return form, _("申请已驳回。")
+    return form, None
+
+
+def _do_assign(request, application):
+    form = forms.AssignForm(request.POST, application=application)
+    if form.is_valid():
+        stage = actions.stage_assign(application=application, code=form.cleaned_data["code"], by=request.user,
+                                     assignee=form.cleaned_data["assignee"])
+        return form, _("%(stage)s 已改派给 %(user)s。") % {"stage": stage.name, "user": stage.assignee}
+    return form, None
+
+
+def _do_schemes(request, application):
+    rows, options = forms.scheme_forms(application, request.POST)
+    bundle = {"rows": rows, "options": options, "onsite_allowed": rules.onsite_reply_allowed(application),
+              "transitional_allowed": rules.transitional_allowed(application)}
+    if not all(f.is_valid() for f in [*rows, options]):
+        return bundle, None
+    filled = [(i, r) for i, r in enumerate(rows) if r.filled]
+    if not filled:
+        rows[0].add_error("label", _("至少填写一个方案"))
+        return bundle, None
+    schemes = [actions.SchemeInput(
+        label=r.cleaned_data["label"], connection_point=r.cleaned_data["connection_point"],
+        boundary=r.cleaned_data["boundary"], customer_cost=r.cleaned_data["customer_cost"] or 0,
+        utility_cost=r.cleaned_data["utility_cost"] or 0, description=r.cleaned_data["description"],
+    ) for _i, r in filled]
+    try:
+        actions.scheme_propose(application=application, by=request.user, schemes=schemes,
+                               onsite=options.cleaned_data["onsite"], transitional=options.cleaned_data["transitional"])
+    except DomainError as exc:
+        leftover = {}
+        for key, message in exc.fields.items():
+            if key.startswith("schemes[") and "]." in key:
+                index, field = key.removeprefix("schemes[").split("].", 1)
+                form = filled[int(index)][1]
+                if field in form.fields:
+                    form.add_error(field, message)
+                    continue
+            leftover[key] = message
+        if leftover or not exc.fields:
+            _place_errors(options, DomainError(exc.message, fields=leftover))
+        return bundle, None
+    return bundle, _("已答复 %(n)s 个供电方案。") % {"n": len(schemes)} + _due_note(application)
+
+
+def _do_choose(request, application):
+    form = forms.ChooseForm(request.POST, application=application)
+    if form.is_valid():
+        actions.scheme_choose(application=application, by=request.user, label=form.cleaned_data["label"])
+        return form, _("已记录客户选定 %(label)s。") % {"label": form.cleaned_data["label"]}
+    return form, None
+
+
+def _do_project_open(request, application):
+    form = forms.ProjectOpenForm(request.POST)
+    if form.is_valid():
+        project = actions.grid_project_open(application=application, by=request.user, **form.cleaned_data)
+        return form, _("已建立工程：%(name)s。") % {"name": project.name}
+    return form, None
+
+
+def _do_project_update(request, application):
+    form = forms.ProjectUpdateForm(request.POST, application=application)
+    if form.is_valid():
+        d = dict(form.cleaned_data)
+        project = d.pop("project")
+        actions.grid_project_update(project=project, by=request.user, **d)
+        return form, _("已更新工程日期：%(name)s。") % {"name": project.name}
+    return form, None
+
+
+def _do_fee(request, application):
+    form = forms.FeeForm(request.POST)
+    if form.is_valid():
+        fee = actions.fee_add(application=application, by=request.user, **form.cleaned_data)
+        return form, _("已登记收费：%(item)s %(amount)s 元。") % {"item": fee.item, "amount": fee.amount}
+    return form, None
+
+
+ACTIONS = {
+    "accept": _do_accept, "complete": _do_complete, "pause": _do_pause, "resume": _do_resume,
+    "reject": _do_reject, "assign": _do_assign, "schemes": _do_schemes, "choose": _do_choose,
+    "project_open": _do_project_open, "project_update": _do_project_update, "fee": _do_fee,
+}
+
+
+@workbench
+@require_POST
+def application_act(request, pk: int, action: str):
+    application = queries.application_for(request.user, pk)
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    message, error = "", ""
+    try:
+        form, message = handler(request, application)
+    except DomainError as exc:
+        # The handler's form is rebuilt from the post so the refusal shows next to its field.
+        form = _bound_for(action, request, application)
+        if isinstance(form, dict):
+            _place_errors(form["options"], exc)
+        else:
+            _place_errors(form, exc)
+        message = None
+    ok = bool(message)
+    if not ok:
+        error = _("未能办理，请检查标注的字段。")
+    if not request.htmx and ok:
+        messages.success(request, message)
+        return redirect(reverse("applications:application", args=[application.pk]))
+    context = _page_context(request, application, bound={} if ok else {action: form}, message=message or "",
+                            error=error)
+    template = "applications/_workspace.html" if request.htmx else "applications/application.html"
+    # htmx swaps only 2xx answers: a refusal is a 200 fragment carrying its errors.
+    return render(request, template, context, status=200 if ok or request.htmx else 422)
+
+
+def _bound_for(action: str, request, application):
+    """The posted form again, validated, for an action whose refusal came from the domain."""
+    if action == "schemes":
+        rows, options = forms.scheme_forms(application, request.POST)
+        for f in [*rows, options]:
+            f.is_valid()
+        return {"rows": rows, "options": options, "onsite_allowed": rules.onsite_reply_allowed(application),
+                "transitional_allowed": rules.transitional_allowed(application)}
+    current = _current(application)
+    builders = {
+        "accept": lambda: forms.AcceptForm(request.POST),
+        "complete": lambda: forms.CompleteForm(request.POST, application=application, needs_checker=bool(
+            current and application.policy_version and current.code in rules.two_person_stages(
+                application.policy_version, application.category))),
+        "pause": lambda: forms.PauseForm(request.POST, application=application),
+        "resume": lambda: forms.StageForm(request.POST),
+        "reject": lambda: forms.RejectForm(request.POST),
+        "assign": lambda: forms.AssignForm(request.POST, application=application),
+        "choose": lambda: forms.ChooseForm(request.POST, application=application),
+        "project_open": lambda: forms.ProjectOpenForm(request.POST),
+        "project_update": lambda: forms.ProjectUpdateForm(request.POST, application=application),
+        "fee": lambda: forms.FeeForm(request.POST),
+    }
+    form = builders[action]()
+    form.is_valid()
+    return form
+
+
+@workbench
+@require_safe
+def document_file(request, pk: int, doc_id: int):
+    application = queries.application_for(request.user, pk)
+    document = application.documents.filter(pk=doc_id).first()
+    if document is None:
+        raise Http404
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=False,
+                            filename=document.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------- supervisor views
+
+@workbench
+@require_safe
+def overview(request):
+    user = request.user
+    today = _today()
+    visible = queries.applications_for(user)
+    statuses = list(Status.choices)
+    by_status: dict[int, dict[str, int]] = {}
+    for row in visible.values("county", "status").annotate(n=Count("id")):
+        by_status.setdefault(row["county"], {})[row["status"]] = row["n"]
+    open_stages = Stage.objects.filter(application__in=visible, state__in=OPEN_STAGE_STATES,
+                                       application__status=Status.IN_PROGRESS)
+    stage_names = dict(open_stages.order_by("code").values_list("code", "name").distinct())
+    by_stage: dict[int, dict[str, int]] = {}
+    for row in open_stages.values("application__county", "code").annotate(n=Count("id")):
+        by_stage.setdefault(row["application__county"], {})[row["code"]] = row["n"]
+    overdue_ids = set(queries.overdue_stages(today).filter(application__in=visible).values_list("id", flat=True))
+    late_by_county: dict[int, int] = {}
+    for county_id in Stage.objects.filter(pk__in=overdue_ids).values_list("application__county", flat=True):
+        late_by_county[county_id] = late_by_county.get(county_id, 0) + 1
+    counties = Division.objects.filter(pk__in=set(by_status) | set(by_stage)).order_by("code")
+    rows = [{
+        "county": c,
+        "statuses": [by_status.get(c.pk, {}).get(code, 0) for code, _label in statuses],
+        "stages": [by_stage.get(c.pk, {}).get(code, 0) for code in stage_names],
+        "overdue": late_by_county.get(c.pk, 0),
+    } for c in counties]
+    overdue = [
+        QueueRow.of(s, today)
+        for s in Stage.objects.filter(pk__in=overdue_ids).select_related(
+            "application__county", "application__policy_version", "assignee").prefetch_related("escalations").order_by("due_date", "id")[:200]
+    ]
+    return render(request, "applications/overview.html", {
+        "rows": rows, "statuses": statuses, "stage_names": stage_names, "overdue": overdue, "today": today,
+        "can_reassign": access.can(user, "application.reassign"), "section": "overview",
+    })
+
+
+def _escalations_for(user: User):
+    visible = queries.applications_for(user)
+    qs = Escalation.objects.filter(stage__application__in=visible)
+    if not access.can(user, "escalation.view"):
+        from django.db.models import Q
+
+        qs = qs.filter(Q(stage__assignee=user) | Q(stage__application__account_manager=user)
+                       | Q(stage__application__project_manager=user) | Q(supervisor=user))
+    return qs.select_related("stage__application__county", "stage__assignee", "supervisor", "replied_by")
+
+
+@workbench
+@require_safe
+def escalations(request):
+    state = request.GET.get("state", "")
+    items = _escalations_for(request.user)
+    if state in Escalation.State.values:
+        items = items.filter(state=state)
+    return render(request, "applications/escalations.html", {
+        "items": [_escalation_item(request.user, e) for e in items[:300]], "states": Escalation.State.choices,
+        "state": state, "today": _today(), "section": "escalations",
+    })
+
+
+def _escalation_item(user: User, escalation: Escalation, form=None, refused: str = "") -> dict:
+    open_ = escalation.state != Escalation.State.CLOSED
+    return {
+        "e": escalation, "refused": refused,
+        "reply_form": (form or forms.ReplyForm()) if open_ and access.can(user, "escalation.reply") else None,
+        "can_close": open_ and access.can(user, "escalation.close"),
+    }
+
+
+@workbench
+@require_POST
+def escalation_act(request, pk: int, action: str):
+    escalation = _escalations_for(request.user).filter(pk=pk).first()
+    if escalation is None or action not in ("reply", "close"):
+        raise Http404
+    form = forms.ReplyForm(request.POST) if action == "reply" else None
+    refused = ""
+    try:
+        if action == "reply":
+            if form.is_valid():
+                actions.escalation_reply(escalation=escalation, by=request.user, reply=form.cleaned_data["reply"])
+                form = None
+        else:
+            actions.escalation_close(escalation=escalation, by=request.user)
+    except DomainError as exc:
+        if form is not None and form.is_bound and hasattr(form, "cleaned_data"):
+            _place_errors(form, exc)
+        else:
+            refused = exc.message
+    escalation = _escalations_for(request.user).get(pk=escalation.pk)
+    failed = bool(refused or (form is not None and form.errors))
+    item = _escalation_item(request.user, escalation, form, refused)
+    if request.htmx:
+        return render(request, "applications/_escalation.html", {"item": item, "today": _today()})
+    if failed:
+        return render(request, "applications/escalations.html", {
+            "items": [item], "states": Escalation.State.choices, "state": "", "today": _today(),
+            "section": "escalations"}, status=422)
+    return redirect(reverse("applications:escalations"))

@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev browser run serve test test-sqlite test-postgres bench clean
+.PHONY: install install-dev browser system-deps run serve test test-sqlite test-postgres bench clean
 
 install: $(VENV)/.installed
 
@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-run: install
+run: install system-deps
 	$(BIN)/getpower migrate --noinput
 	$(BIN)/getpower calendar sync
 	$(BIN)/getpower policy load
@@ -35,14 +35,19 @@ run: install
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: install-dev browser test-sqlite test-postgres
+# Contract and invoice PDFs: WeasyPrint needs Pango, and Chinese text needs a CJK font.
+system-deps:
+	@(dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 && fc-list :lang=zh | grep -q .) || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk >/dev/null)
 
-test-sqlite: install-dev browser
+test: install-dev browser system-deps test-sqlite test-postgres
+
+test-sqlite: install-dev browser system-deps
 	@echo "== suite on SQLite =="
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 # The PostgreSQL pass is skipped only when no server answers, and says so.
-test-postgres: install-dev browser
+test-postgres: install-dev browser system-deps
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== suite on PostgreSQL ($(PG_URL)) =="; \
 		DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS); \

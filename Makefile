@@ -28,7 +28,7 @@ run: install system-deps
 	$(BIN)/getpower policy load
 	$(BIN)/getpower collectstatic --noinput -v 0
 	$(BIN)/getpower demo load
-	$(BIN)/getpower bootstrap
+	$(BIN)/getpower bootstrap --host http://$(HOST):$(PORT)
 	$(BIN)/getpower runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium through Playwright (never a downloaded browser).

@@ -2,18 +2,8 @@
 so the admin never adds, edits or deletes them (that would skip the event log)."""
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin as ReadOnly
 from customers.models import Complaint, Rating
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Complaint)

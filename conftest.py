@@ -114,3 +114,54 @@ def screenshot(page):
         return target
 
     return shoot
+
+
+# ---------------------------------------------------------------- browser stories' shared cast
+
+@pytest.fixture
+def taierzhuang(transactional_db):
+    """A 台儿庄区 county team on the Zaozhuang policy. Browser tests are transactional and start
+    from empty tables, so the calendar and policies are loaded here as `make run` does."""
+    from applications.tests.conftest import county_team
+    from policies.actions import policy_load
+    from workdays.actions import calendar_sync
+
+    with time_machine.travel(BUILT_AT, tick=False):
+        calendar_sync()
+        policy_load()
+    return county_team(region="zaozhuang", province_code="370000", province="山东省", city_code="370400",
+                       city="枣庄市", city_group="taierzhuang_gaoxin", county_code="370405", county="台儿庄区",
+                       slug="tez")
+
+
+@pytest.fixture
+def clock_at():
+    """clock_at(datetime): the test process and the live server (same process) both move there."""
+    state = {}
+
+    def go(moment):
+        if "traveller" in state:
+            state["traveller"].stop()
+        state["traveller"] = time_machine.travel(moment, tick=True)
+        state["traveller"].start()
+
+    yield go
+    if "traveller" in state:
+        state["traveller"].stop()
+
+
+@pytest.fixture
+def login_as(page, live_server):
+    """login_as(user): the browser carries that user's session (the login page has its own test)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def go(user):
+        page.context.clear_cookies()
+        client = Client()
+        client.force_login(user)
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                                   "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                                   "url": live_server.url}])
+
+    return go

@@ -4,7 +4,6 @@ import logging
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
-from ninja.security import SessionAuth
 
 from core.errors import DomainError
 

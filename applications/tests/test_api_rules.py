@@ -9,7 +9,6 @@ from django.db import connection
 
 from accounts import actions as accounts
 from accounts.roles import Role
-from applications import actions
 from applications.models import Application
 from applications.tests.conftest import at, enterprise, person
 from applications.tests.test_flows import as_user, post

@@ -3,12 +3,9 @@ import datetime as dt
 
 import pytest
 
-from accounts import actions as accounts
-from accounts.models import Division, Organisation
-from accounts.roles import Role
 from applications import rules
 from applications.models import Application
-from applications.tests.conftest import PASSWORD, at, county_team, enterprise, person
+from applications.tests.conftest import at, county_team, enterprise, person
 from applications.tests.test_flows import as_user, post, stage
 from workdays import clock
 from workdays.schedule import get_schedule

@@ -4,15 +4,11 @@ days later and sees the due date moved with its reason; the supervisor's overvie
 import datetime as dt
 
 import pytest
-import time_machine
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from applications import actions
 from applications.models import Pause, Stage
-from applications.tests.conftest import at, county_team, enterprise
-from conftest import BUILT_AT
+from applications.tests.conftest import at, enterprise
 from core.models import Event
 from workdays import clock
 from workdays.schedule import get_schedule
@@ -20,46 +16,13 @@ from workdays.schedule import get_schedule
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def taierzhuang(transactional_db):
-    # A transactional test starts from empty tables: load the calendar and policies as `make run` does.
-    from policies.actions import policy_load
-    from workdays.actions import calendar_sync
-
-    with time_machine.travel(BUILT_AT, tick=False):
-        calendar_sync()
-        policy_load()
-    return county_team(region="zaozhuang", province_code="370000", province="山东省", city_code="370400",
-                       city="枣庄市", city_group="taierzhuang_gaoxin", county_code="370405", county="台儿庄区",
-                       slug="tez")
 
 
-@pytest.fixture
-def clock_at():
-    """clock_at(datetime): the test process and the live server (same process) both move there."""
-    state = {}
-
-    def go(moment):
-        if "traveller" in state:
-            state["traveller"].stop()
-        state["traveller"] = time_machine.travel(moment, tick=True)
-        state["traveller"].start()
-
-    yield go
-    if "traveller" in state:
-        state["traveller"].stop()
 
 
-def logged_in(page, live_server, user):
-    page.context.clear_cookies()
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
 
-
-def test_an_inspector_pauses_and_resumes_and_sees_the_moved_due_date(taierzhuang, page, screenshot, live_server,
-                                                                        clock_at):
+def test_an_inspector_pauses_and_resumes_and_sees_the_moved_due_date(taierzhuang, page, screenshot, clock_at,
+                                                                        login_as):
     team = taierzhuang
     clock_at(at(2026, 9, 28, 10))
     application, _ = actions.application_create(
@@ -72,7 +35,7 @@ def test_an_inspector_pauses_and_resumes_and_sees_the_moved_due_date(taierzhuang
     original_due = inspection.due_date
 
     clock_at(at(2026, 10, 12, 9))
-    logged_in(page, live_server, team.inspector)
+    login_as(team.inspector)
     page.goto("/work/")
     expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
     row = page.locator("tr", has_text=application.number)
@@ -111,7 +74,7 @@ def test_an_inspector_pauses_and_resumes_and_sees_the_moved_due_date(taierzhuang
     # Later, the inspection runs late: the supervisor's overview lists it.
     clock_at(at(2026, 11, 2, 9))
     actions.stages_check_deadlines(today=dt.date(2026, 11, 2))
-    logged_in(page, live_server, team.supervisor)
+    login_as(team.supervisor)
     page.goto("/work/overview/")
     expect(page.get_by_role("heading", name="辖区总览")).to_be_visible()
     expect(page.locator("table.overview").first).to_contain_text("台儿庄区")

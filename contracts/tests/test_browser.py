@@ -1,48 +1,26 @@
 """In a real browser: the applicant opens the contract of an accepted application, requests a
 one-time code, mistypes it once, then signs."""
 import pytest
-import time_machine
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from applications import actions as applications
 from applications.actions import ApplicationInput
-from applications.tests.conftest import county_team, enterprise
-from conftest import BUILT_AT
+from applications.tests.conftest import enterprise
 from contracts.models import Contract
 from contracts.tests.conftest import last_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def taierzhuang(transactional_db):
-    # A transactional test starts from empty tables: load the calendar and policies as `make run` does.
-    from policies.actions import policy_load
-    from workdays.actions import calendar_sync
-
-    with time_machine.travel(BUILT_AT, tick=False):
-        calendar_sync()
-        policy_load()
-    return county_team(region="zaozhuang", province_code="370000", province="山东省", city_code="370400",
-                       city="枣庄市", city_group="taierzhuang_gaoxin", county_code="370405", county="台儿庄区",
-                       slug="tez")
 
 
-def logged_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
 
-
-def test_the_applicant_signs_the_supply_contract_in_the_browser(taierzhuang, page, screenshot, live_server):
+def test_the_applicant_signs_the_supply_contract_in_the_browser(taierzhuang, page, screenshot, login_as):
     team = taierzhuang
     application, _ = applications.application_create(
         by=team.applicant, data=ApplicationInput(**enterprise(county=team.county.code)))
     applications.application_accept(application=application, by=team.account_manager)
-    logged_in(page, live_server, team.applicant)
+    login_as(team.applicant)
 
     page.goto(f"/contracts/{application.pk}/")
     page.get_by_role("button", name="生成供用电合同").click()

@@ -3,31 +3,16 @@ preview before submitting, and lands on the progress page."""
 import re
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from django.utils import timezone
 
 from applications import rules
 from applications.models import Application
-from applications.tests.conftest import county_team
-from conftest import BUILT_AT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def taierzhuang(transactional_db):
-    # A transactional test starts from empty tables: load the calendar and policies as `make run` does.
-    from policies.actions import policy_load
-    from workdays.actions import calendar_sync
-
-    with time_machine.travel(BUILT_AT, tick=False):
-        calendar_sync()
-        policy_load()
-    return county_team(region="zaozhuang", province_code="370000", province="山东省", city_code="370400",
-                       city="枣庄市", city_group="taierzhuang_gaoxin", county_code="370405", county="台儿庄区",
-                       slug="tez")
 
 
 def test_an_applicant_applies_for_a_lv_connection_in_the_browser(taierzhuang, page, screenshot):

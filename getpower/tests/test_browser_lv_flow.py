@@ -4,54 +4,19 @@ the finished progress and rates the service."""
 import re
 
 import pytest
-import time_machine
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from applications.models import Application, Status
-from applications.tests.conftest import at, county_team
-from conftest import BUILT_AT
+from applications.tests.conftest import at
 from customers.models import Rating
 from core import events
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def team(transactional_db):
-    from policies.actions import policy_load
-    from workdays.actions import calendar_sync
-
-    with time_machine.travel(BUILT_AT, tick=False):
-        calendar_sync()
-        policy_load()
-    return county_team(region="zaozhuang", province_code="370000", province="山东省", city_code="370400",
-                       city="枣庄市", city_group="taierzhuang_gaoxin", county_code="370405", county="台儿庄区",
-                       slug="tez")
 
 
-@pytest.fixture
-def clock_at():
-    state = {}
 
-    def go(moment):
-        if "traveller" in state:
-            state["traveller"].stop()
-        state["traveller"] = time_machine.travel(moment, tick=True)
-        state["traveller"].start()
-
-    yield go
-    if "traveller" in state:
-        state["traveller"].stop()
-
-
-def as_staff(page, live_server, user):
-    page.context.clear_cookies()
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
 
 
 def act(page, title, button, **fields):
@@ -61,7 +26,9 @@ def act(page, title, button, **fields):
     form.get_by_role("button", name=button).click()
 
 
-def test_lv_application_from_portal_through_workbench_to_rating(team, page, live_server, screenshot, clock_at):
+def test_lv_application_from_portal_through_workbench_to_rating(taierzhuang, page, screenshot, clock_at,
+                                                              login_as):
+    team = taierzhuang
     clock_at(at(2026, 11, 23, 9))
     page.goto("/me/login/")
     page.get_by_label("用户名、手机号码或电子邮箱").fill("tez_customer")
@@ -83,7 +50,7 @@ def test_lv_application_from_portal_through_workbench_to_rating(team, page, live
     application = Application.objects.get(applicant_user=team.applicant)
 
     clock_at(at(2026, 11, 23, 14))
-    as_staff(page, live_server, team.account_manager)
+    login_as(team.account_manager)
     page.goto(f"/work/applications/{application.pk}/")
     act(page, "受理申请", "受理", 受理意见="资料齐全，受理")
     expect(page.get_by_role("status")).to_be_visible()
@@ -91,7 +58,7 @@ def test_lv_application_from_portal_through_workbench_to_rating(team, page, live
     assert application.status == Status.IN_PROGRESS
 
     clock_at(at(2026, 11, 24, 15))
-    as_staff(page, live_server, team.installer)
+    login_as(team.installer)
     page.goto(f"/work/applications/{application.pk}/")
     act(page, "施工接电 · 完成本环节", "完成", 办理结果="表计已装，已送电")
     expect(page.get_by_role("status")).to_be_visible()

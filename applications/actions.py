@@ -27,6 +27,7 @@ from applications.models import (
     Channel,
     Document,
     Escalation,
+    OPEN_STAGE_STATES,
     IdempotencyKey,
     Notification,
     Pause,
@@ -436,7 +437,7 @@ def stage_resume(*, application: Application, code: str, by: User) -> Stage:
         if due is not None:
             stage.base_due, stage.due_date, stage.provisional = due.base_due, due.due_date, due.provisional
         stage.state = Stage.State.ACTIVE
-        stage.alert = _alert_for(stage, deadlines.local_date(now))
+        stage.alert = stage_alert(stage, deadlines.local_date(now))
         stage.save()
         events.record(actor=by, verb="stage.resumed", subject=application,
                       data={"stage": code, "paused_workdays": pause.workdays, "due_before": before,
@@ -523,7 +524,8 @@ def document_upload(*, application: Application, by: User, stage_code: str, doc_
 
 # ---------------------------------------------------------------- warnings and 督办
 
-def _alert_for(stage: Stage, today: date) -> str:
+def stage_alert(stage: Stage, today: date) -> str:
+    """warning / overdue / none for an open stage today, by the pinned policy's warning rule."""
     if stage.due_date is None:
         return Stage.Alert.NONE
     if today > stage.due_date:
@@ -564,7 +566,7 @@ def stages_check_deadlines(*, today: date | None = None) -> dict[str, int]:
     active = Stage.objects.filter(state=Stage.State.ACTIVE, application__status=Status.IN_PROGRESS).select_related(
         "application", "application__policy_version", "assignee")
     for stage in active.iterator(chunk_size=500):
-        alert = _alert_for(stage, today)
+        alert = stage_alert(stage, today)
         if alert == Stage.Alert.NONE:
             continue
         counts[alert] += 1
@@ -698,7 +700,7 @@ def scheme_propose(*, application: Application, by: User, schemes: list[SchemeIn
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         stage = application.stages.filter(code="scheme_reply").first()
-        if stage is None or stage.state not in (Stage.State.ACTIVE, Stage.State.PAUSED):
+        if stage is None or stage.state not in OPEN_STAGE_STATES:
             raise Conflict("schemes are proposed while 供电方案答复 is open", fields={"stage": "scheme_reply"})
         now = timezone.now()
         created = [
@@ -801,8 +803,7 @@ def stages_recompute_due(year: int) -> int:
     """A year's official schedule replaced its provisional one: every open stage whose due
     date was computed on a provisional calendar is recomputed; changes are logged."""
     changed = 0
-    open_states = [Stage.State.ACTIVE, Stage.State.PAUSED]
-    for stage in Stage.objects.filter(state__in=open_states, provisional=True).select_related("application"):
+    for stage in Stage.objects.filter(state__in=OPEN_STAGE_STATES, provisional=True).select_related("application"):
         if stage.limit is None or stage.counts_from is None:
             continue
         due = deadlines.stage_due(start=stage.counts_from, limit=stage.limit, unit=stage.unit,

@@ -12,7 +12,7 @@ from pydantic import Field
 from accounts.auth import API_AUTH
 from accounts.models import User
 from applications import actions, deadlines, queries
-from applications.models import Application, Stage
+from applications.models import Application, Stage, current_stage
 from core.errors import NotFound, invalid
 from core.models import Event
 from workdays import clock
@@ -159,15 +159,8 @@ def _name(user: User | None) -> str | None:
     return user.username if user else None
 
 
-def _current(application: Application) -> Stage | None:
-    for stage in application.stages.all():
-        if stage.state in (Stage.State.ACTIVE, Stage.State.PAUSED):
-            return stage
-    return None
-
-
 def summary(application: Application) -> dict:
-    current = _current(application)
+    current = current_stage(application.stages.all())
     return {
         "id": application.pk, "number": application.number, "status": application.status,
         "region": application.region, "county": application.county.code, "category": application.category,

@@ -45,5 +45,12 @@ def workdays_between(start: date, end: date) -> int:
     return clock.count(start, end, get_schedule())
 
 
+def workdays_left(due: date, today: date) -> int:
+    """Working days from today to the due date; negative when overdue."""
+    if due >= today:
+        return workdays_between(today, due)
+    return -workdays_between(due, today)
+
+
 def add(start: date, n: int, unit: str) -> date:
     return clock.add(start, n, unit, get_schedule())

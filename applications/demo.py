@@ -5,6 +5,7 @@ Deterministic (fixed seed). All steps of all applications are sorted by time bef
 run, because the event log's time only moves forward."""
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -68,16 +69,12 @@ def is_loaded() -> bool:
     return User.objects.filter(username="demo_admin").exists()
 
 
+@functools.cache
 def _password_hash() -> str:
     # Hash once: a hundred PBKDF2 rounds of a million iterations would make loading slow.
     from django.contrib.auth.hashers import make_password
 
-    if "hash" not in _PASSWORD_CACHE:
-        _PASSWORD_CACHE["hash"] = make_password(PASSWORD)
-    return _PASSWORD_CACHE["hash"]
-
-
-_PASSWORD_CACHE: dict[str, str] = {}
+    return make_password(PASSWORD)
 
 
 def _user(world: World, username: str, role: str, org: Organisation | None, display: str, where: str) -> User:

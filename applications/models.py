@@ -189,6 +189,15 @@ class Stage(models.Model):
         return f"{self.application_id}:{self.code}"
 
 
+# A stage the application is currently in: running, or held by the customer.
+OPEN_STAGE_STATES = (Stage.State.ACTIVE, Stage.State.PAUSED)
+
+
+def current_stage(stages) -> Stage | None:
+    """The open stage among `stages` (an application has at most one); None once finished."""
+    return next((s for s in stages if s.state in OPEN_STAGE_STATES), None)
+
+
 class Pause(models.Model):
     class Reason(models.TextChoices):
         AWAITING_DOCUMENTS = "awaiting_documents", "等待客户补充资料"

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts import access
 from accounts.models import User
-from applications.models import Application, Stage
+from applications.models import OPEN_STAGE_STATES, Application, Stage
 
 
 def applications_for(user: User) -> QuerySet[Application]:
@@ -56,7 +56,7 @@ def my_queue(user: User) -> QuerySet[Stage]:
     from django.db.models import Q
 
     return (
-        Stage.objects.filter(state__in=[Stage.State.ACTIVE, Stage.State.PAUSED])
+        Stage.objects.filter(state__in=OPEN_STAGE_STATES)
         .filter(Q(assignee=user) | Q(application__account_manager=user) | Q(application__project_manager=user))
         .select_related("application")
         .order_by("due_date", "id")

@@ -16,6 +16,8 @@ from policies.schema import PolicyDocument
 _DOCUMENTS: dict[tuple[int, str], PolicyDocument] = {}
 # The application's "in a park / key project" flag stands for these policy condition codes.
 PARK_CONDITIONS = ("provincial_park", "provincial_key_project", "provincial_industrial_park")
+# Where the policy extends nothing for a category, the utility invests up to the connection point.
+DEFAULT_BOUNDARY = "connection_point"
 
 
 @dataclass(frozen=True)
@@ -161,10 +163,6 @@ def assignee_for(application, code: str) -> User | None:
         .order_by("id").first()
     )
     return user or application.account_manager
-
-
-# Where the policy extends nothing for a category, the utility invests up to the connection point.
-DEFAULT_BOUNDARY = "connection_point"
 
 
 def boundaries(version: PolicyVersion, category: str, *, in_park: bool) -> set[str]:

@@ -26,12 +26,11 @@ from accounts import access
 from accounts.models import Division, User
 from accounts.roles import GRID_STAFF, Role
 from applications import actions, api, deadlines, forms, queries, rules
-from applications.models import Application, Escalation, Pause, Stage, Status
+from applications.models import OPEN_STAGE_STATES, Application, Escalation, Pause, Stage, Status
 from core import pii
 from core.errors import DomainError, Forbidden, NotFound
 
 WORKBENCH_ROLES = {*GRID_STAFF, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}
-OPEN_STAGE_STATES = (Stage.State.ACTIVE, Stage.State.PAUSED)
 QUEUE_LIMIT = 300
 
 
@@ -63,12 +62,7 @@ def _today() -> date:
 
 
 def workdays_left(due: date | None, today: date) -> int | None:
-    """Working days from today to the due date; negative when overdue."""
-    if due is None:
-        return None
-    if due >= today:
-        return deadlines.workdays_between(today, due)
-    return -deadlines.workdays_between(due, today)
+    return None if due is None else deadlines.workdays_left(due, today)
 
 
 def day_reason(reason: str) -> str:
@@ -90,7 +84,7 @@ class QueueRow:
     @classmethod
     def of(cls, stage: Stage, today: date) -> "QueueRow":
         # The badge is read live from the policy's warning rule, not only from the last periodic sweep.
-        live = (actions._alert_for(stage, today) if stage.state == Stage.State.ACTIVE
+        live = (actions.stage_alert(stage, today) if stage.state == Stage.State.ACTIVE
                 and stage.application.policy_version_id else stage.alert)
         return cls(stage, stage.application, workdays_left(stage.due_date, today), live or stage.alert)
 

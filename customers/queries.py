@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from accounts.models import Division, User
 from applications import deadlines, rules
-from applications.models import Application, Document, Notification, Stage, Status
+from applications.models import Application, Document, Notification, Stage, Status, current_stage
 from core.errors import DomainError
 from policies import resolve
 
@@ -169,11 +169,11 @@ class Card:
 
 def card(application: Application, today: date) -> Card:
     stages = list(application.stages.all())
-    current = next((s for s in stages if s.state in (Stage.State.ACTIVE, Stage.State.PAUSED)), None)
+    current = current_stage(stages)
     left, overdue = None, False
     if current is not None and current.due_date is not None:
         overdue = today > current.due_date
-        left = 0 if overdue else deadlines.workdays_between(today, current.due_date)
+        left = max(deadlines.workdays_left(current.due_date, today), 0)
     done = sum(1 for s in stages if s.state == Stage.State.DONE)
     segments = [Segment(s.name, s.state, s.get_state_display()) for s in stages]
     if application.status == Status.SUBMITTED:

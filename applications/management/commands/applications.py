@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Division
 from applications import deadlines, queries
-from applications.models import Application, Stage, Status
+from applications.models import Application, Stage, Status, current_stage
 
 
 class Command(BaseCommand):
@@ -40,8 +40,7 @@ class Command(BaseCommand):
         )
         rows = []
         for application in qs:
-            current = next((s for s in application.stages.all()
-                            if s.state in (Stage.State.ACTIVE, Stage.State.PAUSED)), None)
+            current = current_stage(application.stages.all())
             rows.append({
                 "number": application.number, "status": application.status, "county": application.county.code,
                 "category": application.category, "applicant": application.applicant_name,

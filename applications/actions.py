@@ -20,7 +20,7 @@ from accounts import access
 from accounts.identity import id_number_problem, uscc_problem
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
-from applications import deadlines, rules
+from applications import deadlines, messages, rules
 from applications.models import (
     AreaCategory,
     Application,
@@ -29,7 +29,6 @@ from applications.models import (
     Escalation,
     OPEN_STAGE_STATES,
     IdempotencyKey,
-    Notification,
     Pause,
     Stage,
     Status,
@@ -295,6 +294,7 @@ def application_accept(*, application: Application, by: User, result: str = "") 
             data={"policy_version": version.version, "region": version.region, "category": category.code,
                   "stages": [s.code for s in plan], "zero_investment": application.zero_investment},
         )
+        messages.accepted(application)
         _start_next(application=application, after=acceptance, now=now)
     return application
 
@@ -331,6 +331,7 @@ def _start_next(*, application: Application, after: Stage, now) -> Stage | None:
         application.save(update_fields=["status", "energised_at", "closed_at"])
         events.record(actor=None, verb="application.energised", subject=application,
                       data={"number": application.number})
+        messages.energised(application)
         return None
     start = deadlines.local_date(now)
     nxt.counts_from = start if nxt.own_limit else application.stages.get(seq=1).counts_from
@@ -344,6 +345,7 @@ def _start_next(*, application: Application, after: Stage, now) -> Stage | None:
     nxt.save()
     events.record(actor=None, verb="stage.started", subject=application,
                   data={"stage": nxt.code, "due": nxt.due_date, "provisional": nxt.provisional})
+    messages.stage_started(nxt)
     return nxt
 
 
@@ -385,14 +387,18 @@ def stage_complete(*, application: Application, code: str, by: User, result: str
                       data={"stage": code, "result": result, "grid_workdays": stage.grid_workdays,
                             "due": stage.due_date, "evidence_date": evidence_date,
                             "checked_by": checked_by.username if checked_by else None})
+        messages.stage_completed(stage)
         _start_next(application=application, after=stage, now=now)
     return stage
 
 
 def stage_pause(*, application: Application, code: str, by: User, reason: str, note: str = "",
-                approved_by: User | None = None) -> Pause:
-    """Stop the grid-side clock for a customer-side reason from the fixed list."""
+                approved_by: User | None = None, respond_by: date | None = None) -> Pause:
+    """Stop the grid-side clock for a customer-side reason from the fixed list. `note` says what
+    the customer is asked for and `respond_by` by when; both go into the customer's message."""
     access.require(by, "stage.pause")
+    if respond_by is not None and respond_by < deadlines.local_date(timezone.now()):
+        raise invalid("respond_by", "不能早于今天")
     reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
     if reason not in Pause.Reason.values or (reasons and reason not in reasons):
         raise invalid("reason", f"not a customer-side reason; one of {', '.join(reasons or Pause.Reason.values)}")
@@ -408,12 +414,13 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
                            fields={"stage": stage.state})
         now = timezone.now()
         pause = Pause.objects.create(stage=stage, reason=reason, note=note, started_at=now, started_by=by,
-                                     approved_by=approved_by)
+                                     approved_by=approved_by, respond_by=respond_by)
         stage.state = Stage.State.PAUSED
         stage.save(update_fields=["state"])
         events.record(actor=by, verb="stage.paused", subject=application,
-                      data={"stage": code, "reason": reason, "note": note,
+                      data={"stage": code, "reason": reason, "note": note, "respond_by": respond_by,
                             "approved_by": approved_by.username if approved_by else None})
+        messages.paused(pause)
     return pause
 
 
@@ -442,6 +449,7 @@ def stage_resume(*, application: Application, code: str, by: User) -> Stage:
         events.record(actor=by, verb="stage.resumed", subject=application,
                       data={"stage": code, "paused_workdays": pause.workdays, "due_before": before,
                             "due_after": stage.due_date})
+        messages.resumed(pause)
     return stage
 
 
@@ -459,6 +467,7 @@ def _close(*, application: Application, by: User, status: str, reason: str, verb
             state=Stage.State.CANCELLED)
         Pause.objects.filter(stage__application=application, ended_at__isnull=True).update(ended_at=now, ended_by=by)
         events.record(actor=by, verb=verb, subject=application, data={"reason": reason})
+        (messages.rejected if status == Status.REJECTED else messages.withdrawn)(application)
     return application
 
 
@@ -539,17 +548,6 @@ def stage_alert(stage: Stage, today: date) -> str:
     return Stage.Alert.NONE
 
 
-def _notify(*, recipient: User | None, application: Application, kind: str, message: str, key: str, now) -> bool:
-    if recipient is None:
-        return False
-    _, created = Notification.objects.get_or_create(
-        dedupe_key=key,
-        defaults={"recipient": recipient, "application": application, "kind": kind, "message": message,
-                  "created_at": now},
-    )
-    return created
-
-
 def county_supervisor(application: Application) -> User | None:
     return (
         User.objects.filter(memberships__role=Role.SUPERVISOR, memberships__organisation=application.handling_org,
@@ -577,10 +575,7 @@ def stages_check_deadlines(*, today: date | None = None) -> dict[str, int]:
                 events.record(actor=None, verb=f"stage.{alert}", subject=application,
                               data={"stage": stage.code, "due": stage.due_date, "today": today})
             recipient = stage.assignee or application.account_manager
-            text = (f"{application.number} {stage.name} 将于 {stage.due_date} 到期" if alert == Stage.Alert.WARNING
-                    else f"{application.number} {stage.name} 已超期（应于 {stage.due_date} 前完成）")
-            if _notify(recipient=recipient, application=application, kind=f"stage_{alert}", message=text,
-                       key=f"stage:{stage.pk}:{alert}:{stage.due_date}", now=now):
+            if messages.stage_alert(stage, recipient, alert=alert):
                 counts["notified"] += 1
             if alert == Stage.Alert.OVERDUE and not Escalation.objects.filter(stage=stage).exists():
                 n, unit = rules.escalation_limit(application.policy_version)
@@ -593,9 +588,7 @@ def stages_check_deadlines(*, today: date | None = None) -> dict[str, int]:
                 events.record(actor=None, verb="escalation.opened", subject=application,
                               data={"stage": stage.code, "due": escalation.due_date,
                                     "supervisor": supervisor.username if supervisor else None})
-                _notify(recipient=supervisor, application=application, kind="escalation",
-                        message=f"督办：{application.number} {stage.name} 超期，请于 {escalation.due_date} 前督促办结",
-                        key=f"escalation:{escalation.pk}", now=now)
+                messages.escalated(escalation)
     return counts
 
 
@@ -716,11 +709,13 @@ def scheme_propose(*, application: Application, by: User, schemes: list[SchemeIn
                       data={"schemes": [{"label": s.label, "boundary": s.boundary, "customer_cost": s.customer_cost,
                                          "utility_cost": s.utility_cost} for s in created],
                             "onsite": onsite, "transitional": transitional})
+        messages.scheme_replied(application, created, event=str(created[0].pk))
         if onsite and stage.state == Stage.State.ACTIVE:
             _finish_stage(stage=stage, by=by, now=now, result="现场答复供电方案")
             events.record(actor=by, verb="stage.completed", subject=application,
                           data={"stage": stage.code, "result": stage.result, "onsite": True,
                                 "grid_workdays": stage.grid_workdays, "due": stage.due_date})
+            messages.stage_completed(stage)
             _start_next(application=application, after=stage, now=now)
     return created
 
@@ -796,6 +791,7 @@ def fee_add(*, application: Application, by: User, item: str, amount, basis: str
                                  works=works, added_by=by, added_at=timezone.now())
         events.record(actor=by, verb="fee.added", subject=application,
                       data={"item": fee.item, "amount": fee.amount, "basis": fee.basis, "works": works})
+        messages.fee_due(fee)
     return fee
 
 

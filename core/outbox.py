@@ -131,6 +131,11 @@ def enqueue(*, kind: str, text: str, key: str, user=None, contact: dict | None =
     return first
 
 
+def known(key: str) -> bool:
+    """Whether the recipient-event with this key has been enqueued already."""
+    return OutboxMessage.objects.filter(key=key).exists()
+
+
 def _link_for(subject, user) -> str:
     """Where the message centre links to: the subject's own page for this reader."""
     if hasattr(subject, "message_link"):

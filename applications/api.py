@@ -271,7 +271,8 @@ class CompleteIn(Schema):
 
 class PauseIn(Schema):
     reason: str = Field(description="awaiting_documents | customer_works | customer_requested_date | force_majeure")
-    note: str = ""
+    note: str = Field("", max_length=500, description="what the customer is asked for")
+    respond_by: date | None = Field(None, description="the day the customer is asked to act by")
     approved_by: str | None = None
 
 
@@ -307,7 +308,8 @@ def complete_stage(request, application_id: int, code: str, payload: CompleteIn)
 def pause_stage(request, application_id: int, code: str, payload: PauseIn):
     application = queries.application_for(request.auth, application_id)
     actions.stage_pause(application=application, code=code, by=request.auth, reason=payload.reason,
-                        note=payload.note, approved_by=_user("approved_by", payload.approved_by))
+                        note=payload.note, approved_by=_user("approved_by", payload.approved_by),
+                        respond_by=payload.respond_by)
     return detail(queries.application_for(request.auth, application_id))
 
 

@@ -20,7 +20,7 @@ from accounts import access
 from accounts.identity import id_number_problem, uscc_problem
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
-from applications import deadlines, rules
+from applications import deadlines, hooks, rules
 from applications.models import (
     AreaCategory,
     Application,
@@ -331,6 +331,7 @@ def _start_next(*, application: Application, after: Stage, now) -> Stage | None:
         application.save(update_fields=["status", "energised_at", "closed_at"])
         events.record(actor=None, verb="application.energised", subject=application,
                       data={"number": application.number})
+        hooks.energised(application)
         return None
     start = deadlines.local_date(now)
     nxt.counts_from = start if nxt.own_limit else application.stages.get(seq=1).counts_from

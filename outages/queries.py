@@ -71,25 +71,33 @@ def year_bounds(year: int) -> tuple[int, int]:
 
 
 def target_rows(region: str, year: int) -> list[dict]:
-    """The policy's reliability targets for `year`: those of the latest target year ≤ `year`
-    (a target stays the bar until a later one replaces it)."""
-    from policies.queries import version_in_force
+    """One row per (city group, area) with the latest SAIDI bound and the latest year-on-year
+    bound of a target year ≤ `year` (a target stays the bar until a later one replaces it)."""
+    from policies.models import PolicyVersion
 
-    try:
-        doc = version_in_force(region=region, on=date(year, 12, 31)).document
-    except Exception:
-        return []
-    targets = doc.get("reliability_targets") or []
-    years = sorted({t["year"] for t in targets if t["year"] <= year})
-    if not years:
-        return []
-    return [t for t in targets if t["year"] == years[-1]]
+    # A later version may list only its new year's targets: gather them from every version.
+    targets = {}
+    for version in PolicyVersion.objects.filter(region=region, effective_from__lte=date(year, 12, 31)):
+        for t in version.document.get("reliability_targets") or []:
+            targets[(t["year"], t["city_group"], t["area"])] = t
+    merged: dict[tuple[str, str], dict] = {}
+    for t in sorted(targets.values(), key=lambda t: t["year"]):
+        if t["year"] > year:
+            continue
+        row = merged.setdefault((t["city_group"], t["area"]),
+                                {"city_group": t["city_group"], "area": t["area"], "saidi": None,
+                                 "yoy_reduction": None, "year": t["year"]})
+        row["year"] = t["year"]
+        for bound in ("saidi", "yoy_reduction"):
+            if t.get(bound):
+                row[bound] = {**t[bound], "year": t["year"]}
+    return list(merged.values())
 
 
-def _target_for(rows: list[dict], group: str, area: str) -> dict | None:
+def _target_for(rows: list[dict], group: str, area: str, need: str = "saidi") -> dict | None:
     for key in ((group, area), (group, "all"), ("all", area), ("all", "all")):
         for t in rows:
-            if (t["city_group"], t["area"]) == key:
+            if (t["city_group"], t["area"]) == key and t.get(need):
                 return t
     return None
 

@@ -185,6 +185,10 @@ VIEWS = {
     "excl_shortage": "WHERE cause <> 'supply_shortage'",
     "planned": "WHERE kind = 'planned'",
     "fault": "WHERE kind = 'fault'",
+    "planned_excl_external": "WHERE kind = 'planned' AND cause <> 'external'",
+    "planned_excl_shortage": "WHERE kind = 'planned' AND cause <> 'supply_shortage'",
+    "fault_excl_external": "WHERE kind = 'fault' AND cause <> 'external'",
+    "fault_excl_shortage": "WHERE kind = 'fault' AND cause <> 'supply_shortage'",
 }
 
 
@@ -247,28 +251,21 @@ def customer_counts(region: str | None) -> dict[tuple[int, str], int]:
     return {(c, a): n for c, a, n in qs.values_list("county_id", "area").annotate(n=Count("id"))}
 
 
-def _group_totals(view_totals, counts, key) -> dict[str, Totals]:
-    """Sum the (county, area) cells into groups named by key(county_id, area)."""
+def _group_totals(view_totals, counts, key, prefix: str = "") -> dict[str, Totals]:
+    """Sum the (county, area) cells into groups named by key(county_id, area); `prefix` picks
+    the planned_/fault_ views."""
     out: dict[str, Totals] = {}
     for cell, n in counts.items():
         k = key(*cell)
         if k is None:
             continue
-        all_, ext, short_ = view_totals["all"].get(cell), view_totals["excl_external"].get(cell), \
-            view_totals["excl_shortage"].get(cell)
+        all_ = view_totals[prefix.rstrip("_") or "all"].get(cell)
+        ext = view_totals[f"{prefix}excl_external"].get(cell)
+        short_ = view_totals[f"{prefix}excl_shortage"].get(cell)
         t = Totals(n, all_[0] if all_ else 0, all_[1] if all_ else 0, ext[0] if ext else 0,
                    short_[0] if short_ else 0, all_[2] if all_ else 0)
         out[k] = reliability.add(out.get(k, Totals(0)), t)
     return out
-
-
-def _kind_totals(view_totals, counts, kind) -> Totals:
-    t = Totals(sum(counts.values()))
-    for cell in counts:
-        c = view_totals[kind].get(cell)
-        if c:
-            t = reliability.add(t, Totals(0, c[0], c[1], 0, 0, c[2]))
-    return t
 
 
 def indices_doc(*, lo: int, hi: int, region: str | None, now_s: int | None = None) -> dict:
@@ -284,7 +281,8 @@ def indices_doc(*, lo: int, hi: int, region: str | None, now_s: int | None = Non
     doc["by_county"] = {k: reliability.indices(t, period) for k, t in sorted(
         _group_totals(view_totals, counts, lambda c, a: divisions[c].code).items())}
     for kind in reliability.KINDS:
-        doc[kind] = reliability.indices(_kind_totals(view_totals, counts, kind), period)
+        doc[kind] = reliability.indices(
+            _group_totals(view_totals, counts, lambda c, a: "all", prefix=f"{kind}_").get("all", Totals(0)), period)
     doc["_cells"] = (view_totals, counts, divisions)
     return doc
 

@@ -126,3 +126,21 @@ def test_report_cli_and_pages(grid, travel, client, capsys):
     client.force_login(grid.world.alice)
     assert "科技路线路检修" in client.get("/outages/mine/").content.decode()
     assert client.get("/outages/reliability/").status_code == 404
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="monthly partitions are PostgreSQL's; SQLite keeps one plain table",
+)
+def test_interruptions_are_partitioned_by_month_on_postgresql(grid, travel):
+    from django.db import connection
+
+    travel(at(2026, 3, 10, 10))
+    fault, _ = actions.fault_report(by=grid.dan, county=grid.county, cause="equipment", scopes=[("feeder", "F1")])
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = 'outages_interruption'::regclass")
+        assert cur.fetchone()[0] == 21 * 12 + 1  # 2015–2035 by month, and a default partition
+        cur.execute("SELECT count(*) FROM outages_interruption_y2026m03")
+        assert cur.fetchone()[0] == 3
+    assert Interruption.objects.filter(outage=fault).count() == 3

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", "检验人员 inspector"
     INSTALLER = "installer", "装表接电人员 installer"
     SUPERVISOR = "supervisor", "营销主管 supervisor"
+    DISPATCHER = "dispatcher", "运检调度 dispatcher"
     GOV_OFFICER = "gov_officer", "政府部门 gov officer"
     REGULATOR = "regulator", "能源监管 regulator"
     ADMIN = "admin", "系统管理员 admin"
@@ -55,5 +56,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payment.pay": frozenset({Role.APPLICANT}),
     "appointment.publish": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR}),
     "appointment.book": frozenset({Role.APPLICANT}),
+    # Outages: operations staff plan and run them; the supervisor approves (先算后停).
+    "outage.view": frozenset({*GRID_STAFF, Role.DISPATCHER, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}),
+    "outage.plan": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
+    "outage.approve": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "outage.operate": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     "appointment.cancel": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
 }

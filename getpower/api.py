@@ -63,3 +63,5 @@ def on_unexpected(request, exc):
 api.add_router("/workdays/", "workdays.api.router")
 api.add_router("/policies/", "policies.api.router")
 api.add_router("/applications/", "applications.api.router")
+api.add_router("/approvals/", "approvals.api.router")
+api.add_router("/sharing/", "sharing.api.router")

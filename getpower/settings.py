@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "contracts",
     "payments",
     "appointments",
+    "approvals",
+    "sharing",
 ]
 
 MIDDLEWARE = [

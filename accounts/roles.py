@@ -13,10 +13,12 @@ class Role(models.TextChoices):
     INSTALLER = "installer", "装表接电人员 installer"
     SUPERVISOR = "supervisor", "营销主管 supervisor"
     GOV_OFFICER = "gov_officer", "政府部门 gov officer"
+    GOV_SUPERVISOR = "gov_supervisor", "政府部门负责人 department supervisor"
     REGULATOR = "regulator", "能源监管 regulator"
     ADMIN = "admin", "系统管理员 admin"
 
 
+GOVERNMENT = {Role.GOV_OFFICER, Role.GOV_SUPERVISOR}
 GRID_STAFF = {
     Role.ACCOUNT_MANAGER,
     Role.PROJECT_MANAGER,
@@ -56,4 +58,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "appointment.publish": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR}),
     "appointment.book": frozenset({Role.APPLICANT}),
     "appointment.cancel": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    # Power-access approvals: grid staff route and file; the department's officers decide;
+    # its supervisor also receives the overdue cases (督办).
+    "approval.view": frozenset({*GRID_STAFF, *GOVERNMENT, Role.APPLICANT, Role.REGULATOR, Role.ADMIN}),
+    "approval.route": frozenset({Role.ACCOUNT_MANAGER, Role.PROJECT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "approval.file": frozenset({Role.ACCOUNT_MANAGER, Role.PROJECT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "approval.decide": frozenset(GOVERNMENT),
 }

@@ -136,6 +136,17 @@ def approval_class(doc: PolicyDocument, level: str, voltage_kv: float) -> tuple[
     return code, entry
 
 
+def add_months(start: date, months: int, schedule: clock.Schedule) -> date:
+    """A period of months (民法典 §202): it ends on the same day of the month `months` later,
+    or that month's last day when it has no such day; a rest day moves it to the next
+    working day (§203)."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - date.resolution).day
+    return clock.add(date(year, month, min(start.day, last)), 0, clock.DAY, schedule)
+
+
 def _ordered(departments: set[str]) -> list[str]:
     return [d for d in DEPARTMENT_CODES if d in departments]
 

@@ -14,10 +14,12 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", "营销主管 supervisor"
     DISPATCHER = "dispatcher", "运检调度 dispatcher"
     GOV_OFFICER = "gov_officer", "政府部门 gov officer"
+    GOV_SUPERVISOR = "gov_supervisor", "政府部门负责人 department supervisor"
     REGULATOR = "regulator", "能源监管 regulator"
     ADMIN = "admin", "系统管理员 admin"
 
 
+GOVERNMENT = {Role.GOV_OFFICER, Role.GOV_SUPERVISOR}
 GRID_STAFF = {
     Role.ACCOUNT_MANAGER,
     Role.PROJECT_MANAGER,
@@ -62,4 +64,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "outage.approve": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     "outage.operate": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     "appointment.cancel": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    # Power-access approvals: grid staff route and file; the department's officers decide;
+    # its supervisor also receives the overdue cases (督办).
+    "approval.view": frozenset({*GRID_STAFF, *GOVERNMENT, Role.APPLICANT, Role.REGULATOR, Role.ADMIN}),
+    "approval.route": frozenset({Role.ACCOUNT_MANAGER, Role.PROJECT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "approval.file": frozenset({Role.ACCOUNT_MANAGER, Role.PROJECT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "approval.decide": frozenset(GOVERNMENT),
 }

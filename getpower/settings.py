@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "payments",
     "appointments",
     "outages",
+    "approvals",
+    "sharing",
 ]
 
 MIDDLEWARE = [

@@ -55,5 +55,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payment.pay": frozenset({Role.APPLICANT}),
     "appointment.publish": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR}),
     "appointment.book": frozenset({Role.APPLICANT}),
+    # Task ledger: units report, the energy bureau (a gov_officer in an energy_bureau org) reviews.
+    "ledger.view": frozenset({*GRID_STAFF, Role.GOV_OFFICER, Role.REGULATOR, Role.ADMIN}),
+    "ledger.report": frozenset({Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.ACCOUNT_MANAGER, Role.GOV_OFFICER,
+                                Role.REGULATOR, Role.ADMIN}),
+    "ledger.review": frozenset({Role.GOV_OFFICER, Role.ADMIN}),
+    "ledger.rectify": frozenset({Role.SUPERVISOR, Role.GOV_OFFICER, Role.ADMIN}),
+    "practice.submit": frozenset({Role.SUPERVISOR, Role.GOV_OFFICER, Role.REGULATOR, Role.ADMIN}),
+    "practice.review": frozenset({Role.GOV_OFFICER, Role.REGULATOR, Role.ADMIN}),
+    "fee_report.handle": frozenset({Role.REGULATOR, Role.ADMIN}),
     "appointment.cancel": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
 }

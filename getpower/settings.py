@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "contracts",
     "payments",
     "appointments",
+    "ledger",
+    "disclosure",
 ]
 
 MIDDLEWARE = [

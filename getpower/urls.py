@@ -20,4 +20,5 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("pay/", include("payments.urls")),
     path("appointments/", include("appointments.urls")),
+    path("ledger/", include("ledger.urls")),
 ]

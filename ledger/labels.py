@@ -15,6 +15,7 @@ LABELS = {
     "report_kind": {"progress": "进展报告", "check_in": "定期检查", "completion": "完成申请"},
     "review": {"pending": "待审核", "accepted": "已认可", "returned": "已退回"},
     "rectification_action": {"fix": "整改", "establish": "立", "amend": "改", "abolish": "废"},
+    "target_kind": {"limit": "逐案时限", "average": "平均值目标", "share": "比例目标", "relative": "相对目标"},
     "indicator": {
         "grid_side_days_avg": "电网环节平均办理时长",
         "full_process_days_avg": "全流程平均办电时间",

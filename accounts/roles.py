@@ -19,6 +19,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", "系统管理员 admin"
 
 
+
+def role_choices() -> list[tuple[str, str]]:
+    return Role.choices
+
 GOVERNMENT = {Role.GOV_OFFICER, Role.GOV_SUPERVISOR}
 GRID_STAFF = {
     Role.ACCOUNT_MANAGER,
@@ -63,6 +67,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "outage.plan": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
     "outage.approve": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     "outage.operate": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
+    # Task ledger: units report, the energy bureau (a gov_officer in an energy_bureau org) reviews.
+    "ledger.view": frozenset({*GRID_STAFF, Role.GOV_OFFICER, Role.REGULATOR, Role.ADMIN}),
+    "ledger.report": frozenset({Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.ACCOUNT_MANAGER, Role.GOV_OFFICER,
+                                Role.REGULATOR, Role.ADMIN}),
+    "ledger.review": frozenset({Role.GOV_OFFICER, Role.ADMIN}),
+    "ledger.rectify": frozenset({Role.SUPERVISOR, Role.GOV_OFFICER, Role.ADMIN}),
+    "practice.submit": frozenset({Role.SUPERVISOR, Role.GOV_OFFICER, Role.REGULATOR, Role.ADMIN}),
+    "practice.review": frozenset({Role.GOV_OFFICER, Role.REGULATOR, Role.ADMIN}),
+    "fee_report.handle": frozenset({Role.REGULATOR, Role.ADMIN}),
     "appointment.cancel": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
     # Power-access approvals: grid staff route and file; the department's officers decide;
     # its supervisor also receives the overdue cases (督办).

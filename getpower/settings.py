@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "outages",
     "approvals",
     "sharing",
+    "ledger",
+    "disclosure",
 ]
 
 MIDDLEWARE = [

@@ -22,4 +22,5 @@ urlpatterns = [
     path("appointments/", include("appointments.urls")),
     path("outages/", include("outages.urls")),
     path("approvals/", include("approvals.urls")),
+    path("ledger/", include("ledger.urls")),
 ]

@@ -152,3 +152,9 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.user or self.contact_name} [{self.channel}, {self.status}]"
+
+    @property
+    def kind_label(self) -> str:
+        from core.outbox import kind_label
+
+        return kind_label(self.kind)

@@ -26,6 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
+from core import verbs
 from core.errors import InvalidInput, invalid
 from core.models import GENESIS_HASH, ChainHead, Event
 
@@ -193,6 +194,9 @@ def record(
     user, actor_label = _actor_ref(actor)
     if not isinstance(verb, str) or not VERB_PATTERN.fullmatch(verb):
         raise invalid("verb", 'lower-case dotted words such as "stage.paused"')
+    if not verbs.is_declared(verb):
+        # A verb nobody declared has no 中文 label and is a typo until proven otherwise.
+        raise invalid("verb", f"undeclared verb {verb!r}: declare it with its 中文 label in <app>/verbs.py")
     _field_fits("verb", verb)
     subject_type, subject_id = _subject_ref(subject, subject_type, subject_id)
     data = {} if data is None else data

@@ -1,4 +1,5 @@
 """Event verbs of applications, stages, documents, escalations, schemes, projects and fees."""
+from core.verbs import Origin
 
 VERBS = {
     "application.created": "提交用电申请",
@@ -25,3 +26,9 @@ VERBS = {
     "project.updated": "更新项目",
     "fee.added": "核定费用",
 }
+
+# `audit verify` reports applications and fees that no event accounts for.
+ORIGINS = [
+    Origin(model="applications.Application", verb="application.created"),
+    Origin(model="applications.Fee", verb="fee.added", subject="application"),
+]

@@ -9,12 +9,29 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 
 VERBS: dict[str, str] = {}
 # Message kinds for the outbox live beside the verbs (CONTRACTS.md §3).
 MESSAGE_KINDS: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Which event explains a row: every row of `model` was written together with an event
+    `verb` whose subject is the row itself (`subject="pk"`) or the object its foreign key
+    `subject` points at. `audit verify` reports rows no such event accounts for (written
+    around the actions, e.g. by SQL)."""
+
+    model: str  # "app_label.ModelName"
+    verb: str
+    subject: str = "pk"
+
+
+# Declared in `<app>/verbs.py` as ORIGINS = [Origin(...), ...].
+ORIGINS: list[Origin] = []
 
 
 def _merge(into: dict[str, str], declared: dict[str, str], *, module: str, what: str) -> None:
@@ -30,6 +47,7 @@ def autodiscover(app_configs) -> None:
     """Import `<app>.verbs` of every installed app that has one and merge its declarations."""
     VERBS.clear()
     MESSAGE_KINDS.clear()
+    ORIGINS.clear()
     for config in app_configs:
         module_name = f"{config.name}.verbs"
         if importlib.util.find_spec(module_name) is None:
@@ -37,6 +55,10 @@ def autodiscover(app_configs) -> None:
         module = importlib.import_module(module_name)
         _merge(VERBS, getattr(module, "VERBS", {}), module=module_name, what="verb")
         _merge(MESSAGE_KINDS, getattr(module, "MESSAGE_KINDS", {}), module=module_name, what="message kind")
+        ORIGINS.extend(getattr(module, "ORIGINS", ()))
+    for origin in ORIGINS:
+        if origin.verb not in VERBS:
+            raise ImproperlyConfigured(f"origin of {origin.model}: verb {origin.verb!r} is not declared")
 
 
 def is_declared(verb: str) -> bool:

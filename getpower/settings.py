@@ -33,6 +33,9 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 # Key for the SM3 HMAC chain of the event log: kept apart from the database so that
 # someone with write access to the tables cannot re-forge the chain.
 AUDIT_KEY = localkeys.setting("GETPOWER_AUDIT_KEY", DATA_DIR)
+# Where `audit anchor` (and its periodic job) writes the chain head, outside the database:
+# "file:/path" (default, the data directory) or "http(s)://witness-host/..." (`audit witness`).
+ANCHOR_STORE = os.environ.get("GETPOWER_ANCHOR_STORE", f"file:{DATA_DIR / 'anchors.jsonl'}")
 # SM4-GCM key for personal data at rest (ID numbers, phone numbers of applicants).
 PII_KEY = localkeys.setting("GETPOWER_PII_KEY", DATA_DIR)
 # The platform's SM2 key pair (hex; public key is the uncompressed x||y, 128 hex digits) that

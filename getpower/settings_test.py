@@ -1,6 +1,7 @@
 """Test settings: the real settings with jobs run inline (huey immediate mode) and keys of
 their own, so tests never read or create the machine's local keys."""
 import os
+import tempfile
 
 os.environ.setdefault("GETPOWER_HUEY_IMMEDIATE", "1")
 # Test-only keys (not secret, and not in the list of published defaults the checks refuse, so
@@ -15,6 +16,8 @@ os.environ.setdefault(
     "e06624431265203b70f6a4d5453a5d73c5717b75473245689e075a7705d633c2",
 )
 os.environ.setdefault("GETPOWER_HTTPS", "0")
+# Never the developer's anchors: a test that anchors gives its own store.
+os.environ.setdefault("GETPOWER_ANCHOR_STORE", f"file:{tempfile.mkdtemp(prefix='getpower-anchors-')}/anchors.jsonl")
 # Each test stores the calendar years and policies its story needs.
 os.environ.setdefault("GETPOWER_LOAD_DATA_ON_MIGRATE", "0")
 

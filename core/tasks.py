@@ -1,8 +1,20 @@
-"""Time-driven work of the event log: anchor the chain head outside the database."""
+"""Time-driven work of core: outbox delivery right after a commit, a periodic sweep that
+retries failures (after their back-off) and picks up rows a crashed worker left behind, and
+the anchoring of the event log's head outside the database."""
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from core import anchors
+from core import anchors, outbox
+
+
+@db_task()
+def deliver_outbox() -> dict[str, int]:
+    return outbox.deliver_due().as_dict()
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_outbox() -> dict[str, int]:
+    return outbox.deliver_due().as_dict()
 
 
 @db_periodic_task(crontab(minute="*/5"))

@@ -33,6 +33,11 @@ class Origin:
 # Declared in `<app>/verbs.py` as ORIGINS = [Origin(...), ...].
 ORIGINS: list[Origin] = []
 
+# core's own verbs (this module is the registry, so they are declared apart from VERBS).
+CORE_VERBS = {
+    "outbox.retried": "重发消息",
+}
+
 
 def _merge(into: dict[str, str], declared: dict[str, str], *, module: str, what: str) -> None:
     for code, text in declared.items():
@@ -48,8 +53,11 @@ def autodiscover(app_configs) -> None:
     VERBS.clear()
     MESSAGE_KINDS.clear()
     ORIGINS.clear()
+    _merge(VERBS, CORE_VERBS, module=__name__, what="verb")
     for config in app_configs:
         module_name = f"{config.name}.verbs"
+        if module_name == __name__:
+            continue
         if importlib.util.find_spec(module_name) is None:
             continue
         module = importlib.import_module(module_name)

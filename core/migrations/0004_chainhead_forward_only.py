@@ -10,6 +10,6 @@ def install(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_event_append_only")]
+    dependencies = [("core", "0003_outbox")]
 
     operations = [migrations.RunPython(install, migrations.RunPython.noop, elidable=False)]

@@ -17,7 +17,7 @@ def expire_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("accounts", "0002_api_token"),
+        ("accounts", "0003_role_choices_callable"),
     ]
 
     operations = [

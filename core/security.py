@@ -25,3 +25,17 @@ class SecurityHeadersMiddleware:
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"
         return response
+
+
+def locked_out(request, credentials, *args, **kwargs):
+    """django-axes' answer once an account or an address is locked: 429, in 中文, the same
+    whether the account exists or not."""
+    from django.shortcuts import render
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"error": {"code": "locked_out", "message": f"登录失败次数过多，请 {minutes} 分钟后再试",
+                                       "fields": {}}}, status=429)
+    return render(request, "locked_out.html", {"minutes": minutes}, status=429)

@@ -5,6 +5,7 @@ GETPOWER_DATA_DIR, GETPOWER_AUDIT_KEY, GETPOWER_SM2_PRIVATE_KEY, GETPOWER_SM2_PU
 GETPOWER_PII_KEY, GETPOWER_INVOICE_TAX_RATE, GETPOWER_HUEY_IMMEDIATE, GETPOWER_HTTPS, GETPOWER_CSP, LOG_LEVEL.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "huey.contrib.djhuey",
+    "axes",
     "core",
     "accounts",
     "workdays",
@@ -107,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.security.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: turns a lock-out into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "getpower.urls"
@@ -144,6 +148,23 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+# django-axes first: a locked-out account or address is refused before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling on /me/login/ and /admin/login/: 5 failures lock the account, and 5 lock the
+# address, for 15 minutes; either alone is enough (a list of single parameters).
+AXES_FAILURE_LIMIT = int(os.environ.get("GETPOWER_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GETPOWER_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.security.locked_out"
+# Behind a reverse proxy the client address is the proxy's unless it is trusted to say otherwise.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("GETPOWER_PROXY_COUNT", "0")) or None
+# Axes would log every attempt with the typed identifier, which may be a phone number.
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

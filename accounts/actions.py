@@ -75,6 +75,16 @@ def user_create(*, username: str, password: str = "", password_hash: str = "", r
     return user
 
 
+def generated_username() -> str:
+    """A sign-in name that says nothing about its owner ("u" + 10 random letters/digits): the
+    phone number or e-mail stays a way to log in, never the name the logs and pages carry."""
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"  # no look-alikes (l/1, o/0)
+    while True:
+        name = "u" + "".join(secrets.choice(alphabet) for _ in range(10))
+        if not User.objects.filter(username=name).exists():
+            return name
+
+
 @transaction.atomic
 def membership_add(*, user: User, role: str, organisation: Organisation | None) -> Membership:
     if role not in Role.values:

@@ -224,15 +224,16 @@ def test_a_deleted_last_event_is_caught_by_the_chain_head(history, attacker):
     assert result.events == last.seq - 1
 
 
-def test_a_deleted_chain_head_is_caught(history):
-    ChainHead.objects.all().delete()
+def test_a_deleted_chain_head_is_caught(history, attacker):
+    # The database refuses it (core_chainhead only moves forward); someone with DDL rights can.
+    attacker("DELETE FROM core_chainhead")
     first = broken(events.verify())
     assert first.seq == history.events[-1].seq and first.problem == "head mismatch: the chain head row is missing"
 
 
-def test_a_chain_head_that_disagrees_with_the_last_event_is_caught(history):
+def test_a_chain_head_that_disagrees_with_the_last_event_is_caught(history, attacker):
     last = history.events[-1]
-    ChainHead.objects.update(last_hash="f" * 64)
+    attacker("UPDATE core_chainhead SET last_hash = %s", ["f" * 64])
     first = broken(events.verify())
     assert (first.seq, first.id) == (last.seq, last.pk)
     assert first.problem.startswith("head mismatch: the chain head records hash ffff")
@@ -357,3 +358,17 @@ def test_two_apps_declaring_one_verb_differently_is_a_configuration_error():
     into = {"stage.paused": "暂停计时"}
     with pytest.raises(ImproperlyConfigured, match="stage.paused"):
         verbs._merge(into, {"stage.paused": "暂停"}, module="other.verbs", what="verb")
+
+
+def test_a_user_named_by_phone_or_email_is_logged_by_id_and_a_masked_label(world):
+    from accounts import actions as accounts
+    from accounts.roles import Role
+
+    legacy = accounts.user_create(username="13800138000", password=world.password, role=Role.APPLICANT)
+    mailed = accounts.user_create(username="li.lei@example.com", password=world.password, role=Role.APPLICANT)
+    by_phone = events.record(actor=legacy, verb="complaint.filed")
+    by_mail = events.record(actor=mailed, verb="complaint.filed")
+    assert (by_phone.actor_id, by_phone.actor_label) == (legacy.pk, "1380***8000")
+    assert "li.lei" not in by_mail.actor_label and by_mail.actor_id == mailed.pk
+    assert not Event.objects.filter(actor_label__contains="13800138000").exists()
+    assert events.record(actor=world.bob, verb="complaint.filed").actor_label == "bob"

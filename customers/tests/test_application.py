@@ -7,13 +7,14 @@ from django.test import Client
 from applications import actions as app_actions
 from applications import deadlines, rules
 from applications.models import Document, Notification
+from applications.tests import samples
 from applications.tests.conftest import at, person
 from core.models import Event
 from customers.models import Complaint, Rating
 from customers.tests.conftest import as_user
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n% property certificate\n"
+PDF = samples.pdf("property certificate")
 
 
 def lv_application(team):

@@ -277,6 +277,7 @@ class CompleteIn(Schema):
 class PauseIn(Schema):
     reason: text(32) = Field(description="awaiting_documents | customer_works | customer_requested_date | force_majeure")
     note: Note = ""
+    respond_by: date | None = Field(None, description="the day the customer is asked to act by")
     approved_by: Username | None = None
 
 
@@ -312,7 +313,8 @@ def complete_stage(request, application_id: int, code: str, payload: CompleteIn)
 def pause_stage(request, application_id: int, code: str, payload: PauseIn):
     application = queries.application_for(request.auth, application_id)
     actions.stage_pause(application=application, code=code, by=request.auth, reason=payload.reason,
-                        note=payload.note, approved_by=_user("approved_by", payload.approved_by))
+                        note=payload.note, approved_by=_user("approved_by", payload.approved_by),
+                        respond_by=payload.respond_by)
     return detail(queries.application_for(request.auth, application_id))
 
 

@@ -9,8 +9,10 @@ from types import SimpleNamespace
 
 from accounts.models import Division, User
 from applications import deadlines, rules
-from applications.models import Application, Document, Notification, Stage, Status, current_stage
+from applications.models import Application, Document, Stage, Status, current_stage
+from core import outbox
 from core.errors import DomainError
+from core.models import OutboxMessage
 from policies import resolve
 
 # Standard nominal voltages the seeds' categories use (GB/T 156), offered in the form;
@@ -190,8 +192,9 @@ def my_applications(user: User) -> list[Application]:
                 .prefetch_related("stages").order_by("-submitted_at", "-id"))
 
 
-def my_notifications(user: User, *, application: Application | None = None, limit: int = 20) -> list[Notification]:
-    qs = Notification.objects.filter(recipient=user)
+def my_notifications(user: User, *, application: Application | None = None, limit: int = 20) -> list[OutboxMessage]:
+    """The user's in-app messages (core.outbox), newest first; about one application if given."""
+    qs = outbox.inbox(user)
     if application is not None:
-        qs = qs.filter(application=application)
-    return list(qs.select_related("application")[:limit])
+        qs = qs.filter(subject_type=Application._meta.label_lower, subject_id=str(application.pk))
+    return list(qs[:limit])

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from applications import deadlines, rules
+from applications import deadlines, messages, rules
 from applications.actions.escalations import stage_alert
 from applications.actions.lifecycle import application_accept
 from applications.actions.progress import (
@@ -53,15 +53,19 @@ def stage_complete(*, application: Application, code: str, by: User, result: str
                       data={"stage": code, "result": result, "grid_workdays": stage.grid_workdays,
                             "due": stage.due_date, "evidence_date": evidence_date,
                             "checked_by": checked_by.username if checked_by else None})
+        messages.stage_completed(stage)
         start_next(application=application, after=stage, now=now)
     return stage
 
 
 def stage_pause(*, application: Application, code: str, by: User, reason: str, note: str = "",
-                approved_by: User | None = None) -> Pause:
-    """Stop the grid-side clock for a customer-side reason from the fixed list."""
+                approved_by: User | None = None, respond_by: date | None = None) -> Pause:
+    """Stop the grid-side clock for a customer-side reason from the fixed list. `note` says what
+    the customer is asked for and `respond_by` by when; both go into the customer's message."""
     access.require(by, "stage.pause")
     check_text("note", note, max_length=NOTE_LENGTH)
+    if respond_by is not None and respond_by < deadlines.local_date(timezone.now()):
+        raise invalid("respond_by", "不能早于今天")
     reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
     if reason not in Pause.Reason.values or (reasons and reason not in reasons):
         raise invalid("reason", f"not a customer-side reason; one of {', '.join(reasons or Pause.Reason.values)}")
@@ -77,12 +81,13 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
                            fields={"stage": stage.state})
         now = timezone.now()
         pause = Pause.objects.create(stage=stage, reason=reason, note=note, started_at=now, started_by=by,
-                                     approved_by=approved_by)
+                                     approved_by=approved_by, respond_by=respond_by)
         stage.state = Stage.State.PAUSED
         stage.save(update_fields=["state"])
         events.record(actor=by, verb="stage.paused", subject=application,
-                      data={"stage": code, "reason": reason, "note": note,
+                      data={"stage": code, "reason": reason, "note": note, "respond_by": respond_by,
                             "approved_by": approved_by.username if approved_by else None})
+        messages.paused(pause)
     return pause
 
 
@@ -111,6 +116,7 @@ def stage_resume(*, application: Application, code: str, by: User) -> Stage:
         events.record(actor=by, verb="stage.resumed", subject=application,
                       data={"stage": code, "paused_workdays": pause.workdays, "due_before": before,
                             "due_after": stage.due_date})
+        messages.resumed(pause)
     return stage
 
 

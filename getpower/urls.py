@@ -21,4 +21,6 @@ urlpatterns = [
     path("pay/", include("payments.urls")),
     path("appointments/", include("appointments.urls")),
     path("outages/", include("outages.urls")),
+    path("approvals/", include("approvals.urls")),
+    path("ledger/", include("ledger.urls")),
 ]

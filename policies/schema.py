@@ -549,6 +549,7 @@ class Note(Model):
 class OneWayRule(Model):
     rule: OneWayRuleCode
     source: Source
+    reading: str | None = None
 
 
 class ChainLink(Model):

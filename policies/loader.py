@@ -40,7 +40,7 @@ from policies.schema import (
     Quantity,
     error_path,
 )
-from policies import rules
+from policies import profiles, rules
 from policies.units import Incomparable, WorkdaySpan, max_workday_span, no_looser
 
 
@@ -441,8 +441,11 @@ def compare_to_parent(child: PolicyDocument, parent: PolicyDocument, label: str,
 
 def _zero_investment_shrinks(new: PolicyDocument, old: PolicyDocument, label: str, span: WorkdaySpan) -> list[tuple[str, str]]:
     """Scope, thresholds and boundaries of zero investment never shrink (ZJ 台账第37项, SX 第38项),
-    by the same rules as a child against its parent."""
-    return rules.compare(new, old, label=label, span=span, sections=("zero_investment", "investment_boundary"))
+    by the same rules as a child against its parent, and no customer who had zero
+    investment loses it (checked per customer profile, see policies.profiles)."""
+    return rules.compare(new, old, label=label, span=span, sections=("zero_investment", "investment_boundary")) + (
+        profiles.zero_investment_lost(new, old, label)
+    )
 
 
 def _saidi_loosens(new: PolicyDocument, old: PolicyDocument, label: str, span: WorkdaySpan) -> list[tuple[str, str]]:

@@ -32,6 +32,8 @@ CONTRADICTIONS = {
     "zj-approval-7-days-scope",
     "zj-hv-stages-by-risk",
     "sx-one-certificate",
+    "sx-zero-investment-scope",
+    "zz-zero-investment-scope",
 }
 # Plain integers that are identifiers, not measured numbers.
 IDENTIFIER_KEYS = {"year"}

@@ -82,6 +82,12 @@ class ApprovalRequest(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def message_link(self, user) -> str:
+        """Where a message about this request takes its reader."""
+        if user is not None and user.pk == self.application.applicant_user_id:
+            return f"/me/applications/{self.application_id}/"
+        return f"/approvals/requests/{self.pk}/"
+
 
 class DepartmentCase(models.Model):
     request = models.ForeignKey(ApprovalRequest, on_delete=models.PROTECT, related_name="cases")
@@ -119,6 +125,11 @@ class DepartmentCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.number} · {self.get_department_display()}"
+
+    def message_link(self, user) -> str:
+        if user is not None and user.pk == self.request.application.applicant_user_id:
+            return f"/me/applications/{self.request.application_id}/"
+        return f"/approvals/cases/{self.pk}/"
 
 
 class DossierDocument(models.Model):

@@ -65,8 +65,11 @@ INSTALLED_APPS = [
     "contracts",
     "payments",
     "appointments",
+    "outages",
     "approvals",
     "sharing",
+    "ledger",
+    "disclosure",
 ]
 
 MIDDLEWARE = [

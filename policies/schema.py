@@ -534,6 +534,10 @@ class Settings(Model):
     escalation_limit: Duration
     two_person_stages: list[StageCode]
     pause_reasons: dict[Code, PauseReason]
+    # Planned outages are noticed at least this long before they start (outages app).
+    outage_notice_lead: Duration | None = None
+    # Planned works on the same feeder within this many days are proposed for merging (一停多用).
+    outage_merge_window: Duration | None = None
     reason: Text
     source: Literal["setting"]
 

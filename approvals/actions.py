@@ -28,6 +28,7 @@ from approvals.models import (
     CaseStatus,
     DepartmentCase,
     DossierDocument,
+    ProcessTime,
     RequestStatus,
 )
 from core import events, outbox
@@ -124,8 +125,10 @@ def request_submit(
         offices[department] = office
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.approval_requests.filter(status=RequestStatus.IN_APPROVAL).exists():
-            raise Conflict("this application already has an approval in progress",
+        # One live route per application (a repeated submit is refused, not doubled); only a
+        # rejected route may be submitted again, changed.
+        if locked.approval_requests.exclude(status=RequestStatus.REJECTED).exists():
+            raise Conflict("this application already has an approval route",
                            fields={"application": "approval in progress"})
         data = routing.as_json()
         request = ApprovalRequest.objects.create(
@@ -418,3 +421,25 @@ def completion_push(*, request: ApprovalRequest, by: User, survey: str) -> Appro
                       data={"request": locked.number, "to": [o.code for o in recipients],
                             "due": locked.completion_push_due, "late": late})
     return locked
+
+
+# ---------------------------------------------------------------- full-process time
+
+def process_time_record(*, application: Application) -> ProcessTime:
+    """Store the full-process time of an energised application (run by the energised hook)."""
+    from approvals import queries
+
+    now = timezone.now()
+    timed = queries.process_time(application, today=local_date(now))
+    values = dict(
+        start=timed.start, end=timed.end, calendar_days=timed.days.total, working_days=timed.workdays.total,
+        grid_side=timed.grid_side, unit=timed.unit, approval_days=timed.days.approval,
+        approval_workdays=timed.workdays.approval, customer_days=timed.days.customer,
+        customer_workdays=timed.workdays.customer, counts_approval=timed.counts_approval, counted=timed.counted,
+        recorded_at=now,
+    )
+    with transaction.atomic():
+        record, _ = ProcessTime.objects.update_or_create(application=application, defaults=values)
+        events.record(actor=None, verb="application.process_time_recorded", subject=application,
+                      data={k: v for k, v in values.items() if k != "recorded_at"})
+    return record

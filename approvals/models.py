@@ -145,3 +145,24 @@ class DossierDocument(models.Model):
 
     class Meta:
         ordering = ["uploaded_at"]
+
+
+class ProcessTime(models.Model):
+    """Full-process time of an application, recorded when it is energised (approvals.process_time).
+    Grid-side time is stored in the policy's unit for the application's category."""
+
+    application = models.OneToOneField("applications.Application", on_delete=models.PROTECT,
+                                       related_name="process_time")
+    start = models.DateField(help_text="first submission (not counted)")
+    end = models.DateField(help_text="energised (counted)")
+    calendar_days = models.PositiveIntegerField()
+    working_days = models.PositiveIntegerField()
+    grid_side = models.PositiveIntegerField(help_text="in `unit`")
+    unit = models.CharField(max_length=8, choices=[("day", "天"), ("workday", "工作日")])
+    approval_days = models.PositiveIntegerField()
+    approval_workdays = models.PositiveIntegerField()
+    customer_days = models.PositiveIntegerField()
+    customer_workdays = models.PositiveIntegerField()
+    counts_approval = models.BooleanField(help_text="policy: approval time counts toward full-process limits")
+    counted = models.PositiveIntegerField(help_text="compared with the full-process limit, in `unit`")
+    recorded_at = models.DateTimeField()

@@ -220,3 +220,28 @@ def test_filing_dossier_certificate_restoration_and_a_completion_push_overdue(zz
     assert zz.gov.administrative_approval.officer in {m.user for m in pushes}
     assert all("竣工测量" in m.text for m in pushes)
     assert not queries.completion_push_overdue(zz.supervisor, today=dt.date(2027, 3, 10)).exists()
+
+
+def test_the_api_submits_lists_and_decides(zj, travel):
+    application = accepted(zj, travel, enterprise(site_address="西湖区文三路93号"))
+    staff = as_user(zj.account_manager)
+    body = {"application_id": application.pk, "kw": 800, "length_m": 900, "crossings": ["trees"]}
+    created = post(staff, "/api/v1/approvals/requests", body)
+    assert created.status_code == 201, created.content
+    assert [c["department"] for c in created.json()["cases"]] == ["natural_resources", "greening"]
+    again = post(staff, "/api/v1/approvals/requests", body)
+    assert again.status_code == 400 and again.json()["error"]["fields"] == {"application": "approval in progress"}
+    bad = post(staff, "/api/v1/approvals/requests", {**body, "kw": -1})
+    assert bad.status_code == 422 and "kw" in bad.json()["error"]["fields"]
+    officer = as_user(zj.gov.greening.officer)
+    listed = officer.get("/api/v1/approvals/cases").json()
+    assert [c["department"] for c in listed["items"]] == ["greening"]
+    case_id = listed["items"][0]["id"]
+    other = created.json()["cases"][0]["id"]
+    assert post(officer, f"/api/v1/approvals/cases/{other}/decide", {"decision": "approved"}).status_code == 404
+    refused = post(officer, f"/api/v1/approvals/cases/{case_id}/decide", {"decision": "rejected"})
+    assert refused.status_code == 422 and refused.json()["error"]["fields"] == {"reason": "required"}
+    done = post(officer, f"/api/v1/approvals/cases/{case_id}/decide", {"decision": "approved"})
+    assert done.status_code == 200 and done.json()["status"] == "approved"
+    timed = as_user(zj.applicant).get(f"/api/v1/approvals/process-time/{application.pk}").json()
+    assert timed["unit"] == "day" and timed["finished"] is False

@@ -65,6 +65,11 @@ class World:
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, where)
 
 
+# Other apps add their demo history here (app name -> plan(scheduler=, world=, start_day=, today=, now=)),
+# registered in their AppConfig.ready; their steps run in the same time order as the applications'.
+EXTRA_PLANS: dict[str, Callable[..., None]] = {}
+
+
 def is_loaded() -> bool:
     return User.objects.filter(username="demo_admin").exists()
 
@@ -314,6 +319,8 @@ def load(*, today: date | None = None, applications: int = 300, stdout=None) -> 
         profile = rng.choice(REGION_PROFILES[county.policy_region])
         day = start_day + timedelta(days=rng.randrange(0, (today - start_day).days + 1))
         _plan_application(rng, world, county, profile, _work_time(day, rng), today, scheduler)
+    for plan in EXTRA_PLANS.values():
+        plan(scheduler=scheduler, world=world, start_day=start_day, today=today, now=now)
     scheduler.run(until=now)
     # A last sweep as of now marks today's warnings, overdue stages and 督办.
     actions.stages_check_deadlines(today=today)

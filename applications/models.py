@@ -5,9 +5,18 @@ Every change goes through applications.actions; these models hold the data and t
 invariants the database can enforce."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from core.bounds import MONEY, POSITIVE_MONEY, Range
+
+# A connection is made at 220 V at the least and at 1000 kV (UHV) at the most; a customer's
+# installed capacity above 1,000,000 kVA is beyond any single connection.
+VOLTAGE_KV = Range(low=Decimal("0.22"), high=Decimal("1000"), places=2, unit="kV")
+CAPACITY_KVA = Range(low=Decimal("0"), high=Decimal("1000000"), places=1, low_inclusive=False, unit="kVA")
 
 
 class AreaCategory(models.TextChoices):
@@ -113,6 +122,9 @@ class Application(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(capacity_kva__gt=0), name="application_capacity_positive"),
             models.CheckConstraint(condition=Q(voltage_kv__gt=0), name="application_voltage_positive"),
+            models.CheckConstraint(condition=Q(capacity_kva__lte=CAPACITY_KVA.high), name="application_capacity_bounded"),
+            models.CheckConstraint(condition=Q(voltage_kv__gte=VOLTAGE_KV.low, voltage_kv__lte=VOLTAGE_KV.high),
+                                   name="application_voltage_bounded"),
             models.CheckConstraint(
                 condition=~Q(status="energised") | Q(energised_at__isnull=False), name="energised_has_time"
             ),
@@ -324,6 +336,8 @@ class SupplyScheme(models.Model):
             models.UniqueConstraint(fields=["application", "label"], name="scheme_label_once"),
             models.CheckConstraint(condition=Q(customer_cost__gte=0) & Q(utility_cost__gte=0),
                                    name="scheme_costs_not_negative"),
+            models.CheckConstraint(condition=Q(customer_cost__lte=MONEY.high) & Q(utility_cost__lte=MONEY.high),
+                                   name="scheme_costs_bounded"),
         ]
 
 
@@ -367,4 +381,7 @@ class Fee(models.Model):
 
     class Meta:
         ordering = ["application_id", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fee_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_positive"),
+            models.CheckConstraint(condition=Q(amount__lte=POSITIVE_MONEY.high), name="fee_bounded"),
+        ]

@@ -129,14 +129,15 @@ def signup_start(*, contact: str, password: str) -> OneTimeCode:
 
 
 def signup_complete(*, contact: str, password_hash: str, display_name: str, code: str) -> User:
-    """Confirm the code and create the applicant account (username = the phone or e-mail)."""
+    """Confirm the code and create the applicant account. The username is generated: the phone
+    or e-mail still logs in, but never becomes the name the event log and pages carry."""
     contact = contact.strip()
     kind = contact_kind(contact)
     code_verify(destination=contact, purpose=OneTimeCode.Purpose.SIGNUP, code=code)
     try:
         with transaction.atomic():
             user = accounts.user_create(
-                username=contact, password_hash=password_hash, role=Role.APPLICANT,
+                username=accounts.generated_username(), password_hash=password_hash, role=Role.APPLICANT,
                 display_name=display_name.strip(), **{kind: contact},
             )
             events.record(actor=user, verb="customer.signed_up", subject=user,

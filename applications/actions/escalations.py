@@ -12,6 +12,7 @@ from accounts.roles import Role
 from applications import deadlines, messages, rules
 from applications.models import Application, Escalation, Stage, Status
 from core import events
+from core.bounds import NOTE_LENGTH, check_text
 from core.errors import Conflict, invalid
 
 
@@ -78,6 +79,7 @@ def escalation_reply(*, escalation: Escalation, by: User, reply: str) -> Escalat
     access.require(by, "escalation.reply")
     if not reply.strip():
         raise invalid("reply", "required")
+    check_text("reply", reply, max_length=NOTE_LENGTH)
     with transaction.atomic():
         escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
         if escalation.state == Escalation.State.CLOSED:
@@ -94,6 +96,8 @@ def escalation_close(*, escalation: Escalation, by: User) -> Escalation:
     access.require(by, "escalation.close")
     with transaction.atomic():
         escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
+        if escalation.state == Escalation.State.CLOSED:
+            raise Conflict("this 督办 is already closed", fields={"state": "closed"}, code="closed")
         escalation.state, escalation.closed_at = Escalation.State.CLOSED, timezone.now()
         escalation.save()
         events.record(actor=by, verb="escalation.closed", subject=escalation.stage.application,

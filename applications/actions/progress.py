@@ -11,7 +11,7 @@ from accounts.models import User
 from applications import deadlines, hooks, messages, rules
 from applications.models import Application, Stage, Status
 from core import events
-from core.errors import PolicyViolation
+from core.errors import Conflict, PolicyViolation
 
 
 def finish_stage(*, stage: Stage, by: User, now, result: str, checked_by: User | None = None,
@@ -77,3 +77,13 @@ def refuse_not_in_policy(*, application: Application, what: str, value: str, by:
     hint = f"; the policy lists: {', '.join(allowed)}" if allowed else ""
     return PolicyViolation(f"{what} {value!r} is not in the policy for {application.category_name}{hint}",
                            fields={what: f"{value!r} is not in the policy"})
+
+
+def lock_open(application: Application) -> Application:
+    """Lock the application row and refuse if it is closed (energised, rejected, withdrawn):
+    a closed file takes no more work, documents or money. Call inside the action's transaction."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if not locked.is_open:
+        raise Conflict(f"{locked.number} is {locked.get_status_display()}; it takes no further changes",
+                       fields={"status": locked.status}, code="closed")
+    return locked

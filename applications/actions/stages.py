@@ -12,9 +12,16 @@ from accounts.models import User
 from applications import deadlines, messages, rules
 from applications.actions.escalations import stage_alert
 from applications.actions.lifecycle import application_accept
-from applications.actions.progress import active_stage, finish_stage, require_stage_in_policy, start_next
+from applications.actions.progress import (
+    active_stage,
+    finish_stage,
+    lock_open,
+    require_stage_in_policy,
+    start_next,
+)
 from applications.models import OPEN_STAGE_STATES, Application, Pause, Stage
 from core import events
+from core.bounds import NOTE_LENGTH, check_text
 from core.errors import Conflict, invalid
 
 
@@ -22,12 +29,13 @@ def stage_complete(*, application: Application, code: str, by: User, result: str
                    checked_by: User | None = None, evidence_date: date | None = None,
                    claimed_at=None) -> Stage:
     access.require(by, "stage.complete")
+    check_text("result", result, max_length=NOTE_LENGTH)
     if code == "acceptance":
         application_accept(application=application, by=by, result=result)
         return application.stages.get(code=code)
     require_stage_in_policy(application=application, code=code, by=by)
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = lock_open(application)
         stage = active_stage(application, code)
         if stage.state == Stage.State.PAUSED:
             raise Conflict(f"stage {code} is paused; resume it first", fields={"stage": "paused"})
@@ -55,6 +63,7 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
     """Stop the grid-side clock for a customer-side reason from the fixed list. `note` says what
     the customer is asked for and `respond_by` by when; both go into the customer's message."""
     access.require(by, "stage.pause")
+    check_text("note", note, max_length=NOTE_LENGTH)
     if respond_by is not None and respond_by < deadlines.local_date(timezone.now()):
         raise invalid("respond_by", "不能早于今天")
     reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
@@ -65,7 +74,7 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
             raise invalid("approved_by", f"{reasons[reason][0] if reason in reasons else reason}: needs a supervisor's approval")
     require_stage_in_policy(application=application, code=code, by=by)
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = lock_open(application)
         stage = active_stage(application, code)
         if stage.state != Stage.State.ACTIVE:
             raise Conflict(f"stage {code} is {stage.state}; only an active stage can be paused",
@@ -86,7 +95,7 @@ def stage_resume(*, application: Application, code: str, by: User) -> Stage:
     access.require(by, "stage.resume")
     require_stage_in_policy(application=application, code=code, by=by)
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = lock_open(application)
         stage = active_stage(application, code)
         pause = stage.pauses.filter(ended_at__isnull=True).first()
         if stage.state != Stage.State.PAUSED or pause is None:
@@ -115,6 +124,7 @@ def stage_assign(*, application: Application, code: str, by: User, assignee: Use
     access.require(by, "application.reassign")
     require_stage_in_policy(application=application, code=code, by=by)
     with transaction.atomic():
+        application = lock_open(application)
         stage = active_stage(application, code)
         before = stage.assignee.username if stage.assignee else None
         stage.assignee = assignee

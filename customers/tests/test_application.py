@@ -7,6 +7,7 @@ from django.test import Client
 from applications import actions as app_actions
 from applications import deadlines, rules
 from applications.models import Document
+from applications.tests import samples
 from core.models import OutboxMessage
 from applications.tests.conftest import at, person
 from core.models import Event
@@ -14,7 +15,7 @@ from customers.models import Complaint, Rating
 from customers.tests.conftest import as_user
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n% property certificate\n"
+PDF = samples.pdf("property certificate")
 
 
 def lv_application(team):

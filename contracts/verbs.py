@@ -6,3 +6,8 @@ VERBS = {
     "contract.code_refused": "签约验证码错误",
     "contract.signed": "电子签约",
 }
+
+# Messages about the supply contract (core.outbox).
+MESSAGE_KINDS = {
+    "contract_ready": "合同待签署",
+}

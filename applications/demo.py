@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts import actions as accounts
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
-from applications import actions, deadlines
+from applications import actions, deadlines, queries
 from applications.models import Application, Pause, Stage
 
 SEED = 20261123
@@ -281,8 +281,11 @@ def _plan_application(rng: random.Random, world: World, county: Division, profil
         actor = staff[ACTOR_BY_STAGE.get(stage.code, Role.ACCOUNT_MANAGER)]
 
         def complete(code=stage.code, at=done_at):
-            actions.stage_complete(application=app(), code=code, by=actor, checked_by=staff[Role.SUPERVISOR],
-                                   result="已办结")
+            checker = staff[Role.SUPERVISOR]
+            actions.stage_complete(application=app(), code=code, by=actor, checked_by=checker, result="已办结")
+            # The supervisor confirms the check from their own queue, as in the workbench.
+            for waiting in queries.confirmations_for(checker).filter(application=app()):
+                actions.confirmation_confirm(confirmation=waiting, by=checker)
             plan_current_stage(at)
 
         scheduler.at(done_at, complete)

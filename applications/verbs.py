@@ -19,4 +19,6 @@ MESSAGE_KINDS = {
     "warning": "时限预警",
     "overdue": "超期",
     "escalated": "督办",
+    "confirmation_requested": "待您复核或审批",
+    "confirmation_declined": "复核或审批未通过",
 }

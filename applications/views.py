@@ -125,7 +125,7 @@ def queue(request):
         stages += [s for s in pool if s.pk not in mine]
     rows = sorted((QueueRow.of(s, today) for s in stages),
                   key=lambda r: (r.left is None, r.left if r.left is not None else 0, r.stage.pk))
-    context = {"form": form, "rows": rows, "today": today,
+    context = {"form": form, "rows": rows, "today": today, "confirmations": list(queries.confirmations_for(user)),
                "overdue_count": sum(1 for r in rows if r.badge == "overdue"),
                "warning_count": sum(1 for r in rows if r.badge == "warning"),
                "can_oversee": access.can(user, "escalation.view"), "section": "queue"}
@@ -288,7 +288,11 @@ def _do_complete(request, application):
     if form.is_valid():
         d = form.cleaned_data
         stage = actions.stage_complete(application=application, code=d["code"], by=request.user, result=d["result"],
-                                       checked_by=d["checked_by"], evidence_date=d["evidence_date"])
+                                       checked_by=d["checked_by"], checker_password=d["checker_password"],
+                                       evidence_date=d["evidence_date"])
+        if stage.state == Stage.State.ACTIVE:
+            return form, _("已请 %(checker)s 复核：%(stage)s 在其确认后完成。") % {
+                "checker": d["checked_by"], "stage": stage.name}
         return form, _("%(stage)s 已完成。") % {"stage": stage.name} + _due_note(application)
     return form, None
 
@@ -298,7 +302,11 @@ def _do_pause(request, application):
     if form.is_valid():
         d = form.cleaned_data
         pause = actions.stage_pause(application=application, code=d["code"], by=request.user, reason=d["reason"],
-                                    note=d["note"], approved_by=d["approved_by"])
+                                    note=d["note"], approved_by=d["approved_by"],
+                                    approver_password=d["approver_password"])
+        if not isinstance(pause, Pause):
+            return form, _("已提请 %(approver)s 审批：%(stage)s 在其确认后暂停计时。") % {
+                "approver": d["approved_by"], "stage": pause.stage.name}
         return form, _("%(stage)s 已暂停：%(reason)s。恢复后到期日按暂停的工作日顺延。") % {
             "stage": pause.stage.name, "reason": dict(form.fields["reason"].choices).get(pause.reason, pause.reason)}
     return form, None
@@ -582,3 +590,30 @@ def escalation_act(request, pk: int, action: str):
             "items": [item], "states": Escalation.State.choices, "state": "", "today": _today(),
             "section": "escalations"}, status=422)
     return redirect(reverse("applications:escalations"))
+
+
+# ---------------------------------------------------------------- confirmations (the second person)
+
+@workbench
+@require_POST
+def confirmation_act(request, pk: int, action: str):
+    """The second person confirms or declines, themselves, what waits in their queue."""
+    if action not in ("confirm", "decline"):
+        raise Http404
+    confirmation = queries.confirmation_for(request.user, pk)
+    form = forms.DeclineForm(request.POST) if action == "decline" else None
+    try:
+        if action == "confirm":
+            actions.confirmation_confirm(confirmation=confirmation, by=request.user)
+            messages.success(request, _("已确认：%(number)s %(stage)s %(kind)s。") % {
+                "number": confirmation.application.number, "stage": confirmation.stage.name,
+                "kind": confirmation.get_kind_display()})
+        elif form.is_valid():
+            actions.confirmation_decline(confirmation=confirmation, by=request.user, note=form.cleaned_data["note"])
+            messages.info(request, _("已退回：%(number)s %(stage)s。") % {
+                "number": confirmation.application.number, "stage": confirmation.stage.name})
+        else:
+            messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("applications:queue"))

@@ -9,17 +9,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from applications.models import Fee
+from applications.models import Application, Fee, Status
 from core import events
+from core.bounds import NUL
 from core.errors import Conflict, Forbidden, invalid
 from payments.models import Invoice, Payment, Receipt
 from payments.providers import DEFAULT_PROVIDER, PROVIDERS
 
 CENT = Decimal("0.01")
+# Closed without connection: nothing more is charged (energised files still settle their fees).
+CLOSED_UNPAID = {Status.WITHDRAWN, Status.REJECTED}
 
 
 def tax_rate() -> Decimal:
@@ -46,7 +50,7 @@ def fee_pay(*, fee: Fee, by: User, idempotency_key: str, provider: str = DEFAULT
     if application.applicant_user_id != by.pk:
         raise Forbidden("only the applicant pays the fees of this application", fields={"user": by.username})
     key = (idempotency_key or "").strip()
-    if not key or len(key) > 128:
+    if not key or len(key) > 128 or NUL in key:
         raise invalid("idempotency_key", "required, at most 128 characters")
     if provider not in PROVIDERS:
         raise invalid("provider", f"unknown provider {provider!r}; known: {', '.join(sorted(PROVIDERS))}")
@@ -56,6 +60,15 @@ def fee_pay(*, fee: Fee, by: User, idempotency_key: str, provider: str = DEFAULT
     now = timezone.now()
     try:
         with transaction.atomic():
+            # Locked in the order closing takes them (application, then fee): a withdrawal and a
+            # payment racing each other end with either a cancelled fee or a paid one, never both.
+            application = Application.objects.select_for_update().get(pk=application.pk)
+            fee = Fee.objects.select_for_update().get(pk=fee.pk)
+            if application.status in CLOSED_UNPAID:
+                raise Conflict(f"{application.number} is {application.get_status_display()}; its fees are not payable",
+                               fields={"status": application.status}, code="closed")
+            if fee.cancelled_at is not None:
+                raise Conflict(f"the fee {fee.item} was cancelled", fields={"fee": "cancelled"}, code="closed")
             payment = Payment.objects.create(fee=fee, application=application, payer=by, amount=fee.amount,
                                              provider=provider, idempotency_key=key, created_at=now)
             events.record(actor=by, verb="payment.started", subject=application,
@@ -104,3 +117,17 @@ def payment_complete(*, payment: Payment, succeeded: bool, reference: str, failu
                             "provider": payment.provider, "provider_ref": reference, "receipt": receipt.number,
                             "invoice": invoice.number})
     return payment
+
+
+def fees_cancel_open(*, application: Application, by: User | None, now, reason: str) -> None:
+    """The application closed without connection: every fee not paid nor being paid is
+    cancelled, one event each. Runs inside the closing transaction (applications.closing)."""
+    live = Payment.objects.filter(fee=OuterRef("pk"), state__in=[Payment.State.PENDING, Payment.State.SUCCEEDED])
+    unpaid = (Fee.objects.select_for_update().filter(application=application, cancelled_at__isnull=True)
+              .exclude(Exists(live)))
+    for fee in unpaid:
+        fee.cancelled_at = now
+        fee.save(update_fields=["cancelled_at"])
+        events.record(actor=by, verb="fee.cancelled", subject=application,
+                      data={"fee": fee.pk, "item": fee.item, "amount": fee.amount, "reason": reason,
+                            "status": application.status})

@@ -19,7 +19,7 @@ from accounts import access
 from accounts.identity import id_number_problem, uscc_problem
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
-from applications import deadlines, rules
+from applications import closing, deadlines, rules
 from applications.actions.progress import finish_stage, start_next
 from applications.models import (
     CAPACITY_KVA,
@@ -321,6 +321,8 @@ def _close(*, application: Application, by: User, status: str, reason: str, verb
             state=Stage.State.CANCELLED)
         Pause.objects.filter(stage__application=application, ended_at__isnull=True).update(ended_at=now, ended_by=by)
         events.record(actor=by, verb=verb, subject=application, data={"reason": reason})
+        # Unpaid fees, booked visits, live signing codes: ended with the file, each with its event.
+        closing.run(application=application, by=by, now=now, reason=reason)
     return application
 
 

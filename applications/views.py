@@ -424,6 +424,8 @@ def application_act(request, pk: int, action: str):
     message, error = "", ""
     try:
         form, message = handler(request, application)
+    except Forbidden:
+        raise  # the role may not do this at all: 403 (the workbench wrapper), not a form error
     except DomainError as exc:
         # The handler's form is rebuilt from the post so the refusal shows next to its field.
         form = _bound_for(action, request, application)

@@ -301,6 +301,7 @@ class CompleteIn(Schema):
 class PauseIn(Schema):
     reason: text(32) = Field(description="awaiting_documents | customer_works | customer_requested_date | force_majeure")
     note: Note = ""
+    respond_by: StrictDate | None = Field(None, description="the day the customer is asked to act by")
     approved_by: Username | None = None
     approver_password: text(128) | None = Field(
         None, description="the supervisor's own password, approving on the spot; without it the approval waits in their queue")
@@ -340,7 +341,7 @@ def pause_stage(request, application_id: int, code: str, payload: PauseIn):
     application = queries.application_for(request.auth, application_id)
     actions.stage_pause(application=application, code=code, by=request.auth, reason=payload.reason,
                         note=payload.note, approved_by=_user("approved_by", payload.approved_by),
-                        approver_password=payload.approver_password)
+                        approver_password=payload.approver_password, respond_by=payload.respond_by)
     return detail(queries.application_for(request.auth, application_id))
 
 

@@ -70,7 +70,9 @@ class CompleteForm(forms.Form):
 class PauseForm(forms.Form):
     code = forms.CharField(widget=forms.HiddenInput, max_length=32)
     reason = forms.ChoiceField(label=_("暂停原因（客户原因）"))
-    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+    note = forms.CharField(label=_("需要客户做什么"), required=False, max_length=500)
+    respond_by = forms.DateField(label=_("请客户在此日期前办理"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
     approved_by = UserChoice(label=_("批准主管（不可抗力时必填）"), queryset=User.objects.none(), required=False)
     approver_password = forms.CharField(
         label=_("主管密码（当面审批时由主管本人输入）"), required=False, max_length=128, strip=False,

@@ -1,5 +1,5 @@
 """用电申请 (connection applications), their stages on the legal clock, pauses,
-escalations (督办), documents, notifications.
+escalations (督办), documents. Messages to people go through core.outbox.
 
 Every change goes through applications.actions; these models hold the data and the
 invariants the database can enforce."""
@@ -141,6 +141,15 @@ class Application(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def message_link(self, user) -> str:
+        """Where a message about this application takes its reader: the portal page for the
+        applicant, the workbench page for staff."""
+        from django.urls import reverse
+
+        if user is None or user.pk == self.applicant_user_id:
+            return reverse("customers:application", args=[self.pk])
+        return reverse("applications:application", args=[self.pk])
+
     @property
     def is_hv(self) -> bool:
         return self.voltage_kv >= 1
@@ -220,6 +229,7 @@ class Pause(models.Model):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="pauses")
     reason = models.CharField(max_length=32, choices=Reason.choices)
     note = models.TextField(blank=True, default="")
+    respond_by = models.DateField(null=True, blank=True, help_text="the day the customer is asked to act by")
     started_at = models.DateTimeField()
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -263,21 +273,6 @@ class Escalation(models.Model):
     class Meta:
         ordering = ["-opened_at"]
         constraints = [models.UniqueConstraint(fields=["stage"], name="one_escalation_per_stage")]
-
-
-class Notification(models.Model):
-    """In-app notice; `dedupe_key` makes the periodic job safe to run twice."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    application = models.ForeignKey(Application, null=True, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=32)
-    message = models.TextField()
-    dedupe_key = models.CharField(max_length=128, unique=True)
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
 
 def document_path(instance: "Document", filename: str) -> str:

@@ -303,7 +303,7 @@ def _do_pause(request, application):
         d = form.cleaned_data
         pause = actions.stage_pause(application=application, code=d["code"], by=request.user, reason=d["reason"],
                                     note=d["note"], approved_by=d["approved_by"],
-                                    approver_password=d["approver_password"])
+                                    approver_password=d["approver_password"], respond_by=d["respond_by"])
         if not isinstance(pause, Pause):
             return form, _("已提请 %(approver)s 审批：%(stage)s 在其确认后暂停计时。") % {
                 "approver": d["approved_by"], "stage": pause.stage.name}

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from accounts.roles import GRID_STAFF, Role
+from applications import messages
 from applications.actions.progress import active_stage, finish_stage, lock_open, start_next
 from applications.models import Application, Confirmation, Pause, Stage
 from core import events, outbox
@@ -123,8 +124,9 @@ def confirmation_confirm(*, confirmation: Confirmation, by: User) -> Confirmatio
             complete_now(application=application, stage=stage, by=confirmation.requested_by, checked_by=by,
                          result=data.get("result", ""), evidence_date=evidence, now=now, actor=by)
         else:
+            respond_by = parse_date("respond_by", data["respond_by"]) if data.get("respond_by") else None
             pause_now(application=application, stage=stage, by=confirmation.requested_by, approved_by=by,
-                      reason=data["reason"], note=data.get("note", ""), now=now, actor=by)
+                      reason=data["reason"], note=data.get("note", ""), respond_by=respond_by, now=now, actor=by)
     return confirmation
 
 
@@ -154,16 +156,18 @@ def complete_now(*, application: Application, stage: Stage, by: User, checked_by
                   data={"stage": stage.code, "result": result, "grid_workdays": stage.grid_workdays,
                         "due": stage.due_date, "evidence_date": evidence_date, "completed_by": by.pk,
                         "checked_by": checked_by.pk if checked_by else None})
+    messages.stage_completed(stage)
     start_next(application=application, after=stage, now=now)
 
 
 def pause_now(*, application: Application, stage: Stage, by: User, approved_by: User | None, reason: str,
-              note: str, now, actor: User) -> Pause:
+              note: str, now, actor: User, respond_by: date | None = None) -> Pause:
     pause = Pause.objects.create(stage=stage, reason=reason, note=note, started_at=now, started_by=by,
-                                 approved_by=approved_by)
+                                 approved_by=approved_by, respond_by=respond_by)
     stage.state = Stage.State.PAUSED
     stage.save(update_fields=["state"])
     events.record(actor=actor, verb="stage.paused", subject=application,
-                  data={"stage": stage.code, "reason": reason, "note": note, "started_by": by.pk,
-                        "approved_by": approved_by.pk if approved_by else None})
+                  data={"stage": stage.code, "reason": reason, "note": note, "respond_by": respond_by,
+                        "started_by": by.pk, "approved_by": approved_by.pk if approved_by else None})
+    messages.paused(pause)
     return pause

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
+from applications import messages
 from applications.actions.progress import lock_open
 from applications.models import Application
 from core import events
@@ -32,4 +33,5 @@ def fee_add(*, application: Application, by: User, item: str, amount, basis: str
                                  works=works, added_by=by, added_at=timezone.now())
         events.record(actor=by, verb="fee.added", subject=application,
                       data={"item": fee.item, "amount": fee.amount, "basis": fee.basis, "works": works})
+        messages.fee_due(fee)
     return fee

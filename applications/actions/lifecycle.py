@@ -19,7 +19,7 @@ from accounts import access
 from accounts.identity import id_number_problem, uscc_problem
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
-from applications import closing, deadlines, rules
+from applications import closing, deadlines, messages, rules
 from applications.actions.progress import finish_stage, start_next
 from applications.models import (
     CAPACITY_KVA,
@@ -295,6 +295,7 @@ def application_accept(*, application: Application, by: User, result: str = "") 
             data={"policy_version": version.version, "region": version.region, "category": category.code,
                   "stages": [s.code for s in plan], "zero_investment": application.zero_investment},
         )
+        messages.accepted(application)
         start_next(application=application, after=acceptance, now=now)
     return application
 
@@ -323,6 +324,7 @@ def _close(*, application: Application, by: User, status: str, reason: str, verb
         events.record(actor=by, verb=verb, subject=application, data={"reason": reason})
         # Unpaid fees, booked visits, live signing codes: ended with the file, each with its event.
         closing.run(application=application, by=by, now=now, reason=reason)
+        (messages.rejected if status == Status.REJECTED else messages.withdrawn)(application)
     return application
 
 

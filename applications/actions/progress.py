@@ -8,7 +8,7 @@ from datetime import date
 from django.db import transaction
 
 from accounts.models import User
-from applications import deadlines, hooks, rules
+from applications import deadlines, hooks, messages, rules
 from applications.models import Application, Stage, Status
 from core import events
 from core.errors import Conflict, PolicyViolation
@@ -39,6 +39,7 @@ def start_next(*, application: Application, after: Stage, now) -> Stage | None:
         events.record(actor=None, verb="application.energised", subject=application,
                       data={"number": application.number})
         hooks.energised(application)
+        messages.energised(application)
         return None
     start = deadlines.local_date(now)
     nxt.counts_from = start if nxt.own_limit else application.stages.get(seq=1).counts_from
@@ -52,6 +53,7 @@ def start_next(*, application: Application, after: Stage, now) -> Stage | None:
     nxt.save()
     events.record(actor=None, verb="stage.started", subject=application,
                   data={"stage": nxt.code, "due": nxt.due_date, "provisional": nxt.provisional})
+    messages.stage_started(nxt)
     return nxt
 
 

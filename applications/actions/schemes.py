@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from applications import rules
+from applications import messages, rules
 from applications.actions.progress import finish_stage, lock_open, refuse_not_in_policy, start_next
 from applications.models import OPEN_STAGE_STATES, Application, Stage
 from core import events
@@ -103,11 +103,13 @@ def scheme_propose(*, application: Application, by: User, schemes: list[SchemeIn
                       data={"schemes": [{"label": s.label, "boundary": s.boundary, "customer_cost": s.customer_cost,
                                          "utility_cost": s.utility_cost} for s in created],
                             "onsite": onsite, "transitional": transitional})
+        messages.scheme_replied(application, created, event=str(created[0].pk))
         if onsite and stage.state == Stage.State.ACTIVE:
             finish_stage(stage=stage, by=by, now=now, result="现场答复供电方案")
             events.record(actor=by, verb="stage.completed", subject=application,
                           data={"stage": stage.code, "result": stage.result, "onsite": True,
                                 "grid_workdays": stage.grid_workdays, "due": stage.due_date})
+            messages.stage_completed(stage)
             start_next(application=application, after=stage, now=now)
     return created
 

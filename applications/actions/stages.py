@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from applications import deadlines, rules
+from applications import deadlines, messages, rules
 from applications.actions.confirmations import complete_now, confirmation_request, pause_now, require_second_person
 from applications.actions.escalations import stage_alert
 from applications.actions.lifecycle import application_accept
@@ -62,12 +62,17 @@ def stage_complete(*, application: Application, code: str, by: User, result: str
 
 
 def stage_pause(*, application: Application, code: str, by: User, reason: str, note: str = "",
-                approved_by: User | None = None, approver_password: str | None = None) -> Pause | Confirmation:
-    """Stop the grid-side clock for a customer-side reason from the fixed list. A reason that
-    needs a supervisor (force majeure) waits for the supervisor's own confirmation, unless
-    they sign in this request with their password; the Confirmation is returned then."""
+                approved_by: User | None = None, approver_password: str | None = None,
+                respond_by: date | None = None) -> Pause | Confirmation:
+    """Stop the grid-side clock for a customer-side reason from the fixed list. `note` says what
+    the customer is asked for and `respond_by` by when; both go into the customer's message.
+    A reason that needs a supervisor (force majeure) waits for the supervisor's own
+    confirmation, unless they sign in this request with their password; the Confirmation is
+    returned then."""
     access.require(by, "stage.pause")
     check_text("note", note, max_length=NOTE_LENGTH)
+    if respond_by is not None and respond_by < deadlines.local_date(timezone.now()):
+        raise invalid("respond_by", "不能早于今天")
     reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
     if reason not in Pause.Reason.values or (reasons and reason not in reasons):
         raise invalid("reason", f"not a customer-side reason; one of {', '.join(reasons or Pause.Reason.values)}")
@@ -87,11 +92,12 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
             if not signed:
                 return confirmation_request(application=application, stage=stage, by=by, confirmer=approved_by,
                                             kind=Confirmation.Kind.FORCE_MAJEURE,
-                                            data={"reason": reason, "note": note})
+                                            data={"reason": reason, "note": note,
+                                                  "respond_by": respond_by.isoformat() if respond_by else None})
         else:
             approved_by = None  # an approval nobody needs is not recorded as one
         return pause_now(application=application, stage=stage, by=by, approved_by=approved_by, reason=reason,
-                         note=note, now=timezone.now(), actor=by)
+                         note=note, respond_by=respond_by, now=timezone.now(), actor=by)
 
 
 def stage_resume(*, application: Application, code: str, by: User) -> Stage:
@@ -119,6 +125,7 @@ def stage_resume(*, application: Application, code: str, by: User) -> Stage:
         events.record(actor=by, verb="stage.resumed", subject=application,
                       data={"stage": code, "paused_workdays": pause.workdays, "due_before": before,
                             "due_after": stage.due_date})
+        messages.resumed(pause)
     return stage
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0003_fee_cancelled'),
+        ('applications', '0004_fee_cancelled'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

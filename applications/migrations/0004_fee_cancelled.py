@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0002_bounds'),
+        ('applications', '0003_pause_respond_by_notifications_to_outbox'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from accounts.auth import API_AUTH
 from accounts.models import User
-from applications import actions, deadlines, queries
+from applications import actions, queries
 from applications.models import CAPACITY_KVA, VOLTAGE_KV, Application, Stage, current_stage
 from core.bounds import MONEY, NOTE_LENGTH, POSITIVE_MONEY, text
 from core.dates import StrictDate
@@ -276,7 +276,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn):
 def list_applications(request: HttpRequest, filters: Query[ListFilters]):
     qs = queries.filter_applications(
         queries.applications_for(request.auth).select_related("county").prefetch_related("stages"),
-        today=deadlines.local_date(timezone.now()), **filters.dict())
+        today=timezone.localdate(timezone.now()), **filters.dict())
     return [summary(a) for a in qs]
 
 

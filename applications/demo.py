@@ -21,6 +21,7 @@ from accounts.models import Division, Organisation, User
 from accounts.roles import Role
 from applications import actions, deadlines, queries
 from applications.models import Application, Pause, Stage
+from workdays.schedule import get_schedule
 
 SEED = 20261123
 PASSWORD = "getpower-demo"
@@ -274,13 +275,13 @@ def _plan_application(rng: random.Random, world: World, county: Division, profil
             return
         fraction = rng.uniform(1.2, 2.0) if late_habit else rng.uniform(0.2, 0.95)
         workdays = max(1, round(max(stage.limit or 3, 1) * fraction))  # no limit in the policy: a few days
-        done_at = _work_time(deadlines.add(deadlines.local_date(since), workdays, "workday"), rng)
+        done_at = _work_time(deadlines.add(timezone.localdate(since), workdays, "workday", schedule=get_schedule()), rng)
         if stage.code in PAUSABLE and rng.random() < 0.35:
             pause_at = since + timedelta(hours=2)
             reason = rng.choice([Pause.Reason.CUSTOMER_WORKS, Pause.Reason.AWAITING_DOCUMENTS])
             scheduler.at(pause_at, lambda code=stage.code: actions.stage_pause(
                 application=app(), code=code, by=manager, reason=reason, note="等待客户"))
-            resume_day = deadlines.add(deadlines.local_date(pause_at), rng.randrange(2, 8), "workday")
+            resume_day = deadlines.add(timezone.localdate(pause_at), rng.randrange(2, 8), "workday", schedule=get_schedule())
             resume_at = _work_time(resume_day, rng)
             scheduler.at(resume_at, lambda code=stage.code: actions.stage_resume(
                 application=app(), code=code, by=manager))
@@ -312,7 +313,7 @@ def load(*, today: date | None = None, applications: int = 300, stdout=None) -> 
         return None
     rng = random.Random(SEED)
     now = timezone.now()
-    today = today or deadlines.local_date(now)
+    today = today or timezone.localdate(now)
     start_day = today - timedelta(days=30 * MONTHS_OF_HISTORY)
     with time_machine.travel(datetime.combine(start_day - timedelta(days=3), time(9), tzinfo=TZ), tick=False):
         with transaction.atomic():

@@ -29,6 +29,7 @@ from applications import actions, api, deadlines, forms, queries, rules
 from applications.models import OPEN_STAGE_STATES, Application, Escalation, Pause, Stage, Status
 from core import pii
 from core.errors import DomainError, Forbidden, NotFound
+from workdays.schedule import get_schedule
 
 WORKBENCH_ROLES = {*GRID_STAFF, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}
 QUEUE_LIMIT = 300
@@ -58,11 +59,11 @@ def workbench(view):
 
 
 def _today() -> date:
-    return deadlines.local_date(timezone.now())
+    return timezone.localdate(timezone.now())
 
 
-def workdays_left(due: date | None, today: date) -> int | None:
-    return None if due is None else deadlines.workdays_left(due, today)
+def workdays_left(due: date | None, today: date, schedule) -> int | None:
+    return None if due is None else deadlines.workdays_left(due, today, schedule=schedule)
 
 
 def day_reason(reason: str) -> str:
@@ -82,11 +83,11 @@ class QueueRow:
     alert: str = ""
 
     @classmethod
-    def of(cls, stage: Stage, today: date) -> "QueueRow":
+    def of(cls, stage: Stage, today: date, schedule) -> "QueueRow":
         # The badge is read live from the policy's warning rule, not only from the last periodic sweep.
-        live = (actions.stage_alert(stage, today) if stage.state == Stage.State.ACTIVE
+        live = (actions.stage_alert(stage, today, schedule=schedule) if stage.state == Stage.State.ACTIVE
                 and stage.application.policy_version_id else stage.alert)
-        return cls(stage, stage.application, workdays_left(stage.due_date, today), live or stage.alert)
+        return cls(stage, stage.application, workdays_left(stage.due_date, today, schedule), live or stage.alert)
 
     @property
     def badge(self) -> str:
@@ -123,7 +124,8 @@ def queue(request):
                                      application__status=Status.SUBMITTED, application__in=chosen)
                 .select_related("application__county", "application__policy_version", "assignee").order_by("due_date", "id")[:QUEUE_LIMIT])
         stages += [s for s in pool if s.pk not in mine]
-    rows = sorted((QueueRow.of(s, today) for s in stages),
+    schedule = get_schedule()  # once for the page, however many rows
+    rows = sorted((QueueRow.of(s, today, schedule) for s in stages),
                   key=lambda r: (r.left is None, r.left if r.left is not None else 0, r.stage.pk))
     context = {"form": form, "rows": rows, "today": today, "confirmations": list(queries.confirmations_for(user)),
                "overdue_count": sum(1 for r in rows if r.badge == "overdue"),
@@ -149,6 +151,7 @@ def _masked(token: str) -> str:
 
 
 def _timeline(data: dict, application: Application, today: date) -> list[dict]:
+    schedule = get_schedule()
     reasons = dict(Pause.Reason.choices)
     if application.policy_version:
         reasons.update({code: name for code, (name, _needs) in rules.pause_reasons(application.policy_version).items()})
@@ -168,7 +171,7 @@ def _timeline(data: dict, application: Application, today: date) -> list[dict]:
         open_ = s["state"] in OPEN_STAGE_STATES
         stages.append({
             **s, "why": explain, "state_name": Stage.State(s["state"]).label,
-            "left": workdays_left(s["due_date"], today) if open_ else None,
+            "left": workdays_left(s["due_date"], today, schedule) if open_ else None,
             "pauses": [{**p, "reason_name": reasons.get(p["reason"], p["reason"])} for p in s["pauses"]],
         })
     return stages
@@ -518,8 +521,9 @@ def overview(request):
         "stages": [by_stage.get(c.pk, {}).get(code, 0) for code in stage_names],
         "overdue": late_by_county.get(c.pk, 0),
     } for c in counties]
+    schedule = get_schedule()
     overdue = [
-        QueueRow.of(s, today)
+        QueueRow.of(s, today, schedule)
         for s in Stage.objects.filter(pk__in=overdue_ids).select_related(
             "application__county", "application__policy_version", "assignee").prefetch_related("escalations").order_by("due_date", "id")[:200]
     ]

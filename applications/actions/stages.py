@@ -22,6 +22,7 @@ from applications.models import OPEN_STAGE_STATES, Application, Confirmation, Pa
 from core import events
 from core.bounds import NOTE_LENGTH, check_text
 from core.errors import Conflict, invalid
+from workdays.schedule import get_schedule
 
 
 def stage_complete(*, application: Application, code: str, by: User, result: str = "",
@@ -71,7 +72,7 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
     returned then."""
     access.require(by, "stage.pause")
     check_text("note", note, max_length=NOTE_LENGTH)
-    if respond_by is not None and respond_by < deadlines.local_date(timezone.now()):
+    if respond_by is not None and respond_by < timezone.localdate(timezone.now()):
         raise invalid("respond_by", "不能早于今天")
     reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
     if reason not in Pause.Reason.values or (reasons and reason not in reasons):
@@ -111,16 +112,18 @@ def stage_resume(*, application: Application, code: str, by: User) -> Stage:
             raise Conflict(f"stage {code} is not paused", fields={"stage": stage.state})
         now = timezone.now()
         pause.ended_at, pause.ended_by = now, by
-        pause.workdays = deadlines.workdays_between(deadlines.local_date(pause.started_at), deadlines.local_date(now))
+        schedule = get_schedule()
+        pause.workdays = deadlines.workdays_between(timezone.localdate(pause.started_at), timezone.localdate(now),
+                                                    schedule=schedule)
         pause.save()
         stage.paused_workdays += pause.workdays
         due = deadlines.stage_due(start=stage.counts_from, limit=stage.limit, unit=stage.unit,
-                                  paused_workdays=stage.paused_workdays)
+                                  paused_workdays=stage.paused_workdays, schedule=schedule)
         before = stage.due_date
         if due is not None:
             stage.base_due, stage.due_date, stage.provisional = due.base_due, due.due_date, due.provisional
         stage.state = Stage.State.ACTIVE
-        stage.alert = stage_alert(stage, deadlines.local_date(now))
+        stage.alert = stage_alert(stage, timezone.localdate(now), schedule=schedule)
         stage.save()
         events.record(actor=by, verb="stage.resumed", subject=application,
                       data={"stage": code, "paused_workdays": pause.workdays, "due_before": before,
@@ -147,11 +150,12 @@ def stages_recompute_due(year: int) -> int:
     """A year's official schedule replaced its provisional one: every open stage whose due
     date was computed on a provisional calendar is recomputed; changes are logged."""
     changed = 0
+    schedule = get_schedule()
     for stage in Stage.objects.filter(state__in=OPEN_STAGE_STATES, provisional=True).select_related("application"):
         if stage.limit is None or stage.counts_from is None:
             continue
         due = deadlines.stage_due(start=stage.counts_from, limit=stage.limit, unit=stage.unit,
-                                  paused_workdays=stage.paused_workdays)
+                                  paused_workdays=stage.paused_workdays, schedule=schedule)
         if (due.due_date, due.provisional) == (stage.due_date, stage.provisional):
             continue
         with transaction.atomic():

@@ -220,6 +220,7 @@ def _open_interruptions(outage: Outage, customers, start: datetime) -> int:
                          kind=outage.kind, cause=outage.cause, start_s=start_s)
             for c in customers.values("id", "county_id", "area")]
     Interruption.objects.bulk_create(rows, batch_size=2000)
+    queries.refresh_reach(r.customer_id for r in rows)
     return len(rows)
 
 
@@ -329,6 +330,7 @@ def outage_restore(*, outage: Outage, by: User | str, scopes: Iterable[tuple[str
     if partial and not restored_ids:
         raise invalid("scopes", "no customer of these is still off in this outage")
     open_rows.update(end_s=max(epoch(now), epoch(outage.started_at) if outage.started_at else 0))
+    queries.refresh_reach(restored_ids)
     still_off = Interruption.objects.filter(outage=outage, end_s__isnull=True).exists()
     if not still_off:
         outage.status = Outage.Status.ENDED

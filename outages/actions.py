@@ -424,3 +424,25 @@ def referral_update(*, referral: Referral, by: User, status: str, outcome: str =
     referral.save()
     events.record(actor=by, verb="referral.updated", subject=referral, data={"status": status})
     return referral
+
+
+@transaction.atomic
+def scheme_connect(*, scheme, by: User, feeder: str, transformer: str = ""):
+    """Record where a supply scheme connects (a transformer for LV, else a feeder); when the
+    application is energised, its site becomes a customer there (the energised hook)."""
+    from outages.models import SchemeConnection
+
+    access.require(by, "scheme.propose")
+    feeder_row = Feeder.objects.filter(code=feeder, county_id=scheme.application.county_id).first()
+    if feeder_row is None:
+        raise invalid("feeder", f"no feeder {feeder!r} in {scheme.application.county.name}")
+    transformer_row = None
+    if transformer:
+        transformer_row = Transformer.objects.filter(code=transformer, feeder=feeder_row).first()
+        if transformer_row is None:
+            raise invalid("transformer", f"no transformer {transformer!r} on feeder {feeder}")
+    connection, _ = SchemeConnection.objects.update_or_create(
+        scheme=scheme, defaults={"feeder": feeder_row, "transformer": transformer_row})
+    events.record(actor=by, verb="scheme.connected", subject=scheme.application,
+                  data={"scheme": scheme.label, "feeder": feeder, "transformer": transformer or None})
+    return connection

@@ -181,3 +181,26 @@ def test_sql_equals_the_pure_module_on_random_rows(grid, raw):
     got = queries.indices_doc(lo=lo, hi=hi, region="shaanxi", now_s=now_s)
     got.pop("_cells")
     assert got == expected
+
+
+def test_staff_act_from_the_pages_with_chinese_errors(grid, travel, client):
+    travel(at(2026, 3, 2, 9))
+    plan = actions.outage_plan(by=grid.dan, county=grid.county, title="科技路线路检修", cause="maintenance",
+                               planned_start=at(2026, 3, 5, 8), planned_end=at(2026, 3, 5, 12),
+                               scopes=[("feeder", "F1")])
+    client.force_login(grid.carol)
+    page = client.post(f"/outages/{plan.pk}/approve", {"urgent_reason": ""}, follow=True).content.decode()
+    assert "紧急原因" in page and Outage.objects.get(pk=plan.pk).status == "proposed"
+    client.post(f"/outages/{plan.pk}/approve", {"urgent_reason": "变压器渗油须尽快处理"})
+    assert Outage.objects.get(pk=plan.pk).status == "approved"
+    client.force_login(grid.dan)
+    page = client.post("/outages/faults/new", {"county": "610113", "cause": "supply_shortage", "scope_type": "feeder",
+                                               "scope_code": "F2"}).content.decode()
+    assert "有序用电方案" in page and not Outage.objects.filter(kind="fault").exists()
+    response = client.post("/outages/faults/new", {"county": "610113", "cause": "equipment", "scope_type": "feeder",
+                                                   "scope_code": "F2", "title": "长安南路线跳闸"})
+    fault = Outage.objects.get(kind="fault")
+    assert response.status_code == 302 and fault.customers_affected == 3
+    travel(at(2026, 3, 2, 10))
+    client.post(f"/outages/{fault.pk}/restore")
+    assert Outage.objects.get(pk=fault.pk).status == "ended"

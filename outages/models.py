@@ -331,7 +331,11 @@ class Reading(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(transformer__isnull=False) | Q(feeder__isnull=False),
                                    name="reading_has_equipment"),
-            models.UniqueConstraint(fields=["transformer", "feeder", "quantity", "at"], name="reading_once"),
+            # Two partial constraints: NULLs never collide, so one over both columns would let repeats in.
+            models.UniqueConstraint(fields=["transformer", "quantity", "at"], condition=Q(transformer__isnull=False),
+                                    name="transformer_reading_once"),
+            models.UniqueConstraint(fields=["feeder", "quantity", "at"], condition=Q(transformer__isnull=True),
+                                    name="feeder_reading_once"),
         ]
 
 

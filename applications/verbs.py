@@ -36,17 +36,20 @@ MESSAGE_KINDS = {
     "resumed": "恢复计时",
     "scheme_replied": "供电方案答复",
     "fee_due": "待缴费用",
+    "energised": "已送电",
+    "rejected": "申请被驳回",
+    "withdrawn": "申请已撤回",
+    "warning": "时限预警",
+    "overdue": "超期",
+    "escalated": "督办",
+    # Complaints (customers app).
+    "complaint_filed": "收到投诉",
+    "complaint_replied": "投诉已答复",
+    # Contracts and bookings (contracts, appointments apps).
     "contract_ready": "合同待签署",
     "appointment_booked": "预约成功",
     "appointment_changed": "预约变更",
     "appointment_cancelled": "预约取消",
-    "energised": "已送电",
-    "rejected": "申请被驳回",
-    "withdrawn": "申请已撤回",
-    "complaint_replied": "投诉已答复",
-    "warning": "时限预警",
-    "overdue": "超期",
-    "escalated": "督办",
 }
 
 # `audit verify` reports applications and fees that no event accounts for.

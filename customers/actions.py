@@ -20,8 +20,8 @@ from accounts.models import User
 from accounts.roles import Role
 from applications import actions as app_actions
 from applications import deadlines, rules
-from applications.models import Application, Notification, Status
-from core import events, pii
+from applications.models import Application, Status
+from core import events, outbox, pii
 from core.errors import Conflict, Forbidden, invalid
 from customers.channels import CHANNELS, default_channel
 from customers.identity import DEFAULT_PROVIDER, PROVIDERS, IdentityClaim
@@ -223,9 +223,8 @@ def complaint_file(*, application: Application, by: User, text: str) -> Complain
                       data={"complaint": complaint.pk, "due": complaint.due_date, "limit": n, "unit": unit,
                             "supervisor": supervisor.username if supervisor else None})
         if supervisor is not None:
-            Notification.objects.create(
-                recipient=supervisor, application=application, kind="complaint",
-                message=f"投诉：{application.number}（{application.applicant_name}），请于 {complaint.due_date} 前处理并答复",
-                dedupe_key=f"complaint:{complaint.pk}", created_at=now,
+            outbox.enqueue(
+                kind="complaint_filed", user=supervisor, subject=application, key=f"complaint:{complaint.pk}:filed",
+                text=f"投诉：{application.number}（{application.applicant_name}），请于 {complaint.due_date} 前处理并答复。",
             )
     return complaint

@@ -104,8 +104,13 @@ INSTALLED_APPS = [
     "disclosure",
 ]
 
+# The largest request body accepted at all (the largest upload, a signed contract of 20 MB, plus
+# its form fields); JSON bodies stop at Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+GETPOWER_MAX_REQUEST_BYTES = 21 * 1024 * 1024
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RequestSizeLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -83,7 +83,8 @@ def signup(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                actions.signup_start(contact=data["contact"], password=data["password"])
+                actions.signup_start(contact=data["contact"], password=data["password"],
+                                     client=request.META.get("REMOTE_ADDR", ""))
             except DomainError as exc:
                 forms.show_errors(form, exc)
             else:
@@ -144,7 +145,7 @@ def profile(request):
         data = form.cleaned_data
         try:
             if request.POST.get("step") == "send":
-                actions.identity_code_send(user=request.user)
+                actions.identity_code_send(user=request.user, client=request.META.get("REMOTE_ADDR", ""))
                 code_sent = True
             else:
                 current = actions.profile_verify(user=request.user, kind=data["kind"], name=data["name"],

@@ -1,7 +1,7 @@
 """The approvals part of `getpower demo load`: each demo city's six department offices with an
 officer and a supervisor, and a few weeks of routed works decided in parallel — most on
 time, some with conditions, one rejection, and a few left late for the sweep to escalate.
-Runs inside the applications demo's time-ordered scheduler (applications.demo.EXTRA_PLANS)."""
+Runs inside the applications demo's time-ordered scheduler (applications.demo.DEMO_HOOKS)."""
 from __future__ import annotations
 
 import random
@@ -19,7 +19,6 @@ from approvals.models import CaseStatus, DepartmentCase
 from policies.schema import DEPARTMENT_CODES
 
 TZ = ZoneInfo("Asia/Shanghai")
-SEED = 20261201
 OFFICE_NAMES = {
     "natural_resources": "自然资源和规划局", "housing_construction": "住房和城乡建设局", "roads": "交通运输局",
     "greening": "林业和绿化局", "traffic_police": "公安局交通警察支队", "administrative_approval": "行政审批服务局",
@@ -86,8 +85,7 @@ def _decide(case: DepartmentCase, rng: random.Random) -> None:
                             reason=f"{LABELS['department'][case.department]}：管线路径与既有设施冲突，请调整后重新申请")
 
 
-def plan(*, scheduler, world, start_day: date, today: date, now: datetime) -> None:
-    rng = random.Random(SEED)
+def plan(*, scheduler, world, rng: random.Random, start_day: date, today: date, now: datetime) -> None:
     scheduler.at(datetime.combine(start_day - timedelta(days=2), time(9), tzinfo=TZ), _offices)
     for index, (days_before, crossings) in enumerate(ROUTED):
         moment = datetime.combine(today - timedelta(days=days_before), time(10, 30), tzinfo=TZ)

@@ -16,11 +16,11 @@ from accounts.models import Division, User
 from applications import rules
 from applications.actions import ApplicationInput, application_create
 from applications.models import Application, Channel
-from core import events, pii
+from core import events, outbox, pii
 from core.errors import Conflict, DomainError, NotFound, invalid
 from sharing import client, signing
 from sharing.connectors import CONNECTORS, Connector, providing
-from sharing.models import AccessLog, Prospect, SharedDocument, SharedRecord
+from sharing.models import JOINT_UTILITIES, AccessLog, JointForward, Prospect, SharedDocument, SharedRecord
 
 MAX_KEY = 64
 MAX_PURPOSE = 200
@@ -208,3 +208,40 @@ def prospect_convert(*, prospect: Prospect, by: User) -> Application:
         events.record(actor=by, verb="prospect.converted", subject=application,
                       data={"prospect": prospect.code, "number": application.number})
     return application
+
+
+# ---------------------------------------------------------------- 水电气暖联办
+
+def joint_forward(*, application: Application, by: User, utilities: list[str]) -> list[JointForward]:
+    """Forward one joint application to the water / gas / heating companies through the outbox
+    (signed webhook, retried until delivered); once per company."""
+    access.require(by, "application.accept")
+    if not utilities:
+        raise invalid("utilities", "choose at least one of water, gas, heating")
+    unknown = [u for u in utilities if u not in JOINT_UTILITIES]
+    if unknown:
+        raise invalid("utilities", f"unknown company {unknown[0]!r} (water, gas, heating)")
+    missing = [u for u in utilities if not settings.JOINT_UTILITY_ENDPOINTS.get(u)]
+    if missing:
+        raise Conflict(f"no endpoint configured for {', '.join(JOINT_UTILITIES[u] for u in missing)}",
+                       fields={"utilities": ", ".join(missing)})
+    body = {"application": application.number, "applicant": application.applicant_name,
+            "site_address": application.site_address, "county": application.county.code,
+            "uscc": application.uscc, "capacity_kva": str(application.capacity_kva),
+            "voltage_kv": str(application.voltage_kv)}
+    forwarded = []
+    with transaction.atomic():
+        for utility in utilities:
+            key = f"joint:{application.pk}:{utility}"
+            row, created = JointForward.objects.get_or_create(
+                application=application, utility=utility,
+                defaults={"outbox_key": key, "forwarded_by": by, "forwarded_at": timezone.now()})
+            if created:
+                outbox.enqueue(kind="joint_application", key=key, channels=["webhook"],
+                               contact={"name": JOINT_UTILITIES[utility],
+                                        "url": settings.JOINT_UTILITY_ENDPOINTS[utility]},
+                               text=json.dumps({**body, "utility": utility}, ensure_ascii=False))
+                events.record(actor=by, verb="joint.forwarded", subject=application,
+                              data={"utility": utility, "key": key})
+            forwarded.append(row)
+    return forwarded

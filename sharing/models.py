@@ -80,3 +80,20 @@ class Prospect(models.Model):
 
     class Meta:
         ordering = ["planned_energising", "code"]
+
+
+JOINT_UTILITIES = {"water": "供水公司", "gas": "燃气公司", "heating": "供热公司"}
+
+
+class JointForward(models.Model):
+    """水电气暖联办: an application forwarded to a water, gas or heating company by webhook (outbox)."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT,
+                                    related_name="joint_forwards")
+    utility = models.CharField(max_length=10, choices=list(JOINT_UTILITIES.items()))
+    outbox_key = models.CharField(max_length=120, unique=True)
+    forwarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    forwarded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "utility"], name="joint_forward_once")]

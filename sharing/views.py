@@ -87,3 +87,17 @@ def prospect_convert(request, pk: int):
         return redirect("sharing:prospects")
     messages.success(request, f"已按项目信息生成用电申请 {application.number}。")
     return redirect("applications:application", pk=application.pk)
+
+
+@require_POST
+def joint(request, pk: int):
+    if not _signed_in(request):
+        return redirect_to_login(request.get_full_path())
+    try:
+        application = application_queries.application_for(request.user, pk)
+        actions.joint_forward(application=application, by=request.user, utilities=request.POST.getlist("utilities"))
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("applications:application", pk=pk)

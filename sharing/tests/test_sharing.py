@@ -7,8 +7,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from applications.models import Application
 from applications.tests.conftest import at, enterprise, person, policies, travel  # noqa: F401 (fixtures)
 from applications.tests.test_flows import as_user, post
 from approvals.tests.test_cases import accepted, zj, zz  # noqa: F401 (fixtures)
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from sharing import actions, reference
 from sharing.models import AccessLog, Prospect, SharedDocument, SharedRecord
 
@@ -179,3 +181,43 @@ def test_serve_reference_command_runs_a_real_service(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+class Receiver(BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):  # noqa: N802
+        length = int(self.headers["Content-Length"])
+        type(self).received.append((self.path, self.headers.get("X-Getpower-Signature"), json.loads(self.rfile.read(length))))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_joint_application_is_forwarded_by_webhook_once_with_its_status_shown(zj, travel, settings,
+                                                                              django_capture_on_commit_callbacks):
+    port = free_port()
+    receiver = ThreadingHTTPServer(("127.0.0.1", port), type("R", (Receiver,), {"received": []}))
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    settings.JOINT_UTILITY_ENDPOINTS = {"water": f"http://127.0.0.1:{port}/water", "gas": f"http://127.0.0.1:{port}/gas",
+                                        "heating": ""}
+    application = accepted(zj, travel, enterprise(site_address="西湖区文三路400号"))
+    staff = as_user(zj.account_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(f"/sharing/applications/{application.pk}/joint/", {"utilities": ["water", "gas"]})
+    assert response.status_code == 302
+    got = receiver.RequestHandlerClass.received
+    assert sorted(path for path, _, _ in got) == ["/gas", "/water"]
+    assert all(signature.startswith("sha256=") for _, signature, _ in got)
+    assert json.loads(got[0][2]["text"])["application"] == application.number
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.joint_forward(application=application, by=zj.account_manager, utilities=["water"])
+    assert len(got) == 2  # once per company
+    with pytest.raises(Conflict):
+        actions.joint_forward(application=application, by=zj.account_manager, utilities=["heating"])
+    page = as_user(zj.applicant).get(f"/me/applications/{application.pk}/").content.decode()
+    assert "水电气暖联办" in page and "供水公司：已发送" in page and "燃气公司：已发送" in page
+    receiver.shutdown()
+    receiver.server_close()

@@ -261,3 +261,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Government data sharing (sharing/): where the connectors fetch e-licences and project data, how
+# long they wait and how often they retry (back-off doubles from SHARING_BACKOFF_SECONDS), and the
+# key the reference service signs with (its public half verifies every answer).
+SHARING_URL = os.environ.get("GETPOWER_SHARING_URL", "http://127.0.0.1:8108")
+SHARING_TIMEOUT = float(os.environ.get("GETPOWER_SHARING_TIMEOUT", "3"))
+SHARING_RETRIES = int(os.environ.get("GETPOWER_SHARING_RETRIES", "3"))
+SHARING_BACKOFF_SECONDS = float(os.environ.get("GETPOWER_SHARING_BACKOFF_SECONDS", "0.5"))
+SHARING_SIGNING_SEED = os.environ.get("GETPOWER_SHARING_SIGNING_SEED", "getpower-local-sharing-reference")
+# 水电气暖联办: the water, gas and heating companies' endpoints a joint application is forwarded to.
+JOINT_UTILITY_ENDPOINTS = {
+    "water": os.environ.get("GETPOWER_JOINT_WATER_URL", ""),
+    "gas": os.environ.get("GETPOWER_JOINT_GAS_URL", ""),
+    "heating": os.environ.get("GETPOWER_JOINT_HEATING_URL", ""),
+}

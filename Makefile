@@ -26,6 +26,8 @@ run: install system-deps
 	$(BIN)/getpower migrate --noinput
 	$(BIN)/getpower calendar sync
 	$(BIN)/getpower policy load
+	$(BIN)/getpower ledger load
+	$(BIN)/getpower disclosure load
 	$(BIN)/getpower collectstatic --noinput -v 0
 	$(BIN)/getpower demo load
 	$(BIN)/getpower bootstrap --host http://$(HOST):$(PORT)

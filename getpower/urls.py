@@ -21,4 +21,5 @@ urlpatterns = [
     path("pay/", include("payments.urls")),
     path("appointments/", include("appointments.urls")),
     path("ledger/", include("ledger.urls")),
+    path("public/", include("disclosure.urls")),
 ]

@@ -3,16 +3,26 @@ Names, never codes: every label is resolved here or by the policy's own names.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
 
 from disclosure.models import GoodPractice, PublishedDocument, ViolationReport
+from outages import queries as outage_queries
+from outages.models import Customer, Reading, Transformer
 from policies import queries as policy_queries
 from policies.labels import LABELS as POLICY_LABELS
 from policies.labels import UNITS
 from policies.present import ordered_approval_limits, ordered_categories
 from policies.schema import PolicyDocument, Quantity
+
+PLANNED_OUTAGES_SHOWN = 200
+# Our settings: the load history a capacity figure is based on, and the headroom (share of
+# rated capacity) at or below which a transformer is listed as restricted.
+CAPACITY_LOOKBACK = timedelta(days=365)
+RESTRICTED_HEADROOM = Decimal("0.1")
 
 HOTLINES = [
     ("95598", "供电服务热线", "报装咨询、进度查询、故障报修、投诉建议"),
@@ -34,6 +44,7 @@ def amount(q: Quantity | None) -> str:
 class Feed:
     """A section fed by another app (outages, monitoring); None rows: not published yet."""
 
+    kind: str  # which table the page draws: capacity | outages | reliability
     title: str
     rows: list | None
     missing: str
@@ -87,13 +98,61 @@ def _documents(region: str, today: date) -> dict:
     }
 
 
-def _feeds(region: str) -> list[Feed]:
-    # outages/ and monitoring/ are not on main yet: these sections say so plainly until
-    # they are wired to those apps' queries.
+def _planned_outages(region: str) -> list[dict]:
+    rows = []
+    for outage in outage_queries.public_planned().filter(county__policy_region=region)[:PLANNED_OUTAGES_SHOWN]:
+        scopes = [s.feeder.name if s.feeder else s.transformer.name if s.transformer else "个别用户"
+                  for s in outage.scopes.all()]
+        rows.append({"county": outage.county.name, "start": outage.planned_start, "end": outage.planned_end,
+                     "scope": "、".join(scopes), "work": outage.title})
+    return rows
+
+
+def _open_capacity(region: str, today: date) -> list[dict]:
+    """Public distribution transformers by county and area: rated capacity, the capacity still
+    open at the recent peak load (rated × (1 − peak load rate)), and the transformers with no
+    headroom left (受限). A transformer with no load reading counts as rated, not as open."""
+    since = datetime.combine(today - CAPACITY_LOOKBACK, time.min, tzinfo=timezone.get_current_timezone())
+    peaks = dict(Reading.objects.filter(quantity=Reading.Quantity.LOAD, at__gte=since, transformer__isnull=False)
+                 .values("transformer").annotate(peak=Max("value")).values_list("transformer", "peak"))
+    cells: dict[tuple[str, str], dict] = {}
+    transformers = (Transformer.objects.filter(county__policy_region=region, ownership=Transformer.Ownership.PUBLIC)
+                    .select_related("county").order_by("county__code", "area", "code"))
+    for t in transformers:
+        cell = cells.setdefault((t.county.name, t.area), {
+            "county": t.county.name, "area": POLICY_LABELS.get(t.area, t.area), "transformers": 0, "rated_kva": 0,
+            "measured": 0, "open_kva": 0, "restricted": []})
+        cell["transformers"] += 1
+        cell["rated_kva"] += t.capacity_kva
+        peak = peaks.get(t.pk)
+        if peak is None:
+            continue
+        cell["measured"] += 1
+        headroom = max(Decimal(0), 1 - peak / 100)
+        cell["open_kva"] += int(t.capacity_kva * headroom)
+        if headroom <= RESTRICTED_HEADROOM:
+            cell["restricted"].append(t.name)
+    return list(cells.values())
+
+
+def _reliability(region: str, today: date, city_groups: dict[str, str]) -> list[dict] | None:
+    """This year's SAIDI by month against the region's targets, from the outage records."""
+    if not Customer.objects.filter(county__policy_region=region).exists():
+        return None
+    report = outage_queries.reliability_report(year=today.year, region=region)
+    months = [{"month": month, "saidi": row["saidi_hours"]} for month, row in report["by_month"].items()
+              if month <= f"{today:%Y-%m}"]
+    targets = [{"group": city_groups.get(t["city_group"], "全省（市）"), "area": POLICY_LABELS.get(t["area"], t["area"]),
+                "saidi": t["saidi_hours"], "met": t.get("met")} for t in report["targets"]]
+    return [{"months": months, "targets": targets}]
+
+
+def _feeds(region: str, today: date, city_groups: dict[str, str]) -> list[Feed]:
     return [
-        Feed("配电网可开放容量与受限区域", None, "配电网可开放容量数据尚未发布。"),
-        Feed("计划停电信息", None, "计划停电信息尚未发布。"),
-        Feed("月度指标完成情况", None, "月度指标数据尚未发布。"),
+        Feed("capacity", "配电网可开放容量与受限区域", _open_capacity(region, today) or None, "配电网可开放容量数据尚未发布。"),
+        Feed("outages", "计划停电信息", _planned_outages(region), "计划停电信息尚未发布。"),
+        # monitoring/ is not on main yet: application indicators join this section when it is.
+        Feed("reliability", "月度供电可靠性指标", _reliability(region, today, city_groups), "月度指标数据尚未发布。"),
     ]
 
 
@@ -118,7 +177,7 @@ def region_page(region: str, today: date) -> dict:
         **_documents(region, today),
         "practices": list(GoodPractice.objects.filter(region=region, state=GoodPractice.State.PUBLISHED)
                           .select_related("organisation")),
-        "feeds": _feeds(region),
+        "feeds": _feeds(region, today, doc.city_groups),
         "today": today,
     }
 

@@ -49,7 +49,7 @@ def test_the_public_reads_every_region_and_reports_a_designation_without_javascr
         expect(page.locator("#fees")).to_contain_text("高可靠性供电费")
         expect(page.locator("#choice")).to_contain_text("不得以任何形式直接、间接或变相指定")
         expect(page.locator("#hotlines")).to_contain_text("12398")
-        expect(page.locator("#grid")).to_contain_text("尚未发布")
+        expect(page.locator("#grid")).to_contain_text("近期没有计划停电")
         page.emulate_media(media="print")
         expect(page.locator("nav.toc")).to_be_hidden()
         page.emulate_media(media="screen")

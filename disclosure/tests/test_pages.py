@@ -36,7 +36,7 @@ def test_each_region_page_shows_the_policy_in_force_by_name(client, published, r
             assert all(stage.name in shown for stage in category.stages)
     assert "95598" in shown and "12398" in shown and "三指定" in shown
     assert doc.fees.items["high_reliability_supply"].name in shown
-    assert "配电网可开放容量数据尚未发布" in shown and "计划停电信息尚未发布" in shown
+    assert "配电网可开放容量数据尚未发布" in shown and "近期没有计划停电" in shown
     # Names, not codes.
     assert not re.search(r"\b(lv_sanling|hv_single|acceptance|scheme_reply|workday|high_reliability_supply)\b", shown)
 

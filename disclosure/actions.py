@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import Organisation, User
 from applications import deadlines
-from core import events, pii
+from core import events, outbox, pii
 from core.errors import Conflict, Forbidden, invalid
 from disclosure.models import GoodPractice, PublishedDocument, ViolationReport
 from policies import queries as policy_queries
@@ -191,4 +191,11 @@ def violation_close(*, report: ViolationReport, by: User, substantiated: bool, f
         report.save(update_fields=["state", "handled_by", "closed_at", "finding", "substantiated"])
         events.record(actor=by, verb="disclosure.violation_closed", subject=report,
                       data={"substantiated": report.substantiated, "late": timezone.localdate() > report.due_date})
+        if report.reporter_phone_enc:
+            # The reporter left a number: they hear the outcome (SMS through the outbox).
+            outbox.enqueue(kind="violation_closed", subject=report, key=f"violation:{report.pk}:closed",
+                           contact={"name": report.reporter_name,
+                                    "phone": pii.decrypt(report.reporter_phone_enc, key=settings.PII_KEY)},
+                           text=f"您举报的问题（编号 {report.pk}）已办结：{'经查属实' if report.substantiated else '经查不属实'}。"
+                                f"{finding[:200]} 如有异议请拨打 12398。")
     return report

@@ -9,4 +9,6 @@ VERBS = {
     "disclosure.violation_reported": "收到“三指定”/违规收费举报",
     "disclosure.violation_closed": "办结“三指定”/违规收费举报",
 }
-MESSAGE_KINDS = {}
+MESSAGE_KINDS = {
+    "violation_closed": "举报办结告知",
+}

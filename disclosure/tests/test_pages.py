@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from core.models import Event
+from core.models import Event, OutboxMessage
 from disclosure import actions, queries
 from disclosure.models import GoodPractice, PublishedDocument, ViolationReport
 from policies.models import PolicyVersion
@@ -87,7 +87,8 @@ def test_a_report_of_designation_queues_for_the_regulator_with_its_clock(client,
 
 
 def test_the_regulator_closes_a_report_and_the_self_check_reflects_live_data(client, world, published):
-    report = actions.violation_report(region="shaanxi", kind="irregular_fee", description="收取了接户线费用")
+    report = actions.violation_report(region="shaanxi", kind="irregular_fee", description="收取了接户线费用",
+                                      reporter_name="赵先生", reporter_phone="13900000001")
     client.force_login(world.rita)
     page = text_of(client.get("/public/shaanxi/manage/"))
     assert "收取了接户线费用" in page and "未公开" in page
@@ -95,6 +96,8 @@ def test_the_regulator_closes_a_report_and_the_self_check_reflects_live_data(cli
                 {"report": report.pk, "finding": "经查属实，已责令退费", "substantiated": "yes"})
     report.refresh_from_db()
     assert report.state == "closed" and report.substantiated is True
+    told = OutboxMessage.objects.filter(key__startswith=f"violation:{report.pk}:closed").first()
+    assert "经查属实" in told.text
     client.force_login(world.alice)
     assert client.get("/public/shaanxi/manage/").status_code == 403
 

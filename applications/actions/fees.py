@@ -8,11 +8,11 @@ from django.utils import timezone
 from accounts import access
 from accounts.identity import uscc_problem
 from accounts.models import User
-from applications import rules
-from applications.actions.lifecycle import positive_decimal
-from applications.actions.progress import refuse_not_in_policy
+from applications import messages, rules
+from applications.actions.progress import lock_open, refuse_not_in_policy
 from applications.models import Application
 from core import events
+from core.bounds import POSITIVE_MONEY, check_text
 from core.errors import Forbidden, invalid
 
 
@@ -23,8 +23,10 @@ def fee_add(*, application: Application, by: User, item: str, amount):
     from applications.models import Fee
 
     access.require(by, "fee.add")
-    amount = positive_decimal("amount", amount)
-    item = (item or "").strip()
+    amount = POSITIVE_MONEY.check("amount", amount)
+    item = item or ""
+    check_text("item", item, max_length=64)
+    item = item.strip()
     if not item:
         raise invalid("item", "required")
     catalogue = rules.fee_catalogue(application.region, timezone.localdate())
@@ -37,11 +39,13 @@ def fee_add(*, application: Application, by: User, item: str, amount):
     if entry.works and application.zero_investment:
         raise invalid("item", "zero-investment customer: no charge for connection works")
     with transaction.atomic():
+        application = lock_open(application)
         fee = Fee.objects.create(application=application, item=entry.name, catalogue_code=code, amount=amount,
                                  basis=entry.basis, works=entry.works, added_by=by, added_at=timezone.now())
         events.record(actor=by, verb="fee.added", subject=application,
                       data={"item": fee.item, "code": code, "amount": fee.amount, "basis": fee.basis,
                             "works": entry.works})
+        messages.fee_due(fee)
     return fee
 
 
@@ -55,9 +59,11 @@ def contractor_choose(*, application: Application, by: User, role: str, name: st
                         fields={"by": "applicant only (三指定 ban)"})
     if role not in ContractorChoice.Role.values:
         raise invalid("role", f"one of {', '.join(ContractorChoice.Role.values)}")
-    name = (name or "").strip()
-    if not name or len(name) > 128 or "\x00" in name:
-        raise invalid("name", "1–128 characters")
+    name = name or ""
+    check_text("name", name, max_length=128)
+    name = name.strip()
+    if not name:
+        raise invalid("name", "required")
     uscc = (uscc or "").strip().upper()
     if uscc and uscc_problem(uscc):
         raise invalid("uscc", uscc_problem(uscc))

@@ -51,7 +51,8 @@ REGION_PROFILES = {
                   "hv35_dual"],
 }
 # Other apps add their demo history here (AppConfig.ready): hook(world=, scheduler=, rng=,
-# start_day=, today=) builds what it needs and schedules its steps on the same time line.
+# start_day=, today=, now=) builds what it needs and schedules its steps on the same time line,
+# so their steps run in the same time order as the applications'.
 DEMO_HOOKS: dict[str, Callable[..., None]] = {}
 # A county's own reliability city group where it differs from its city's (枣庄 台儿庄区).
 COUNTY_CITY_GROUPS = {"370405": "taierzhuang_gaoxin"}
@@ -321,7 +322,7 @@ def load(*, today: date | None = None, applications: int = 300, stdout=None) -> 
         day = start_day + timedelta(days=rng.randrange(0, (today - start_day).days + 1))
         _plan_application(rng, world, county, profile, _work_time(day, rng), today, scheduler)
     for hook in DEMO_HOOKS.values():
-        hook(world=world, scheduler=scheduler, rng=random.Random(SEED), start_day=start_day, today=today)
+        hook(world=world, scheduler=scheduler, rng=random.Random(SEED), start_day=start_day, today=today, now=now)
     scheduler.run(until=now)
     # A last sweep as of now marks today's warnings, overdue stages and 督办.
     actions.stages_check_deadlines(today=today)

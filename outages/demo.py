@@ -51,7 +51,7 @@ def _network_csv(code: str, name: str, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def load(*, world, scheduler, rng: random.Random, start_day: date, today: date) -> None:
+def load(*, world, scheduler, rng: random.Random, start_day: date, today: date, now=None) -> None:
     """Schedule the network build at the start of the history, then each county's outages."""
     from outages import network
 

@@ -471,6 +471,22 @@ RULES: dict[str, Direction] = {
     "approvals.completion_push.within": LOWER,
     "approvals.completion_push.recipients": SUPERSET,
     "approvals.completion_push.source": FREE,
+    # Which departments a case goes to: fewer departments ask less of the customer.
+    "approvals.base": SECTION,
+    "approvals.base.departments": SUBSET,
+    "approvals.base.source": FREE,
+    "approvals.base.reason": FREE,
+    "approvals.crossings": FEWER_KEYS(),
+    "approvals.crossings.*": SECTION,
+    "approvals.crossings.*.departments": SUBSET,
+    "approvals.crossings.*.source": FREE,
+    "approvals.crossings.*.reason": FREE,
+    "approvals.exemption.exceptions.*.crossings": SUBSET,  # fewer crossings taken out of the exemption
+    # Whether approval time counts toward full-process limits changes what is measured: kept as the parent says.
+    "approvals.full_process": SECTION,
+    "approvals.full_process.counts_approval_time": SAME,
+    "approvals.full_process.source": FREE,
+    "approvals.full_process.reason": FREE,
     # zero investment and the investment boundary
     "zero_investment": SECTION,
     "zero_investment.scope": KEYED(),

@@ -27,7 +27,7 @@ def copy_notifications(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("applications", "0001_initial"),
+        ("applications", "0002_bounds"),
         ("core", "0003_outbox"),
     ]
 

@@ -8,8 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0002_bounds'),
-        ('applications', '0002_pause_respond_by_notifications_to_outbox'),
+        ('applications', '0003_pause_respond_by_notifications_to_outbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -28,4 +28,5 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     path("sharing/", include("sharing.urls")),
     path("ledger/", include("ledger.urls")),
+    path("public/", include("disclosure.urls")),
 ]

@@ -88,7 +88,8 @@ def enqueue(*, kind: str, text: str, key: str, user=None, contact: dict | None =
     first = None
     with transaction.atomic():
         for code in wanted:
-            destination = address_for(code, phone=phone, email=email, user=user is not None) if code != "inapp" else ""
+            destination = address_for(code, phone=phone, email=email, user=user is not None,
+                                      url=contact.get("url") or "") if code != "inapp" else ""
             if destination is None:
                 continue  # the recipient has no address on this channel: nothing to send there
             row_key = key if code == wanted[0] else f"{key}#{code}"

@@ -26,5 +26,7 @@ urlpatterns = [
     path("appointments/", include("appointments.urls")),
     path("outages/", include("outages.urls")),
     path("approvals/", include("approvals.urls")),
+    path("sharing/", include("sharing.urls")),
     path("ledger/", include("ledger.urls")),
+    path("public/", include("disclosure.urls")),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "contracts",
     "payments",
     "appointments",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

@@ -63,11 +63,8 @@ def on_unexpected(request, exc):
 api.add_router("/workdays/", "workdays.api.router")
 api.add_router("/policies/", "policies.api.router")
 api.add_router("/applications/", "applications.api.router")
-<<<<<<< HEAD
 api.add_router("/indicators/", "monitoring.api.router")
-=======
 api.add_router("/outages/", "outages.api.router")
 api.add_router("/approvals/", "approvals.api.router")
 api.add_router("/sharing/", "sharing.api.router")
 api.add_router("/ledger/", "ledger.api.router")
->>>>>>> main

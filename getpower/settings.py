@@ -65,15 +65,12 @@ INSTALLED_APPS = [
     "contracts",
     "payments",
     "appointments",
-<<<<<<< HEAD
     "monitoring",
-=======
     "outages",
     "approvals",
     "sharing",
     "ledger",
     "disclosure",
->>>>>>> main
 ]
 
 MIDDLEWARE = [

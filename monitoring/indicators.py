@@ -260,9 +260,9 @@ def _not_yet(name: str, unit: str, direction: str, why: str, patterns_key: str) 
 
 
 def _matches(pattern: str, key: str) -> bool:
-    import fnmatch
+    from monitoring.targets import matches
 
-    return fnmatch.fnmatchcase(pattern, key)
+    return matches(pattern, key)
 
 
 def code_for(pattern: str) -> str:

@@ -6,7 +6,6 @@ bounds of who a rule applies to (a category's voltage range, an exemption's kW c
 quantity which indicator measures it (a test fails when one has none)."""
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ SCOPE_BOUNDS: dict[str, str] = {
     "transitional_scheme.applies_to.*": "过渡方案的适用条件",
     "investment_boundary[*].capacity_max": "投资界面延伸的适用条件",
     "connection.lv_capacity_max": "低压接入容量上限（接入方式的规则），不是办理结果",
-    "voltage_classes.*": "电压等级划分界限",
+    "voltage_classes.*.*": "电压等级划分界限",
     "settings.*": "系统设置（预警、督办时限），不是政策承诺",
     "approvals.exemption.exceptions[*].advance_notice": "提前告知的最短提前期，由审批路由逐案执行",
     "approvals.notification_commitment.report_within": "告知承诺后的补报期限，由审批案件逐案执行",
@@ -76,8 +75,15 @@ def _walk(node: Any, path: str, name: str) -> Iterator[TargetRef]:
             yield from _walk(child, f"{path}[{key}]", name)
 
 
+def matches(pattern: str, declared: str) -> bool:
+    """Whether a generalised path matches a declared pattern: `*` stands for one name (or a
+    part of one), `[*]` for any list item. (fnmatch would read `[*]` as a character class.)"""
+    regex = re.escape(declared).replace(r"\[\*\]", "\0").replace(r"\*", r"[^.\[\]]*").replace("\0", r"\[\*\]")
+    return re.fullmatch(regex, pattern) is not None
+
+
 def is_scope_bound(ref: TargetRef) -> bool:
-    return any(fnmatch.fnmatchcase(ref.pattern, pattern) for pattern in SCOPE_BOUNDS)
+    return any(matches(ref.pattern, declared) for declared in SCOPE_BOUNDS)
 
 
 def targets(document: Mapping[str, Any]) -> list[TargetRef]:

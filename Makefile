@@ -32,14 +32,15 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
+# The demo is plain http on the loopback address (GETPOWER_HTTPS=0); keys are generated into
+# var/local-keys.json on the first run. `serve` also runs the task consumer (periodic sweeps).
+run: export GETPOWER_HTTPS ?= 0
 run: install system-deps
 	$(BIN)/getpower migrate --noinput
-	$(BIN)/getpower calendar sync
-	$(BIN)/getpower policy load
 	$(BIN)/getpower collectstatic --noinput -v 0
 	$(BIN)/getpower demo load
 	$(BIN)/getpower bootstrap --host http://$(HOST):$(PORT)
-	$(BIN)/getpower runserver $(HOST):$(PORT)
+	$(BIN)/getpower serve --host $(HOST) --port $(PORT)
 
 # Browser tests drive Debian's chromium through Playwright (never a downloaded browser).
 browser:

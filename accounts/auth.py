@@ -10,10 +10,12 @@ from accounts.models import ApiToken
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         digest = hashlib.sha256(token.encode()).hexdigest()
-        record = ApiToken.objects.select_related("user").filter(key_digest=digest, revoked=False).first()
+        now = timezone.now()
+        record = (ApiToken.objects.select_related("user")
+                  .filter(key_digest=digest, revoked=False, expires_at__gt=now).first())
         if record is None or not record.user.is_active:
             return None
-        ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
         request.user = record.user
         return record.user
 

@@ -12,7 +12,9 @@ from pydantic import Field
 from accounts.auth import API_AUTH
 from accounts.models import User
 from applications import actions, deadlines, queries
-from applications.models import Application, Stage, current_stage
+from applications.models import CAPACITY_KVA, VOLTAGE_KV, Application, Stage, current_stage
+from core.bounds import MONEY, NOTE_LENGTH, POSITIVE_MONEY, text
+from core.dates import StrictDate
 from core.errors import NotFound, invalid
 from core.models import Event
 from workdays import clock
@@ -20,28 +22,31 @@ from workdays.schedule import get_schedule
 
 router = Router(tags=["applications"], auth=API_AUTH)
 
+Note = text(NOTE_LENGTH)
+Username = text(150)
+
 
 class ApplicationIn(Schema):
-    county: str = Field(description="county division code, e.g. 610113")
-    site_address: str
-    area_category: str = Field(description="city_core | urban | town | rural")
-    voltage_kv: Decimal
-    capacity_kva: Decimal
-    applicant_kind: str = Field(description="person | enterprise")
-    applicant_name: str
-    channel: str = Field("online", description="online | app | hall | phone")
-    supply: str = "single"
-    uscc: str = ""
-    id_number: str = ""
-    contact_phone: str = ""
-    business_type: str = "new"
+    county: text(12) = Field(description="county division code, e.g. 610113")
+    site_address: text(255)
+    area_category: text(16) = Field(description="city_core | urban | town | rural")
+    voltage_kv: VOLTAGE_KV.schema(description="supply voltage in kV, 0.22 to 1000")
+    capacity_kva: CAPACITY_KVA.schema(description="capacity in kVA, above 0 and at most 1,000,000")
+    applicant_kind: text(16) = Field(description="person | enterprise")
+    applicant_name: text(128)
+    channel: text(16) = Field("online", description="online | app | hall | phone")
+    supply: text(8) = "single"
+    uscc: text(18) = ""
+    id_number: text(18) = ""
+    contact_phone: text(20) = ""
+    business_type: text(16) = "new"
     residential: bool = False
     important: bool = False
     sanling: bool = False
     no_works: bool = False
     conditional: bool = False
     in_park: bool = False
-    utility: str = ""
+    utility: text(64) = ""
 
 
 class PauseOut(Schema):
@@ -231,8 +236,8 @@ class ListFilters(Schema):
     county: str | None = None
     category: str | None = None
     overdue: bool | None = None
-    submitted_from: date | None = None
-    submitted_to: date | None = None
+    submitted_from: StrictDate | None = None
+    submitted_to: StrictDate | None = None
 
 
 @router.post("/", response={200: ApplicationDetail, 201: ApplicationDetail})
@@ -259,24 +264,25 @@ def get_application(request: HttpRequest, application_id: int):
 
 
 class AcceptIn(Schema):
-    result: str = ""
+    result: Note = ""
 
 
 class CompleteIn(Schema):
-    result: str = ""
-    checked_by: str | None = Field(None, description="username of the second person, where the policy needs two")
-    evidence_date: date | None = Field(None, description="date written on the evidence (survey, meter reading)")
+    result: Note = ""
+    checked_by: Username | None = Field(None, description="username of the second person, where the policy needs two")
+    evidence_date: StrictDate | None = Field(None, description="date written on the evidence (survey, meter reading)")
     claimed_at: datetime | None = Field(None, description="when the client says it happened; stored as a claim only")
 
 
 class PauseIn(Schema):
-    reason: str = Field(description="awaiting_documents | customer_works | customer_requested_date | force_majeure")
-    note: str = ""
-    approved_by: str | None = None
+    reason: text(32) = Field(description="awaiting_documents | customer_works | customer_requested_date | force_majeure")
+    note: Note = ""
+    respond_by: date | None = Field(None, description="the day the customer is asked to act by")
+    approved_by: Username | None = None
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: Note = ""
 
 
 def _user(field: str, username: str | None) -> User | None:
@@ -307,7 +313,8 @@ def complete_stage(request, application_id: int, code: str, payload: CompleteIn)
 def pause_stage(request, application_id: int, code: str, payload: PauseIn):
     application = queries.application_for(request.auth, application_id)
     actions.stage_pause(application=application, code=code, by=request.auth, reason=payload.reason,
-                        note=payload.note, approved_by=_user("approved_by", payload.approved_by))
+                        note=payload.note, approved_by=_user("approved_by", payload.approved_by),
+                        respond_by=payload.respond_by)
     return detail(queries.application_for(request.auth, application_id))
 
 
@@ -368,16 +375,16 @@ def integrity_findings(request):
 
 
 class SchemeIn(Schema):
-    label: str
-    connection_point: str
-    boundary: str
-    customer_cost: Decimal
-    utility_cost: Decimal
-    description: str = ""
+    label: text(32)
+    connection_point: text(255)
+    boundary: text(40)
+    customer_cost: MONEY.schema(description="yuan, fen precision")
+    utility_cost: MONEY.schema(description="yuan, fen precision")
+    description: Note = ""
 
 
 class SchemesIn(Schema):
-    schemes: list[SchemeIn]
+    schemes: list[SchemeIn] = Field(max_length=actions.MAX_SCHEMES)
     onsite: bool = Field(False, description="answered at the site survey where the policy allows; completes scheme_reply")
     transitional: bool = Field(False, description="过渡方案 where the grid is constrained and the policy allows")
 
@@ -392,7 +399,7 @@ def propose_schemes(request, application_id: int, payload: SchemesIn):
 
 
 class ChoiceIn(Schema):
-    label: str
+    label: text(32)
 
 
 @router.post("/{int:application_id}/schemes/choose", response=ApplicationDetail)
@@ -403,9 +410,9 @@ def choose_scheme(request, application_id: int, payload: ChoiceIn):
 
 
 class ProjectIn(Schema):
-    kind: str = Field(description="supporting_works | upgrade")
-    name: str
-    planned_end: date | None = None
+    kind: text(20) = Field(description="supporting_works | upgrade")
+    name: text(128)
+    planned_end: StrictDate | None = None
 
 
 @router.post("/{int:application_id}/projects", response=ApplicationDetail)
@@ -416,9 +423,9 @@ def open_project(request, application_id: int, payload: ProjectIn):
 
 
 class ProjectDatesIn(Schema):
-    filed_on: date | None = None
-    construction_start: date | None = None
-    construction_end: date | None = None
+    filed_on: StrictDate | None = None
+    construction_start: StrictDate | None = None
+    construction_end: StrictDate | None = None
 
 
 @router.post("/{int:application_id}/projects/{int:project_id}", response=ApplicationDetail)
@@ -432,9 +439,9 @@ def update_project(request, application_id: int, project_id: int, payload: Proje
 
 
 class FeeIn(Schema):
-    item: str
-    amount: Decimal
-    basis: str
+    item: text(64)
+    amount: POSITIVE_MONEY.schema(description="yuan, fen precision, above 0")
+    basis: text(255)
     works: bool = False
 
 

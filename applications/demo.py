@@ -50,6 +50,12 @@ REGION_PROFILES = {
     "zaozhuang": ["lv_residential", "lv_sanling", "lv_nonresidential", "hv10_single", "hv10_dual", "hv35_single",
                   "hv35_dual"],
 }
+# Other apps add their demo history here (AppConfig.ready): hook(world=, scheduler=, rng=,
+# start_day=, today=, now=) builds what it needs and schedules its steps on the same time line,
+# so their steps run in the same time order as the applications'.
+DEMO_HOOKS: dict[str, Callable[..., None]] = {}
+# A county's own reliability city group where it differs from its city's (枣庄 台儿庄区).
+COUNTY_CITY_GROUPS = {"370405": "taierzhuang_gaoxin"}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
 COMPANIES = ["秦川机械", "长安食品", "曲江文旅", "丝路物流", "高新电子", "鸿运建材", "华清药业", "钱塘纺织",
@@ -119,7 +125,8 @@ def build_world() -> World:
                            city.name)
         world.staff.setdefault(city.code, {})[Role.SUPERVISOR] = supervisor
     for code, (name, city) in {**sx_counties, **other_counties}.items():
-        county = accounts.division_create(code=code, name=name, level=D.COUNTY, parent=city)
+        county = accounts.division_create(code=code, name=name, level=D.COUNTY, parent=city,
+                                          city_group=COUNTY_CITY_GROUPS.get(code, ""))
         world.counties[code] = county
         org = accounts.organisation_create(code=f"sgcc-{code}", name=f"国网{name}供电公司", kind=U, division=county,
                                            parent=city_orgs[city.code])
@@ -314,6 +321,8 @@ def load(*, today: date | None = None, applications: int = 300, stdout=None) -> 
         profile = rng.choice(REGION_PROFILES[county.policy_region])
         day = start_day + timedelta(days=rng.randrange(0, (today - start_day).days + 1))
         _plan_application(rng, world, county, profile, _work_time(day, rng), today, scheduler)
+    for hook in DEMO_HOOKS.values():
+        hook(world=world, scheduler=scheduler, rng=random.Random(SEED), start_day=start_day, today=today, now=now)
     scheduler.run(until=now)
     # A last sweep as of now marks today's warnings, overdue stages and 督办.
     actions.stages_check_deadlines(today=today)

@@ -1,13 +1,22 @@
 """用电申请 (connection applications), their stages on the legal clock, pauses,
-escalations (督办), documents, notifications.
+escalations (督办), documents. Messages to people go through core.outbox.
 
 Every change goes through applications.actions; these models hold the data and the
 invariants the database can enforce."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from core.bounds import MONEY, POSITIVE_MONEY, Range
+
+# A connection is made at 220 V at the least and at 1000 kV (UHV) at the most; a customer's
+# installed capacity above 1,000,000 kVA is beyond any single connection.
+VOLTAGE_KV = Range(low=Decimal("0.22"), high=Decimal("1000"), places=2, unit="kV")
+CAPACITY_KVA = Range(low=Decimal("0"), high=Decimal("1000000"), places=1, low_inclusive=False, unit="kVA")
 
 
 class AreaCategory(models.TextChoices):
@@ -113,6 +122,9 @@ class Application(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(capacity_kva__gt=0), name="application_capacity_positive"),
             models.CheckConstraint(condition=Q(voltage_kv__gt=0), name="application_voltage_positive"),
+            models.CheckConstraint(condition=Q(capacity_kva__lte=CAPACITY_KVA.high), name="application_capacity_bounded"),
+            models.CheckConstraint(condition=Q(voltage_kv__gte=VOLTAGE_KV.low, voltage_kv__lte=VOLTAGE_KV.high),
+                                   name="application_voltage_bounded"),
             models.CheckConstraint(
                 condition=~Q(status="energised") | Q(energised_at__isnull=False), name="energised_has_time"
             ),
@@ -128,6 +140,15 @@ class Application(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def message_link(self, user) -> str:
+        """Where a message about this application takes its reader: the portal page for the
+        applicant, the workbench page for staff."""
+        from django.urls import reverse
+
+        if user is None or user.pk == self.applicant_user_id:
+            return reverse("customers:application", args=[self.pk])
+        return reverse("applications:application", args=[self.pk])
 
     @property
     def is_hv(self) -> bool:
@@ -208,6 +229,7 @@ class Pause(models.Model):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="pauses")
     reason = models.CharField(max_length=32, choices=Reason.choices)
     note = models.TextField(blank=True, default="")
+    respond_by = models.DateField(null=True, blank=True, help_text="the day the customer is asked to act by")
     started_at = models.DateTimeField()
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -251,21 +273,6 @@ class Escalation(models.Model):
     class Meta:
         ordering = ["-opened_at"]
         constraints = [models.UniqueConstraint(fields=["stage"], name="one_escalation_per_stage")]
-
-
-class Notification(models.Model):
-    """In-app notice; `dedupe_key` makes the periodic job safe to run twice."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    application = models.ForeignKey(Application, null=True, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=32)
-    message = models.TextField()
-    dedupe_key = models.CharField(max_length=128, unique=True)
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
 
 def document_path(instance: "Document", filename: str) -> str:
@@ -329,6 +336,8 @@ class SupplyScheme(models.Model):
             models.UniqueConstraint(fields=["application", "label"], name="scheme_label_once"),
             models.CheckConstraint(condition=Q(customer_cost__gte=0) & Q(utility_cost__gte=0),
                                    name="scheme_costs_not_negative"),
+            models.CheckConstraint(condition=Q(customer_cost__lte=MONEY.high) & Q(utility_cost__lte=MONEY.high),
+                                   name="scheme_costs_bounded"),
         ]
 
 
@@ -372,4 +381,7 @@ class Fee(models.Model):
 
     class Meta:
         ordering = ["application_id", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fee_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_positive"),
+            models.CheckConstraint(condition=Q(amount__lte=POSITIVE_MONEY.high), name="fee_bounded"),
+        ]

@@ -298,7 +298,7 @@ def _do_pause(request, application):
     if form.is_valid():
         d = form.cleaned_data
         pause = actions.stage_pause(application=application, code=d["code"], by=request.user, reason=d["reason"],
-                                    note=d["note"], approved_by=d["approved_by"])
+                                    note=d["note"], approved_by=d["approved_by"], respond_by=d["respond_by"])
         return form, _("%(stage)s 已暂停：%(reason)s。恢复后到期日按暂停的工作日顺延。") % {
             "stage": pause.stage.name, "reason": dict(form.fields["reason"].choices).get(pause.reason, pause.reason)}
     return form, None

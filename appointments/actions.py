@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import Membership, User
 from accounts.roles import Role
+from applications import messages
 from applications.models import Application
 from applications.queries import applications_for
 from appointments.models import Booking, Slot
@@ -69,6 +70,14 @@ def booking_create(*, application: Application, slot: Slot, by: User, purpose: s
             events.record(actor=by, verb="appointment.booked", subject=application,
                           data={"booking": booking.pk, "slot": slot.pk, "starts_at": slot.starts_at,
                                 "manager": slot.manager.get_username()})
+            when = _when(slot)
+            messages.to_applicant(application, kind="appointment_booked", event=f"booking:{booking.pk}:booked",
+                                  text=f"{application.number}：已预约 {when} 上门服务，"
+                                       f"{messages.who(slot.manager, '客户经理')}将按时到达。如需改期请先取消预约再重新预约。")
+            messages.to_staff(application, slot.manager, kind="appointment_booked",
+                              event=f"booking:{booking.pk}:booked",
+                              text=f"新预约：{application.number}（{application.applicant_name}）预约了 {when} "
+                                   f"上门服务{('，事由：' + booking.purpose) if booking.purpose else ''}。")
     except IntegrityError:
         if Booking.objects.filter(application=application, cancelled_at__isnull=True).exists():
             raise Conflict("this application already has a visit booked; cancel it first",
@@ -90,4 +99,18 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "") -> Booking:
         booking.save(update_fields=["cancelled_at", "cancelled_by"])
         events.record(actor=by, verb="appointment.cancelled", subject=booking.application,
                       data={"booking": booking.pk, "slot": booking.slot_id, "reason": reason[:200]})
+        application, when = booking.application, _when(booking.slot)
+        why = f"，原因：{reason.strip()[:200]}" if reason.strip() else ""
+        messages.to_applicant(application, kind="appointment_cancelled", event=f"booking:{booking.pk}:cancelled",
+                              text=f"{application.number}：{when} 的上门服务预约已由{'您本人' if by.pk == application.applicant_user_id else messages.who(by)}取消{why}。"
+                                   f"如仍需上门服务，请重新预约。")
+        if booking.slot.manager_id != by.pk:
+            messages.to_staff(application, booking.slot.manager, kind="appointment_cancelled",
+                              event=f"booking:{booking.pk}:cancelled",
+                              text=f"{application.number}（{application.applicant_name}）{when} 的上门服务预约已取消{why}。")
     return booking
+
+
+def _when(slot: Slot) -> str:
+    start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
+    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"

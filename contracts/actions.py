@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
+from applications import messages
 from applications.models import Application, Status
 from contracts import document, signing
 from contracts.models import Contract, Signature, SigningCode
@@ -59,6 +60,9 @@ def contract_generate(*, application: Application, by: User) -> tuple[Contract, 
             )
             events.record(actor=by, verb="contract.generated", subject=application,
                           data={"contract": number, "sm3": contract.sm3, "sha256": contract.sha256})
+            messages.to_applicant(application, kind="contract_ready", event=f"contract:{contract.pk}",
+                                  text=f"{application.number}：供用电合同 {number} 已生成，请登录网上办电阅读合同，"
+                                       f"并用短信验证码在线签署。")
     except IntegrityError:
         # A concurrent request issued it first.
         return Contract.objects.get(application=application), False

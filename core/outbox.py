@@ -105,7 +105,7 @@ def enqueue(*, kind: str, text: str, key: str, user=None, contact: dict | None =
     first = None
     with transaction.atomic():
         for code in wanted:
-            destination = address_for(code, phone=phone, email=email) if code != "inapp" else ""
+            destination = address_for(code, phone=phone, email=email, user=user is not None) if code != "inapp" else ""
             if destination is None:
                 continue  # the recipient has no address on this channel: nothing to send there
             row_key = key if code == wanted[0] else f"{key}#{code}"
@@ -129,6 +129,11 @@ def enqueue(*, kind: str, text: str, key: str, user=None, contact: dict | None =
                     transaction.on_commit(_kick)
             first = first or existing
     return first
+
+
+def known(key: str) -> bool:
+    """Whether the recipient-event with this key has been enqueued already."""
+    return OutboxMessage.objects.filter(key=key).exists()
 
 
 def _link_for(subject, user) -> str:

@@ -20,8 +20,8 @@ from accounts.models import User
 from accounts.roles import Role
 from applications import actions as app_actions
 from applications import deadlines, rules
-from applications.models import Application, Notification, Status
-from core import events, pii
+from applications.models import Application, Status
+from core import events, outbox, pii
 from core.errors import Conflict, Forbidden, invalid
 from customers.channels import CHANNELS, default_channel
 from customers.identity import DEFAULT_PROVIDER, PROVIDERS, IdentityClaim
@@ -129,14 +129,15 @@ def signup_start(*, contact: str, password: str) -> OneTimeCode:
 
 
 def signup_complete(*, contact: str, password_hash: str, display_name: str, code: str) -> User:
-    """Confirm the code and create the applicant account (username = the phone or e-mail)."""
+    """Confirm the code and create the applicant account. The username is generated: the phone
+    or e-mail still logs in, but never becomes the name the event log and pages carry."""
     contact = contact.strip()
     kind = contact_kind(contact)
     code_verify(destination=contact, purpose=OneTimeCode.Purpose.SIGNUP, code=code)
     try:
         with transaction.atomic():
             user = accounts.user_create(
-                username=contact, password_hash=password_hash, role=Role.APPLICANT,
+                username=accounts.generated_username(), password_hash=password_hash, role=Role.APPLICANT,
                 display_name=display_name.strip(), **{kind: contact},
             )
             events.record(actor=user, verb="customer.signed_up", subject=user,
@@ -222,9 +223,8 @@ def complaint_file(*, application: Application, by: User, text: str) -> Complain
                       data={"complaint": complaint.pk, "due": complaint.due_date, "limit": n, "unit": unit,
                             "supervisor": supervisor.username if supervisor else None})
         if supervisor is not None:
-            Notification.objects.create(
-                recipient=supervisor, application=application, kind="complaint",
-                message=f"投诉：{application.number}（{application.applicant_name}），请于 {complaint.due_date} 前处理并答复",
-                dedupe_key=f"complaint:{complaint.pk}", created_at=now,
+            outbox.enqueue(
+                kind="complaint_filed", user=supervisor, subject=application, key=f"complaint:{complaint.pk}:filed",
+                text=f"投诉：{application.number}（{application.applicant_name}），请于 {complaint.due_date} 前处理并答复。",
             )
     return complaint

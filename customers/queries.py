@@ -9,8 +9,10 @@ from types import SimpleNamespace
 
 from accounts.models import Division, User
 from applications import deadlines, rules
-from applications.models import Application, Document, Notification, Stage, Status, current_stage
+from applications.models import Application, Document, Stage, Status, current_stage
+from core import outbox
 from core.errors import DomainError
+from core.models import OutboxMessage
 from policies import resolve
 
 # Standard nominal voltages the seeds' categories use (GB/T 156), offered in the form;
@@ -75,9 +77,11 @@ def _number(value) -> Decimal | None:
     return number if number.is_finite() and number > 0 else None
 
 
-def suggested_voltage(doc, capacity_kva: Decimal) -> tuple[Decimal | None, str]:
+def suggested_voltage(doc, capacity_kva: Decimal, *, sanling: bool = False, residential: bool = False) -> tuple[Decimal | None, str]:
     """LV up to the policy's LV connection capacity (低压接入容量), else the lowest
-    standard voltage of the HV class. No suggestion where the policy states no capacity."""
+    standard voltage of the HV class. No suggestion where the policy states no capacity, or
+    where its capacity is for 三零 customers only (Zaozhuang 三(三)1) and the applicant is
+    neither 三零 nor a residential (低压居民) customer."""
     classes = doc.voltage_classes
     if classes is None:
         return None, ""
@@ -88,6 +92,8 @@ def suggested_voltage(doc, capacity_kva: Decimal) -> tuple[Decimal | None, str]:
     bound = doc.connection.lv_capacity_max
     # A kW bound is met by any kVA at or under it (kW ≤ kVA), the reading policies.resolve uses too.
     if capacity_kva <= Decimal(str(bound.value)):
+        if doc.connection.sanling and not (sanling or residential):
+            return None, f"{bound.value:g} {bound.unit} 及以下低压接入只适用于“三零”服务用户，请按供电方案选择电压等级"
         return lv[-1], f"{bound.value:g} {bound.unit} 及以下原则上低压接入（{classes.lv.name}）"
     return hv[0], f"超过 {bound.value:g} {bound.unit}，高压接入（{classes.hv.name}）"
 
@@ -104,7 +110,9 @@ def preview(*, user: User, values: dict, on: date) -> Preview | None:
     if capacity is None:
         result.errors["capacity_kva"] = "请填写用电容量（kVA）"
         return result
-    result.suggested_voltage, result.voltage_reason = suggested_voltage(doc, capacity)
+    result.suggested_voltage, result.voltage_reason = suggested_voltage(
+        doc, capacity, sanling=bool(values.get("sanling")), residential=bool(values.get("residential"))
+    )
     voltage = _number(values.get("voltage_kv")) if values.get("voltage_kv") not in ("", "auto", None) else None
     voltage = voltage or result.suggested_voltage
     if voltage is None:
@@ -190,8 +198,9 @@ def my_applications(user: User) -> list[Application]:
                 .prefetch_related("stages").order_by("-submitted_at", "-id"))
 
 
-def my_notifications(user: User, *, application: Application | None = None, limit: int = 20) -> list[Notification]:
-    qs = Notification.objects.filter(recipient=user)
+def my_notifications(user: User, *, application: Application | None = None, limit: int = 20) -> list[OutboxMessage]:
+    """The user's in-app messages (core.outbox), newest first; about one application if given."""
+    qs = outbox.inbox(user)
     if application is not None:
-        qs = qs.filter(application=application)
-    return list(qs.select_related("application")[:limit])
+        qs = qs.filter(subject_type=Application._meta.label_lower, subject_id=str(application.pk))
+    return list(qs[:limit])

@@ -111,8 +111,12 @@ def _find_user(identifier: str) -> User | None:
 def login_view(request):
     form = forms.LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        found = _find_user(form.cleaned_data["identifier"])
-        user = authenticate(request, username=found.username, password=form.cleaned_data["password"]) if found else None
+        identifier = form.cleaned_data["identifier"]
+        found = _find_user(identifier)
+        # Unknown accounts go through authenticate too: the password hasher runs either way (no
+        # timing difference) and django-axes counts the failure against the name and the address.
+        user = authenticate(request, username=found.username if found else identifier.strip(),
+                            password=form.cleaned_data["password"])
         if user is None:
             form.add_error(None, _("账号或密码不正确"))
         else:

@@ -172,6 +172,14 @@ class Outage(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def message_link(self, user) -> str:
+        """Where a notice links: the portal's list for a customer, the outage page for staff."""
+        from django.urls import reverse
+
+        if user is None:
+            return reverse("outages:public")
+        return reverse("outages:mine")
+
 
 class OutageScope(models.Model):
     """What is switched off: exactly one of a feeder, a transformer or a customer."""

@@ -179,68 +179,79 @@ def assess(outage: Outage) -> dict:
 
 # --- reliability from the database ----------------------------------------------------
 
+# Each view of the interruptions: its name and the rows it keeps.
 VIEWS = {
-    "all": "",
-    "excl_external": "WHERE cause <> 'external'",
-    "excl_shortage": "WHERE cause <> 'supply_shortage'",
-    "planned": "WHERE kind = 'planned'",
-    "fault": "WHERE kind = 'fault'",
-    "planned_excl_external": "WHERE kind = 'planned' AND cause <> 'external'",
-    "planned_excl_shortage": "WHERE kind = 'planned' AND cause <> 'supply_shortage'",
-    "fault_excl_external": "WHERE kind = 'fault' AND cause <> 'external'",
-    "fault_excl_shortage": "WHERE kind = 'fault' AND cause <> 'supply_shortage'",
+    "all": "1 = 1",
+    "excl_external": "cause <> 'external'",
+    "excl_shortage": "cause <> 'supply_shortage'",
+    "planned": "kind = 'planned'",
+    "fault": "kind = 'fault'",
+    "planned_excl_external": "kind = 'planned' AND cause <> 'external'",
+    "planned_excl_shortage": "kind = 'planned' AND cause <> 'supply_shortage'",
+    "fault_excl_external": "kind = 'fault' AND cause <> 'external'",
+    "fault_excl_shortage": "kind = 'fault' AND cause <> 'supply_shortage'",
 }
-
-
-def _sql(table: str) -> str:
-    views = " UNION ALL ".join(
-        f"SELECT '{name}' AS v, customer_id, county_id, area, s, e, full_len FROM base {where}"
-        for name, where in VIEWS.items())
-    # Overlapping or touching intervals of one customer are one interruption (gaps and islands):
-    # a row starts a new island unless it begins before the latest end seen so far.
-    return f"""
-WITH base AS (
+_BASE = """
   SELECT customer_id, county_id, area, kind, cause,
          CASE WHEN start_s > %(lo)s THEN start_s ELSE %(lo)s END AS s,
          CASE WHEN COALESCE(end_s, %(now)s) < %(hi)s THEN COALESCE(end_s, %(now)s) ELSE %(hi)s END AS e,
          COALESCE(end_s, %(now)s) - start_s AS full_len
   FROM {table}
-  WHERE start_s < %(hi)s AND COALESCE(end_s, %(now)s) > %(lo)s AND COALESCE(end_s, %(now)s) > start_s
-),
-views AS ({views}),
-ordered AS (
-  SELECT v, customer_id, county_id, area, s, e,
-         MAX(e) OVER (PARTITION BY v, customer_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_e
-  FROM views WHERE full_len > {reliability.SHORT_SECONDS}
-),
-islands AS (
-  SELECT v, customer_id, county_id, area, s, e,
-         SUM(CASE WHEN prev_e IS NOT NULL AND s <= prev_e THEN 0 ELSE 1 END)
-           OVER (PARTITION BY v, customer_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island
-  FROM ordered
-),
-merged AS (
-  SELECT v, county_id, area, MAX(e) - MIN(s) AS secs
-  FROM islands GROUP BY v, customer_id, county_id, area, island
+  WHERE start_s < %(hi)s AND COALESCE(end_s, %(now)s) > %(lo)s AND COALESCE(end_s, %(now)s) > start_s"""
+
+
+def _sql(table: str) -> tuple[str, str]:
+    """(long interruptions, short interruptions): one scan and one sort for all views.
+
+    The union of a customer's intervals, without grouping islands: in (customer, start)
+    order, a row adds only what reaches past the latest end before it (`p_view`, a running
+    MAX over the earlier rows of the same view), and it starts a new interruption when it
+    begins after that end — touching intervals are one interruption."""
+    prev = ",\n".join(f"    MAX(CASE WHEN {cond} THEN e END) OVER win AS p_{name}" for name, cond in VIEWS.items())
+    sums = ",\n".join(
+        f"  SUM(CASE WHEN {cond} THEN CASE WHEN p_{name} IS NULL OR p_{name} < s THEN e - s"
+        f" WHEN p_{name} < e THEN e - p_{name} ELSE 0 END ELSE 0 END),\n"
+        f"  SUM(CASE WHEN {cond} AND (p_{name} IS NULL OR s > p_{name}) THEN 1 ELSE 0 END)"
+        for name, cond in VIEWS.items())
+    base = _BASE.format(table=table)
+    long_sql = f"""
+WITH base AS ({base} AND COALESCE(end_s, %(now)s) - start_s > {reliability.SHORT_SECONDS}),
+w AS (
+  SELECT county_id, area, kind, cause, s, e,
+{prev}
+  FROM base
+  WINDOW win AS (PARTITION BY customer_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 )
-SELECT v, county_id, area, SUM(secs), COUNT(*), 0 FROM merged GROUP BY v, county_id, area
-UNION ALL
-SELECT v, county_id, area, 0, 0, COUNT(*) FROM views WHERE full_len <= {reliability.SHORT_SECONDS}
-GROUP BY v, county_id, area
-"""
+SELECT county_id, area,
+{sums}
+FROM w GROUP BY county_id, area"""
+    shorts = ",\n".join(f"  SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for cond in VIEWS.values())
+    short_sql = f"""
+SELECT county_id, area,
+{shorts}
+FROM ({base} AND COALESCE(end_s, %(now)s) - start_s <= {reliability.SHORT_SECONDS}) AS short_rows
+GROUP BY county_id, area"""
+    return long_sql, short_sql
 
 
 def totals(*, lo: int, hi: int, now_s: int | None = None) -> dict[str, dict[tuple[int, str], list[int]]]:
-    """view → (county_id, area) → [seconds, interruptions, short]: one SQL statement."""
+    """view → (county_id, area) → [seconds, interruptions, short]: two SQL statements."""
     now_s = reliability.seconds(timezone.localtime()) if now_s is None else now_s
     out: dict[str, dict[tuple[int, str], list[int]]] = {v: defaultdict(lambda: [0, 0, 0]) for v in VIEWS}
+    long_sql, short_sql = _sql(Interruption._meta.db_table)
+    params = {"lo": lo, "hi": hi, "now": now_s}
     with connection.cursor() as cur:
-        cur.execute(_sql(Interruption._meta.db_table), {"lo": lo, "hi": hi, "now": now_s})
-        for view, county_id, area, secs, n, short in cur.fetchall():
-            cell = out[view][(county_id, area)]
-            cell[0] += int(secs or 0)
-            cell[1] += int(n or 0)
-            cell[2] += int(short or 0)
+        cur.execute(long_sql, params)
+        for row in cur.fetchall():
+            cell = (row[0], row[1])
+            for i, view in enumerate(VIEWS):
+                out[view][cell][0] += int(row[2 + 2 * i] or 0)
+                out[view][cell][1] += int(row[3 + 2 * i] or 0)
+        cur.execute(short_sql, params)
+        for row in cur.fetchall():
+            cell = (row[0], row[1])
+            for i, view in enumerate(VIEWS):
+                out[view][cell][2] += int(row[2 + i] or 0)
     return out
 
 

@@ -61,8 +61,10 @@ Number = Annotated[
     AfterValidator(_keep_integers),
 ]
 
-Unit = Literal["workday", "day", "month", "hour", "kW", "kVA", "kV", "m", "percent"]
-Kind = Literal["limit", "average", "share", "relative"]
+Unit = Literal["workday", "day", "month", "hour", "kW", "kVA", "kV", "m", "percent", "stage"]
+# limit: binds every case; average / share / relative: measured over many cases;
+# minimum: a lead time the customer must give (advance notice), not a limit on anyone.
+Kind = Literal["limit", "average", "share", "relative", "minimum"]
 STAGE_CODES = (
     "acceptance",
     "scheme_reply",
@@ -136,6 +138,7 @@ class Quantity(Model):
     reason: str | None = None  # required when the number is our setting
     basis: str | None = None  # what a relative target is relative to
     derived: str | None = None  # how the number follows from the cited figures
+    reading: str | None = None  # what we infer beyond the cited words (the source quotes only the seed)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -182,6 +185,10 @@ class VoltageLevel(Quantity):
     unit: Literal["kV"]
 
 
+class StageCount(Quantity):
+    unit: Literal["stage"]
+
+
 # --- customer categories and their stages ---------------------------------------------
 
 
@@ -190,6 +197,7 @@ class StageDocuments(Model):
 
     required: list[Code]
     source: Source
+    reading: str | None = None
 
 
 class Stage(Model):
@@ -213,9 +221,10 @@ class AppliesTo(Model):
     conditional: bool | None = None
     capacity_max: Capacity | None = None  # inclusive
     source: Source
+    reading: str | None = None
 
     def criteria(self) -> dict[str, Any]:
-        return {k: v for k, v in self.model_dump(exclude={"source"}).items() if v is not None}
+        return {k: v for k, v in self.model_dump(exclude={"source", "reading"}).items() if v is not None}
 
 
 class Target(Model):
@@ -225,13 +234,23 @@ class Target(Model):
     quantity: Quantity
 
 
+class Covers(Model):
+    """Whose promise a category is, for a category no application resolves to (the root's
+    53 / 74 days): a region's new category may not take these customers from it."""
+
+    voltage: Voltage
+    supply: Supply | None = None
+
+
 class Category(Model):
     name: Text
     unit: Literal["workday", "day"]
     parent_category: Code | None = None
+    covers: Covers | None = None
     applies_to: AppliesTo | None = None
     stages: list[Stage] = []
     stages_source: Source | None = None
+    max_stages: StageCount | None = None  # at most this many stages per case, whatever the flags
     grid_side_limit: Duration | None = None
     full_process_limit: Duration | None = None
     targets: dict[Code, Target] = {}
@@ -376,6 +395,7 @@ class ZeroInvestmentScope(Model):
     categories: list[Code]
     thresholds: dict[AreaGroup, Capacity] = {}  # empty: the seed names the group, no kW figure
     source: Source
+    reading: str | None = None
 
 
 class ZeroInvestment(Model):
@@ -466,6 +486,9 @@ class NextDayConnection(Model):
 
 class Connection(Model):
     lv_capacity_max: Capacity
+    # True: only 三零 customers are connected at low voltage up to the cap (Zaozhuang);
+    # None: every customer up to the cap.
+    sanling: Literal[True] | None = None
 
 
 # --- reporting, rules, documents, settings --------------------------------------------
@@ -595,6 +618,7 @@ class Note(Model):
 class OneWayRule(Model):
     rule: OneWayRuleCode
     source: Source
+    reading: str | None = None
 
 
 class ChainLink(Model):

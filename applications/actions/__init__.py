@@ -20,11 +20,12 @@ from applications.actions.lifecycle import (
     application_reject,
     application_withdraw,
 )
-from applications.actions.schemes import SchemeInput, grid_project_open, grid_project_update, scheme_choose, scheme_propose
+from applications.actions.schemes import MAX_SCHEMES, SchemeInput, grid_project_open, grid_project_update, scheme_choose, scheme_propose
 from applications.actions.stages import stage_assign, stage_complete, stage_pause, stage_resume, stages_recompute_due
 
 __all__ = [
     "ALLOWED_CONTENT_TYPES",
+    "MAX_SCHEMES",
     "MAX_UPLOAD_BYTES",
     "STAFF_CHANNELS",
     "ApplicationInput",

@@ -6,9 +6,11 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from applications.actions.lifecycle import positive_decimal
+from applications import messages
+from applications.actions.progress import lock_open
 from applications.models import Application
 from core import events
+from core.bounds import POSITIVE_MONEY, check_text
 from core.errors import invalid
 
 
@@ -16,7 +18,9 @@ def fee_add(*, application: Application, by: User, item: str, amount, basis: str
     from applications.models import Fee
 
     access.require(by, "fee.add")
-    amount = positive_decimal("amount", amount)
+    amount = POSITIVE_MONEY.check("amount", amount)
+    check_text("item", item, max_length=64)
+    check_text("basis", basis, max_length=255)
     if not item.strip():
         raise invalid("item", "required")
     if not basis.strip():
@@ -24,8 +28,10 @@ def fee_add(*, application: Application, by: User, item: str, amount, basis: str
     if works and application.zero_investment:
         raise invalid("works", "zero-investment customer: no charge for connection works")
     with transaction.atomic():
+        application = lock_open(application)
         fee = Fee.objects.create(application=application, item=item.strip(), amount=amount, basis=basis.strip(),
                                  works=works, added_by=by, added_at=timezone.now())
         events.record(actor=by, verb="fee.added", subject=application,
                       data={"item": fee.item, "amount": fee.amount, "basis": fee.basis, "works": works})
+        messages.fee_due(fee)
     return fee

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,9 +19,11 @@ from accounts import access
 from accounts.identity import id_number_problem, uscc_problem
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
-from applications import deadlines, rules
+from applications import deadlines, messages, rules
 from applications.actions.progress import finish_stage, start_next
 from applications.models import (
+    CAPACITY_KVA,
+    VOLTAGE_KV,
     AreaCategory,
     Application,
     Channel,
@@ -31,6 +33,7 @@ from applications.models import (
     Status,
 )
 from core import events, pii
+from core.bounds import check_text
 from core.errors import Conflict, InvalidInput, invalid
 
 
@@ -61,18 +64,24 @@ class ApplicationInput:
     utility: str = ""
 
 
-def positive_decimal(field: str, value) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise invalid(field, f"not a number: {value!r}")
-    if not number.is_finite() or number <= 0:
-        raise invalid(field, "must be a positive number")
-    return number
+# The longest text each field of the input may carry (the model's columns hold them).
+TEXT_LIMITS = {
+    "county": 12, "site_address": 255, "area_category": 16, "applicant_kind": 16, "applicant_name": 128,
+    "channel": 16, "supply": 8, "uscc": 18, "id_number": 18, "contact_phone": 20, "business_type": 16,
+    "utility": 64,
+}
 
 
 def _validate(data: ApplicationInput, *, by: User) -> dict:
     fields: dict[str, str] = {}
+    for name, limit in TEXT_LIMITS.items():
+        try:
+            check_text(name, getattr(data, name), max_length=limit)
+        except InvalidInput as exc:
+            fields.update(exc.fields)
+    if fields:
+        # Nothing else is checked on text that cannot be stored.
+        raise InvalidInput("; ".join(f"{k}: {v}" for k, v in fields.items()), fields=fields)
     if not data.site_address.strip():
         fields["site_address"] = "required"
     if data.area_category not in AreaCategory.values:
@@ -100,9 +109,9 @@ def _validate(data: ApplicationInput, *, by: User) -> dict:
     elif data.id_number and (problem := id_number_problem(data.id_number)):
         fields["id_number"] = problem
     numbers = {}
-    for name in ("voltage_kv", "capacity_kva"):
+    for name, bounds in (("voltage_kv", VOLTAGE_KV), ("capacity_kva", CAPACITY_KVA)):
         try:
-            numbers[name] = positive_decimal(name, getattr(data, name))
+            numbers[name] = bounds.check(name, getattr(data, name))
         except InvalidInput as exc:
             fields.update(exc.fields)
     if fields:
@@ -286,6 +295,7 @@ def application_accept(*, application: Application, by: User, result: str = "") 
             data={"policy_version": version.version, "region": version.region, "category": category.code,
                   "stages": [s.code for s in plan], "zero_investment": application.zero_investment},
         )
+        messages.accepted(application)
         start_next(application=application, after=acceptance, now=now)
     return application
 
@@ -312,6 +322,7 @@ def _close(*, application: Application, by: User, status: str, reason: str, verb
             state=Stage.State.CANCELLED)
         Pause.objects.filter(stage__application=application, ended_at__isnull=True).update(ended_at=now, ended_by=by)
         events.record(actor=by, verb=verb, subject=application, data={"reason": reason})
+        (messages.rejected if status == Status.REJECTED else messages.withdrawn)(application)
     return application
 
 

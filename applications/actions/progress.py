@@ -8,10 +8,10 @@ from datetime import date
 from django.db import transaction
 
 from accounts.models import User
-from applications import deadlines, hooks, rules
+from applications import deadlines, hooks, messages, rules
 from applications.models import Application, Stage, Status
 from core import events
-from core.errors import PolicyViolation
+from core.errors import Conflict, PolicyViolation
 
 
 def finish_stage(*, stage: Stage, by: User, now, result: str, checked_by: User | None = None,
@@ -39,6 +39,7 @@ def start_next(*, application: Application, after: Stage, now) -> Stage | None:
         events.record(actor=None, verb="application.energised", subject=application,
                       data={"number": application.number})
         hooks.energised(application)
+        messages.energised(application)
         return None
     start = deadlines.local_date(now)
     nxt.counts_from = start if nxt.own_limit else application.stages.get(seq=1).counts_from
@@ -52,6 +53,7 @@ def start_next(*, application: Application, after: Stage, now) -> Stage | None:
     nxt.save()
     events.record(actor=None, verb="stage.started", subject=application,
                   data={"stage": nxt.code, "due": nxt.due_date, "provisional": nxt.provisional})
+    messages.stage_started(nxt)
     return nxt
 
 
@@ -75,3 +77,13 @@ def refuse_not_in_policy(*, application: Application, what: str, value: str, by:
     hint = f"; the policy lists: {', '.join(allowed)}" if allowed else ""
     return PolicyViolation(f"{what} {value!r} is not in the policy for {application.category_name}{hint}",
                            fields={what: f"{value!r} is not in the policy"})
+
+
+def lock_open(application: Application) -> Application:
+    """Lock the application row and refuse if it is closed (energised, rejected, withdrawn):
+    a closed file takes no more work, documents or money. Call inside the action's transaction."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if not locked.is_open:
+        raise Conflict(f"{locked.number} is {locked.get_status_display()}; it takes no further changes",
+                       fields={"status": locked.status}, code="closed")
+    return locked

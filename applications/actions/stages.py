@@ -9,12 +9,19 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from applications import deadlines, rules
+from applications import deadlines, messages, rules
 from applications.actions.escalations import stage_alert
 from applications.actions.lifecycle import application_accept
-from applications.actions.progress import active_stage, finish_stage, require_stage_in_policy, start_next
+from applications.actions.progress import (
+    active_stage,
+    finish_stage,
+    lock_open,
+    require_stage_in_policy,
+    start_next,
+)
 from applications.models import OPEN_STAGE_STATES, Application, Pause, Stage
 from core import events
+from core.bounds import NOTE_LENGTH, check_text
 from core.errors import Conflict, invalid
 
 
@@ -22,12 +29,13 @@ def stage_complete(*, application: Application, code: str, by: User, result: str
                    checked_by: User | None = None, evidence_date: date | None = None,
                    claimed_at=None) -> Stage:
     access.require(by, "stage.complete")
+    check_text("result", result, max_length=NOTE_LENGTH)
     if code == "acceptance":
         application_accept(application=application, by=by, result=result)
         return application.stages.get(code=code)
     require_stage_in_policy(application=application, code=code, by=by)
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = lock_open(application)
         stage = active_stage(application, code)
         if stage.state == Stage.State.PAUSED:
             raise Conflict(f"stage {code} is paused; resume it first", fields={"stage": "paused"})
@@ -45,14 +53,19 @@ def stage_complete(*, application: Application, code: str, by: User, result: str
                       data={"stage": code, "result": result, "grid_workdays": stage.grid_workdays,
                             "due": stage.due_date, "evidence_date": evidence_date,
                             "checked_by": checked_by.username if checked_by else None})
+        messages.stage_completed(stage)
         start_next(application=application, after=stage, now=now)
     return stage
 
 
 def stage_pause(*, application: Application, code: str, by: User, reason: str, note: str = "",
-                approved_by: User | None = None) -> Pause:
-    """Stop the grid-side clock for a customer-side reason from the fixed list."""
+                approved_by: User | None = None, respond_by: date | None = None) -> Pause:
+    """Stop the grid-side clock for a customer-side reason from the fixed list. `note` says what
+    the customer is asked for and `respond_by` by when; both go into the customer's message."""
     access.require(by, "stage.pause")
+    check_text("note", note, max_length=NOTE_LENGTH)
+    if respond_by is not None and respond_by < deadlines.local_date(timezone.now()):
+        raise invalid("respond_by", "不能早于今天")
     reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
     if reason not in Pause.Reason.values or (reasons and reason not in reasons):
         raise invalid("reason", f"not a customer-side reason; one of {', '.join(reasons or Pause.Reason.values)}")
@@ -61,19 +74,20 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
             raise invalid("approved_by", f"{reasons[reason][0] if reason in reasons else reason}: needs a supervisor's approval")
     require_stage_in_policy(application=application, code=code, by=by)
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = lock_open(application)
         stage = active_stage(application, code)
         if stage.state != Stage.State.ACTIVE:
             raise Conflict(f"stage {code} is {stage.state}; only an active stage can be paused",
                            fields={"stage": stage.state})
         now = timezone.now()
         pause = Pause.objects.create(stage=stage, reason=reason, note=note, started_at=now, started_by=by,
-                                     approved_by=approved_by)
+                                     approved_by=approved_by, respond_by=respond_by)
         stage.state = Stage.State.PAUSED
         stage.save(update_fields=["state"])
         events.record(actor=by, verb="stage.paused", subject=application,
-                      data={"stage": code, "reason": reason, "note": note,
+                      data={"stage": code, "reason": reason, "note": note, "respond_by": respond_by,
                             "approved_by": approved_by.username if approved_by else None})
+        messages.paused(pause)
     return pause
 
 
@@ -81,7 +95,7 @@ def stage_resume(*, application: Application, code: str, by: User) -> Stage:
     access.require(by, "stage.resume")
     require_stage_in_policy(application=application, code=code, by=by)
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = lock_open(application)
         stage = active_stage(application, code)
         pause = stage.pauses.filter(ended_at__isnull=True).first()
         if stage.state != Stage.State.PAUSED or pause is None:
@@ -102,6 +116,7 @@ def stage_resume(*, application: Application, code: str, by: User) -> Stage:
         events.record(actor=by, verb="stage.resumed", subject=application,
                       data={"stage": code, "paused_workdays": pause.workdays, "due_before": before,
                             "due_after": stage.due_date})
+        messages.resumed(pause)
     return stage
 
 
@@ -109,6 +124,7 @@ def stage_assign(*, application: Application, code: str, by: User, assignee: Use
     access.require(by, "application.reassign")
     require_stage_in_policy(application=application, code=code, by=by)
     with transaction.atomic():
+        application = lock_open(application)
         stage = active_stage(application, code)
         before = stage.assignee.username if stage.assignee else None
         stage.assignee = assignee

@@ -6,7 +6,8 @@ from django.test import Client
 
 from applications import rules
 from applications.actions import stages_check_deadlines
-from applications.models import Application, Escalation, Notification
+from applications.models import Application, Escalation
+from core.models import OutboxMessage
 from applications.tests.conftest import at, enterprise, person
 from core import events
 from workdays import clock
@@ -144,7 +145,7 @@ def test_hv10_dual_warning_overdue_and_escalation_are_sent_once(zz, travel):
     first = stages_check_deadlines()
     assert first["warning"] == 1 and first["notified"] == 1
     assert stages_check_deadlines()["notified"] == 0
-    assert Notification.objects.filter(recipient=zz.designer, kind="stage_warning").count() == 1
+    assert OutboxMessage.objects.filter(user=zz.designer, kind="warning", channel="inapp").count() == 1
 
     # After the due date: overdue, a 督办 to the county supervisor with its own deadline.
     late = scheme_due + dt.timedelta(days=1)
@@ -158,7 +159,7 @@ def test_hv10_dual_warning_overdue_and_escalation_are_sent_once(zz, travel):
     assert escalation.supervisor == zz.supervisor
     n, unit = rules.escalation_limit(Application.objects.get(pk=app_id).policy_version)
     assert escalation.due_date == clock.add(late, n, unit, get_schedule())
-    assert Notification.objects.filter(recipient=zz.supervisor, kind="escalation").count() == 1
+    assert OutboxMessage.objects.filter(user=zz.supervisor, kind="escalated", channel="inapp").count() == 1
     listed = as_user(zz.supervisor).get("/api/v1/applications/?overdue=true").json()
     assert [item["id"] for item in listed["items"]] == [app_id]
 

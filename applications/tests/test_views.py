@@ -14,6 +14,7 @@ from accounts.models import Organisation
 from accounts.roles import Role
 from applications import actions, rules
 from applications.models import Application, Escalation, Pause, Stage, Status
+from applications.tests import samples
 from applications.tests.conftest import PASSWORD, at, enterprise, person
 from core.models import Event
 from workdays import clock
@@ -145,7 +146,7 @@ def test_another_county_gets_404_on_the_page_and_the_document(zz, zj, travel, se
     application = hv_application(zz)
     version = rules.version_in_force(application.region, dt.date(2026, 9, 28))
     doc_type = sorted(rules.allowed_documents(version, application.category, "acceptance"))[0]
-    pdf = SimpleUploadedFile("licence.pdf", b"%PDF-1.4\n% getpower test\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("licence.pdf", samples.PDF, content_type="application/pdf")
     document = actions.document_upload(application=application, by=zz.applicant, stage_code="acceptance",
                                        doc_type=doc_type, upload=pdf)
     doc_url = f"/work/applications/{application.pk}/documents/{document.pk}/"

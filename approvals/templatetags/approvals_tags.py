@@ -1,5 +1,6 @@
 """中文 labels for approvals codes and the approval panel on the staff and applicant pages."""
 from django import template
+from django.utils import timezone
 
 from accounts import access
 from approvals import queries
@@ -48,6 +49,7 @@ def approvals_panel(context, application):
     user = context["request"].user
     return {
         "application": application,
+        "timed": queries.process_time(application, today=timezone.localdate()),
         "approvals": queries.requests_of_application(user, application),
         "may_route": access.can(user, "approval.route") and application.status in ("submitted", "in_progress"),
         "staff": access.can(user, "approval.file") or access.can(user, "approval.decide"),

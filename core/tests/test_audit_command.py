@@ -43,7 +43,7 @@ def test_json_reports_ok_count_and_first_broken(history, attacker):
     code, out, _ = audit_verify("--json")
     assert code == 0
     assert json.loads(out) == {"ok": True, "events": history.events[-1].seq, "head": history.events[-1].hash,
-                               "first_broken": None}
+                               "first_broken": None, "anchors": [], "unexplained": []}
 
     last = history.events[-1]
     attacker("DELETE FROM core_event WHERE seq = %s", [last.seq])

@@ -4,6 +4,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -144,3 +146,36 @@ def test_interruptions_are_partitioned_by_month_on_postgresql(grid, travel):
         cur.execute("SELECT count(*) FROM outages_interruption_y2026m03")
         assert cur.fetchone()[0] == 3
     assert Interruption.objects.filter(outage=fault).count() == 3
+
+
+ROW = st.tuples(st.sampled_from(["C1", "C2", "C3", "C5"]), st.integers(-60, 400), st.integers(0, 90),
+                st.sampled_from(["planned", "fault"]), st.sampled_from(["equipment", "external", "supply_shortage"]),
+                st.booleans())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.lists(ROW, max_size=10))
+def test_sql_equals_the_pure_module_on_random_rows(grid, raw):
+    """Overlaps, equal starts, touching ends, open interruptions, shorts and clipping alike."""
+    Interruption.objects.all().delete()
+    outage = Outage.objects.first() or Outage.objects.create(kind="fault", cause="equipment", status="active",
+                                                             county=grid.county, title="随机")
+    base = reliability.seconds(datetime(2026, 6, 1))
+    now_s = base + 300 * 60
+    customers = {c.code: c for c in Customer.objects.select_related("county")}
+    rows = []
+    for code, start, length, kind, cause, still_off in raw:
+        c = customers[code]
+        rows.append(Interruption(outage=outage, customer=c, county_id=c.county_id, area=c.area, kind=kind, cause=cause,
+                                 start_s=base + start * 60,
+                                 end_s=None if still_off and start < 300 else base + (start + length) * 60))
+    Interruption.objects.bulk_create(rows)
+    lo, hi = base, base + 240 * 60
+    pure_customers = [reliability.Customer(str(c.pk), str(c.transformer_id), str(c.feeder_id), c.county.code, c.area)
+                      for c in customers.values()]
+    pure_rows = [reliability.Interruption(str(r.customer_id), r.start_s, now_s if r.end_s is None else r.end_s,
+                                          r.kind, r.cause) for r in rows]
+    expected = reliability.report(pure_customers, pure_rows, period_start=lo, period_end=hi)
+    got = queries.indices_doc(lo=lo, hi=hi, region="shaanxi", now_s=now_s)
+    got.pop("_cells")
+    assert got == expected

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from policies import citations
 from policies.loader import NoVersionInForce
 from policies.schema import SEED_CITATION
 from policies.tests.conftest import DATA_DIR, SEEDS_DIR, read_raw, version_of
@@ -31,6 +32,8 @@ CONTRADICTIONS = {
     "zj-approval-7-days-scope",
     "zj-hv-stages-by-risk",
     "sx-one-certificate",
+    "sx-zero-investment-scope",
+    "zz-zero-investment-scope",
 }
 # Plain integers that are identifiers, not measured numbers.
 IDENTIFIER_KEYS = {"year"}
@@ -87,6 +90,44 @@ def test_each_cited_number_appears_in_the_seed_it_cites(region):
         assert cited in texts, f"{region}{path}: cites {cited}, which is not a seed file"
         shown = f"{holder[key]:g}" if isinstance(holder[key], float) else str(holder[key])
         assert re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d.])", texts[cited]), f"{region}{path}: {shown} not in {cited}"
+
+
+def _sources(node, path=""):
+    """(key path, source) for every cited object in a parsed file (notes cite by `quote`)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "source" and isinstance(value, str):
+                yield path, value
+            elif key != "notes":
+                yield from _sources(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _sources(value, f"{path}[{index}]")
+
+
+@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason=f"seed files not found at {SEEDS_DIR}")
+@pytest.mark.parametrize("region", REGIONS)
+def test_every_source_quotes_the_seeds_own_words(region):
+    seeds = {p.name: p.read_text(encoding="utf-8") for p in SEEDS_DIR.glob("*.txt")}
+    checked = 0
+    for path, source in _sources(read_raw(region)):
+        file, fragments = citations.quoted(source)
+        if file is None:
+            continue
+        assert file in seeds, f"{region}{path}: cites {file}, which is not a seed file"
+        checked += len(fragments)
+        assert citations.missing(source, seeds) == [], f"{region}{path}: not the seed's words; put an inference in `reading`"
+    assert checked > 0
+
+
+def test_the_citation_check_catches_a_paraphrase():
+    seeds = {"000_1faeb58a20a3753f.txt": "将台儿庄、高新的中心区、市区、城镇、农村地区用户年均停电时间分别压减至1个、2个、3个、5个小时以内。"}
+    written = "000_1faeb58a20a3753f.txt 二 台儿庄、高新的中心区……1个小时以内; 附件2 第11项"
+    assert citations.missing(written, seeds) == ["1个小时以内"]
+    exact = "000_1faeb58a20a3753f.txt 附件2 第11项 台儿庄、高新的中心区……分别压减至1个、2个、3个、5个 小时以内"
+    assert citations.missing(exact, seeds) == []
+    # full-width and half-width punctuation are the same words
+    assert citations.missing("000_1faeb58a20a3753f.txt 二 中心区，市区", {"000_1faeb58a20a3753f.txt": "中心区,市区"}) == []
 
 
 def _notes():

@@ -1,0 +1,10 @@
+"""Event verbs of fee payments."""
+from core.verbs import Origin
+
+VERBS = {
+    "payment.started": "发起支付",
+    "payment.failed": "支付失败",
+    "payment.succeeded": "支付成功",
+}
+
+ORIGINS = [Origin(model="payments.Payment", verb="payment.started", subject="application")]

@@ -61,6 +61,7 @@ class Measure:
     cases: int | None = None  # how many cases the value rests on
     note: str = ""
     drill: dict[str, str] = field(default_factory=dict)  # filters that list the cases behind it
+    group: str = ""  # the indicator group it is shown under (filled in by queries.measures)
 
     @property
     def status(self) -> str:
@@ -69,7 +70,7 @@ class Measure:
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "unit": self.unit, "value": self.value, "target": self.target,
                 "direction": self.direction, "status": self.status, "source": self.source,
-                "dimension": self.dimension, "cases": self.cases, "note": self.note}
+                "dimension": self.dimension, "cases": self.cases, "note": self.note, "group": self.group}
 
 
 @dataclass(frozen=True)

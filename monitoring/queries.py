@@ -1,6 +1,7 @@
 """Reads of indicators: the only way the CLI, the API and the pages get them."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from django.utils import timezone
@@ -68,7 +69,7 @@ def measures(scope: Scope, codes: list[str] | None = None) -> list[Measure]:
     out: list[Measure] = []
     for code, indicator in INDICATORS.items():
         if codes is None or code in codes:
-            out += indicator.compute(scope)
+            out += [replace(m, group=indicator.group) for m in indicator.compute(scope)]
     return out
 
 
@@ -81,13 +82,7 @@ def indicators_show(*, region: str, period: str, county: str | None = None, user
         from monitoring.actions import facts_refresh  # a read that first brings derived facts up to date
 
         facts_refresh()
-    return [m.as_dict() | {"group": INDICATORS[_indicator_of(m)].group} for m in measures(scope)]
-
-
-def _indicator_of(measure: Measure) -> str:
-    if measure.code in INDICATORS:
-        return measure.code
-    return next(code for code in INDICATORS if measure.code.startswith(code))
+    return [m.as_dict() for m in measures(scope)]
 
 
 def facts_behind(*, user: User, region: str, period: str, category: str = "", stage: str = "", late: str = "",

@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
+from django.db.models import Avg, Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts import access
 from accounts.models import Division, User
 from core.errors import NotFound, invalid
+from monitoring import judge, periods
 from monitoring.indicators import INDICATORS, Measure, Scope
 from monitoring.models import ApplicationFact
 from monitoring.periods import BadPeriod, Period, parse
 from policies import queries as policy_queries
+from policies.models import PolicyVersion
 
 ROOT_REGION = "national"
 
@@ -102,3 +106,70 @@ def facts_behind(*, user: User, region: str, period: str, category: str = "", st
     elif late == "stage":
         qs = qs.filter(stages_late__gt=0)
     return qs.select_related("application", "county").order_by("-energised_on", "application_id")
+
+
+def _within_grid_limit():
+    from monitoring.indicators import _held
+
+    return Q(grid_side_limit__gte=_held("grid_side"))
+
+
+def monthly_trend(scope: Scope) -> dict:
+    """Per month of the period's year, up to the period's end: cases energised, share within
+    the grid-side limit, average full-process working days and cases with a late stage."""
+    year_start = date(scope.period.year, 1, 1)
+    qs = scope.facts().filter(energised_on__gte=year_start, energised_on__lt=scope.period.end)
+    rows = {r["month"]: r for r in qs.annotate(month=TruncMonth("energised_on")).values("month").annotate(
+        n=Count("pk"), limited=Count("pk", filter=Q(grid_side_limit__isnull=False)),
+        within=Count("pk", filter=_within_grid_limit()), late=Count("pk", filter=Q(stages_late__gt=0)),
+        full=Avg("full_process_workdays"))}
+    months = [m for m in periods.year(scope.period.year).months() if m.start < scope.period.end]
+    series = {"months": [m.label for m in months], "energised": [], "within_share": [], "late": [], "full_avg": []}
+    for month in months:
+        found = rows.get(month.start) or rows.get(_as_datetime(month.start)) or {}
+        series["energised"].append(found.get("n", 0))
+        series["within_share"].append(judge.share(found.get("within", 0), found.get("limited", 0)))
+        series["late"].append(found.get("late", 0))
+        full = found.get("full")
+        series["full_avg"].append(None if full is None else round(float(full), 2))
+    return series
+
+
+def _as_datetime(day: date):
+    # TruncMonth over a DateField answers a date on every backend we run; keep a datetime fallback.
+    return datetime(day.year, day.month, day.day)
+
+
+RANKING_COLUMNS = {
+    "within_share": "电网环节按时率",
+    "energised": "送电户数",
+    "late": "超时案例",
+    "escalations": "督办次数",
+    "rating": "平均评分",
+}
+
+
+def county_ranking(scope: Scope, *, sort: str = "within_share") -> list[dict]:
+    """Counties of the region (within the user's reach) ranked for the period; a `sort` outside
+    the columns is refused naming the field."""
+    if sort not in RANKING_COLUMNS:
+        raise invalid("sort", f"可按 {', '.join(RANKING_COLUMNS)} 排序")
+    grouped = scope.energised().values("county_id", "county__name", "county__code").annotate(
+        energised=Count("pk"), limited=Count("pk", filter=Q(grid_side_limit__isnull=False)),
+        within=Count("pk", filter=_within_grid_limit()), late=Count("pk", filter=Q(stages_late__gt=0)),
+        escalations=Sum("escalations"), rating=Avg("rating"))
+    rows = [{"county": r["county__name"], "code": r["county__code"], "energised": r["energised"],
+             "within_share": judge.share(r["within"], r["limited"]), "late": r["late"],
+             "escalations": r["escalations"] or 0, "rating": None if r["rating"] is None else round(r["rating"], 2)}
+            for r in grouped]
+    better_high = sort in ("within_share", "energised", "rating")
+    rows.sort(key=lambda r: (r[sort] is None, -(r[sort] or 0) if better_high else (r[sort] or 0), r["code"]))
+    for rank, r in enumerate(rows, start=1):
+        r["rank"] = rank
+    return rows
+
+
+def region_names() -> dict[str, str]:
+    names = dict(PolicyVersion.objects.exclude(region=ROOT_REGION).order_by("region", "-effective_from")
+                 .values_list("region", "name").distinct())
+    return dict(sorted(names.items()))

@@ -1,6 +1,7 @@
 """Indicators on a small, hand-checked Zaozhuang story: two residential LV connections in
 October 2026, one on time and one late, measured against the policy's own limits."""
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -124,3 +125,29 @@ def test_a_correction_supersedes_the_snapshot_and_is_logged(october, zz, travel)
     assert [s.value for s in history] == [50.0, round(200 / 3, 2)]
     assert [s.current for s in history] == [False, True]
     assert Event.objects.filter(verb="indicators.corrected").exists()
+
+
+def test_dashboard_shows_targets_in_chinese_and_drills_down_to_the_cases(october, zz):
+    client = Client()
+    client.force_login(zz.supervisor)
+    page = client.get("/monitor/", {"region": "zaozhuang", "period": "2026-10"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "电网环节逐案不超时限的比例" in html and "未达标" in html and "区县排名" in html
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", html, flags=re.S))
+    assert "grid_side" not in text and "lv_residential" not in text  # codes only inside links, never as text
+    cases = client.get("/monitor/cases/", {"region": "zaozhuang", "period": "2026-10", "category": "lv_residential",
+                                           "late": "stage"})
+    assert cases.status_code == 200
+    body = cases.content.decode()
+    late = ApplicationFact.objects.get(stages_late=1).application.number
+    on_time = ApplicationFact.objects.get(stages_late=0).application.number
+    assert late in body and on_time not in body
+    bad = client.get("/monitor/", {"region": "zaozhuang", "period": "2026-13"})
+    assert bad.status_code == 200 and "月份须在" in bad.content.decode()
+
+
+def test_an_applicant_may_not_see_the_dashboard(october, zz):
+    client = Client()
+    client.force_login(zz.applicant)
+    assert client.get("/monitor/", {"region": "zaozhuang", "period": "2026-10"}).status_code == 403

@@ -62,10 +62,11 @@ class Measure:
     note: str = ""
     drill: dict[str, str] = field(default_factory=dict)  # filters that list the cases behind it
     group: str = ""  # the indicator group it is shown under (filled in by queries.measures)
+    verdict: str | None = None  # a judgement the value alone cannot give ("目标或同比压减" met either way)
 
     @property
     def status(self) -> str:
-        return judge.status(self.value, self.target, self.direction)
+        return self.verdict or judge.status(self.value, self.target, self.direction)
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "unit": self.unit, "value": self.value, "target": self.target,
@@ -293,17 +294,99 @@ INDICATORS: dict[str, Indicator] = {
     "overdue": Indicator("超时与督办", "count", judge.LOWER_IS_BETTER, (), _overdue, group="督办"),
     "rating_avg": Indicator("客户评价", "score", judge.HIGHER_IS_BETTER, (), _ratings, group="服务质量"),
     "approval_within_share": Indicator(
-        "电力接入工程审批按时办结比例", "percent", judge.HIGHER_IS_BETTER,
-        ("approvals.limits.*.limits[*]", "approvals.completion_push.within"),
-        _not_yet("审批按时办结", "percent", judge.HIGHER_IS_BETTER, "审批案件模块尚未上线，暂无数据",
-                 "approvals.limits.*.limits[*]"), group="审批"),
+        "电力接入工程审批按时办结比例", "percent", judge.HIGHER_IS_BETTER, ("approvals.limits.*.limits[*]",),
+        lambda scope: _approvals(scope), group="审批"),
+    "completion_push_within_share": Indicator(
+        "竣工信息按时推送比例", "percent", judge.HIGHER_IS_BETTER, ("approvals.completion_push.within",),
+        lambda scope: _completion_push(scope), group="审批"),
+    "violation_reports_within_share": Indicator(
+        "“三指定”及违规收费举报按时办结比例", "percent", judge.HIGHER_IS_BETTER, ("fees.report_limit",),
+        lambda scope: _violation_reports(scope), group="办电成本"),
     "saidi": Indicator(
         "户均停电时间", "hour", judge.LOWER_IS_BETTER,
         ("reliability_targets[*].saidi", "reliability_targets[*].yoy_reduction", "high_reliability_zones.saidi"),
-        _not_yet("户均停电时间", "hour", judge.LOWER_IS_BETTER, "停电与可靠性模块尚未上线，暂无数据",
-                 "reliability_targets[*].saidi"), group="供电可靠性"),
+        lambda scope: _saidi(scope), group="供电可靠性"),
     "report_on_time": Indicator(
         "季度分析按时报送", "count", judge.LOWER_IS_BETTER, ("reporting.*.due",),
         _not_yet("季度分析按时报送", "day", judge.LOWER_IS_BETTER, "报告送达回执尚无记录", "reporting.*.due"),
         group="报告"),
 }
+
+
+def _approvals(scope: Scope) -> list[Measure]:
+    """Department cases decided in the period, per department: share decided by their due date."""
+    from approvals.models import DEPARTMENT_CHOICES, DepartmentCase
+
+    limits = (scope.policy.get("approvals") or {}).get("limits", {})
+    source = "; ".join(limit.get("source", "") for limit in limits.values())
+    qs = DepartmentCase.objects.filter(request__application__region=scope.region, decided_at__isnull=False,
+                                       decided_at__date__gte=scope.period.start, decided_at__date__lt=scope.period.end)
+    if scope.county_ids is not None:
+        qs = qs.filter(request__application__county_id__in=scope.county_ids)
+    rows = {r["department"]: r for r in qs.values("department").annotate(
+        n=Count("pk"), within=Count("pk", filter=Q(decided_at__date__lte=F("due_date")) | Q(due_date__isnull=True)))}
+    names = dict(DEPARTMENT_CHOICES)
+    return [Measure("approval_within_share", f"{names.get(code, code)}：审批按时办结比例", "percent",
+                    judge.share(row["within"], row["n"]), 100.0 if limits else None, judge.HIGHER_IS_BETTER, source,
+                    code, row["n"]) for code, row in sorted(rows.items())] or [
+        Measure("approval_within_share", "电力接入工程审批按时办结比例", "percent", None, 100.0 if limits else None,
+                judge.HIGHER_IS_BETTER, source, note="本期没有办结的审批案件")]
+
+
+def _completion_push(scope: Scope) -> list[Measure]:
+    from approvals.models import ApprovalRequest
+
+    rule = (scope.policy.get("approvals") or {}).get("completion_push")
+    if not rule:
+        return []
+    today = scope.today or scope.period.end
+    qs = ApprovalRequest.objects.filter(application__region=scope.region, completion_push_due__gte=scope.period.start,
+                                        completion_push_due__lt=min(scope.period.end, today))
+    if scope.county_ids is not None:
+        qs = qs.filter(application__county_id__in=scope.county_ids)
+    counts = qs.aggregate(n=Count("pk"), within=Count("pk", filter=Q(
+        completion_pushed_at__isnull=False, completion_pushed_at__date__lte=F("completion_push_due"))))
+    return [Measure("completion_push_within_share", "竣工信息在期限内推送至审批部门的比例", "percent",
+                    judge.share(counts["within"], counts["n"]), 100.0, judge.HIGHER_IS_BETTER,
+                    rule["within"].get("source", ""), cases=counts["n"])]
+
+
+def _violation_reports(scope: Scope) -> list[Measure]:
+    from disclosure.models import ViolationReport
+
+    limit = (scope.policy.get("fees") or {}).get("report_limit")
+    if not limit:
+        return []
+    qs = ViolationReport.objects.filter(region=scope.region, received_at__date__gte=scope.period.start,
+                                        received_at__date__lt=scope.period.end)
+    counts = qs.aggregate(n=Count("pk"), within=Count("pk", filter=Q(
+        closed_at__isnull=False, closed_at__date__lte=F("due_date"))))
+    return [Measure("violation_reports_within_share", "“三指定”及违规收费举报在时限内办结的比例", "percent",
+                    judge.share(counts["within"], counts["n"]), 100.0, judge.HIGHER_IS_BETTER,
+                    limit.get("reason") or limit.get("source", ""), cases=counts["n"])]
+
+
+def _saidi(scope: Scope) -> list[Measure]:
+    """户均停电时间 per city group and area, year to date, against the year's target or the
+    year-on-year cut where the policy says "或" (met if either holds)."""
+    from outages.labels import LABELS as OUTAGE_LABELS
+    from outages.models import Area
+    from outages.queries import reliability_report
+
+    report = reliability_report(year=scope.period.year, region=scope.region)
+    groups, areas = OUTAGE_LABELS["city_group"], dict(Area.choices) | {"all": "全部区域"}
+    out = []
+    for row in report["targets"]:
+        verdict = {True: judge.MET, False: judge.MISSED, None: None}[row.get("met")]
+        out.append(Measure(
+            "saidi", f"户均停电时间：{groups.get(row['city_group'], '全部城市')} · {areas.get(row['area'], row['area'])}",
+            "hour", round(row["saidi_hours"], 3), row.get("target_hours"), judge.LOWER_IS_BETTER, row.get("source") or "",
+            f"{row['city_group']}.{row['area']}", row.get("customers"), verdict=verdict,
+            note=(f"{scope.period.year}年初至今；或同比压减{row['yoy_reduction_percent']}%"
+                  if row.get("yoy_reduction_percent") else f"{scope.period.year}年初至今")))
+    zones = scope.policy.get("high_reliability_zones")
+    if zones:
+        out.append(Measure("saidi", "高可靠性示范区户均停电时间", "hour", None, float(zones["saidi"]["value"]),
+                           judge.LOWER_IS_BETTER, zones.get("source", ""), "high_reliability_zones",
+                           note="网络数据尚未标注示范区范围，暂无数据"))
+    return out

@@ -65,6 +65,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "appointment.book": frozenset({Role.APPLICANT}),
     # Indicators: the energy bureau and the regulator judge the programme; supervisors watch their county.
     "indicators.view": frozenset({Role.SUPERVISOR, Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
+    "reports.generate": frozenset({Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
     # Outages: operations staff plan and run them; the supervisor approves (先算后停).
     "outage.view": frozenset({*GRID_STAFF, Role.DISPATCHER, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}),
     "outage.plan": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),

@@ -1,6 +1,7 @@
 """State changes of monitoring: refreshing the fact table and taking snapshots."""
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +13,7 @@ from django.utils import timezone
 from applications.models import ONLINE_CHANNELS, Application, Pause, Stage, Status
 from core import events
 from monitoring import facts as pure
-from monitoring.models import ApplicationFact, Snapshot, StageFact
+from monitoring.models import ApplicationFact, Report, Snapshot, StageFact
 from workdays import clock
 from workdays.schedule import get_schedule
 
@@ -155,3 +156,40 @@ def snapshots_take(*, region: str, period: str, county: str | None = None, by=No
                       subject_id=f"{region}:{county_code}:{parsed.label}",
                       data={"stored": stored, "corrected": corrected, "unchanged": unchanged})
     return SnapshotResult(stored, corrected, unchanged)
+
+
+def report_generate(*, kind: str, period: str, fmt: str, region: str | None = None, by=None) -> Report:
+    """Build a report, keep the file, log it, and send it to the energy bureau and the regulator
+    through the outbox (the message row is the receipt)."""
+    from django.core.files.base import ContentFile
+
+    from accounts.models import User
+    from accounts.roles import Role
+    from core import outbox
+    from core.errors import invalid
+    from monitoring import reports
+
+    if kind == Report.Kind.MONTHLY:
+        if fmt != "xlsx":
+            raise invalid("format", "月度统计为 Excel（xlsx）")
+        content = reports.monthly_workbook(month=period, region=region)
+    elif kind == Report.Kind.QUARTERLY:
+        content = reports.quarterly_document(quarter=period, fmt=fmt, region=region)
+    else:
+        raise invalid("kind", "报告种类应为 monthly 或 quarterly")
+    digest = hashlib.sha256(content).hexdigest()
+    recipients = User.objects.filter(is_active=True, memberships__role__in=[Role.ENERGY_BUREAU, Role.REGULATOR]).distinct()
+    with transaction.atomic():
+        report = Report(kind=kind, region=region or "", period=period, format=fmt, sha256=digest,
+                        generated_at=timezone.now())
+        report.file.save(f"{kind}-{region or 'all'}-{period}.{fmt}", ContentFile(content), save=False)
+        report.save()
+        label = Report.Kind(kind).label
+        for user in recipients:
+            outbox.enqueue(kind="report_ready", user=user, key=f"report:{report.pk}:{user.pk}", subject=report,
+                           text=f"{period} {label}报告已生成，可在指标监测页面下载。")
+        report.recipients = recipients.count()
+        report.save(update_fields=["recipients"])
+        events.record(actor=by, verb="report.generated", subject=report,
+                      data={"kind": kind, "period": period, "format": fmt, "region": region or "", "sha256": digest})
+    return report

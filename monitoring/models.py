@@ -96,3 +96,33 @@ class Snapshot(models.Model):
                                     condition=Q(current=True), name="snapshot_one_current"),
             models.CheckConstraint(condition=Q(status__in=["met", "at_risk", "missed", "n/a"]), name="snapshot_status"),
         ]
+
+
+def report_path(report: "Report", filename: str) -> str:
+    return f"reports/{report.period}/{filename}"
+
+
+class Report(models.Model):
+    """A generated 月统计 / 季分析 / 年度总结 file, kept as delivered."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", "月度统计"
+        QUARTERLY = "quarterly", "季度分析"
+        ANNUAL = "annual", "年度总结"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    region = models.CharField(max_length=32, blank=True, default="", help_text="empty: every region")
+    period = models.CharField(max_length=8)
+    format = models.CharField(max_length=4)
+    file = models.FileField(upload_to=report_path)
+    sha256 = models.CharField(max_length=64)
+    generated_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField(default=0, help_text="messages written to the outbox for it")
+
+    class Meta:
+        ordering = ["-generated_at"]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("monitoring:report", args=[self.pk])

@@ -6,4 +6,6 @@ app_name = "monitoring"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("cases/", views.cases, name="cases"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/<int:pk>/", views.report_file, name="report"),
 ]

@@ -5,14 +5,17 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts import access
 from core.errors import DomainError
 from monitoring import periods, queries
+from monitoring.actions import report_generate
 from monitoring.indicators import UNIT_NAMES
+from monitoring.models import Report
 
 STATUS_NAMES = {"met": "达标", "at_risk": "临界", "missed": "未达标", "n/a": "无目标或无数据"}
 STATUS_CSS = {"met": "good", "at_risk": "warn", "missed": "bad", "n/a": "muted"}
@@ -75,3 +78,34 @@ def cases(request):
     except DomainError as exc:
         context["error"] = "；".join(exc.fields.values()) or exc.message
     return render(request, "monitoring/cases.html", context)
+
+
+@login_required
+def reports(request):
+    """Generated reports, newest first; the energy bureau, the regulator and admins may make one now."""
+    _allowed(request.user)
+    context = _choices(request)
+    if request.method == "POST":
+        if not access.can(request.user, "reports.generate"):
+            raise PermissionDenied("只有能源主管部门、能源监管机构和管理员可以生成报告")
+        kind, period = request.POST.get("kind", ""), request.POST.get("period", "").strip()
+        fmt = "xlsx" if kind == "monthly" else request.POST.get("format", "pdf")
+        try:
+            report_generate(kind=kind, period=period, fmt=fmt, region=request.POST.get("region") or None,
+                            by=request.user)
+            return redirect("monitoring:reports")
+        except DomainError as exc:
+            context["error"] = "；".join(exc.fields.values()) or exc.message
+    context["reports"] = Paginator(Report.objects.all(), 30).get_page(request.GET.get("page"))
+    context["may_generate"] = access.can(request.user, "reports.generate")
+    return render(request, "monitoring/reports.html", context)
+
+
+@login_required
+@require_safe
+def report_file(request, pk: int):
+    _allowed(request.user)
+    report = get_object_or_404(Report, pk=pk)
+    answer = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
+    answer["Cache-Control"] = "no-store, private"
+    return answer

@@ -26,6 +26,7 @@ VERBS = {
     "project.opened": "登记项目",
     "project.updated": "更新项目",
     "fee.added": "核定费用",
+    "contractor.chosen": "用户自主选择设计/施工/供货单位",
 }
 
 MESSAGE_KINDS = {
@@ -56,4 +57,5 @@ MESSAGE_KINDS = {
 ORIGINS = [
     Origin(model="applications.Application", verb="application.created"),
     Origin(model="applications.Fee", verb="fee.added", subject="application"),
+    Origin(model="applications.ContractorChoice", verb="contractor.chosen", subject="application"),
 ]

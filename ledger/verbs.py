@@ -18,6 +18,7 @@ VERBS = {
 }
 MESSAGE_KINDS = {
     "ledger_report_reviewed": "任务进展审核结果",
+    "ledger_attention": "台账任务逾期或有风险提醒",
 }
 
 # `audit verify`: every report and problem-list task was written with its event.

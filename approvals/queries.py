@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils.timezone import localdate as local_date
 
 from accounts import access
 from accounts.models import User
 from accounts.roles import GOVERNMENT
-from applications.deadlines import local_date
 from applications.models import Application, Pause
 from approvals.actions import government_organisations
 from approvals.models import ApprovalRequest, CaseStatus, DepartmentCase
@@ -136,3 +136,9 @@ def process_time(application: Application, *, today: date) -> ProcessTime:
         start=start, end=end, finished=finished, customer=customer, approval=spans, unit=unit,
         counts_approval=rule.counts_approval_time if rule is not None else True, schedule=get_schedule(),
     )
+
+
+def overdue_cases(user: User, *, today: date) -> QuerySet[DepartmentCase]:
+    """Undecided cases past their due date, the longest overdue first."""
+    return visible_cases(user).filter(status=CaseStatus.PENDING, due_date__lt=today).select_related(
+        "request__application__county").order_by("due_date", "pk")

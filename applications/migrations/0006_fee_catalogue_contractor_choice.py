@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0003_pause_respond_by_notifications_to_outbox'),
+        ('applications', '0005_confirmation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -151,3 +151,13 @@ def test_an_applicant_may_not_see_the_dashboard(october, zz):
     client = Client()
     client.force_login(zz.applicant)
     assert client.get("/monitor/", {"region": "zaozhuang", "period": "2026-10"}).status_code == 403
+
+
+def test_the_task_ledger_shows_the_live_average(october, travel):
+    from ledger.live import value_for
+
+    travel(at(2026, 11, 2, 9))
+    live = value_for(region="zaozhuang", target={"code": "grid_side_days_avg", "params": {"category": "lv_residential"}})
+    assert (live.value, live.unit, live.sample) == (5.0, "workday", 2)
+    assert value_for(region="zaozhuang", target={"code": "grid_side_days_avg",
+                                                 "params": {"category": "hv35_dual"}}) is None

@@ -33,7 +33,7 @@ class EventAdmin(ReadOnlyAdmin):
 class OutboxMessageAdmin(ReadOnlyAdmin):
     """Delivery state of every message; filter by 发送失败（已停止重试） for the dead ones."""
 
-    list_display = ["created_at", "kind", "channel", "recipient", "status", "attempts", "next_attempt_at",
+    list_display = ["created_at", "kind_label", "channel", "recipient", "status", "attempts", "next_attempt_at",
                     "last_error"]
     list_filter = ["status", "channel", "kind"]
     search_fields = ["=key", "=user__username"]
@@ -41,6 +41,10 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     list_per_page = 50
     actions = ["retry_now"]
+
+    @admin.display(description="类别")
+    def kind_label(self, obj):
+        return obj.kind_label
 
     @admin.display(description="收件人")
     def recipient(self, obj):

@@ -67,6 +67,7 @@ def on_unexpected(request, exc):
     return _error(request, 500, "server_error", "internal error; it has been logged")
 
 
+api.add_router("/messages/", "core.api.router")
 api.add_router("/workdays/", "workdays.api.router")
 api.add_router("/policies/", "policies.api.router")
 api.add_router("/applications/", "applications.api.router")

@@ -7,6 +7,7 @@ from applications import actions, demo
 from applications.models import Application
 from applications.tests.conftest import person
 from core import events
+from core.models import OutboxMessage
 
 
 @pytest.mark.django_db(transaction=True)
@@ -47,7 +48,12 @@ def test_demo_loads_through_the_actions_verifies_and_is_safe_twice(policies):
     statuses = set(Application.objects.values_list("status", flat=True))
     assert "energised" in statuses and "in_progress" in statuses
     assert events.verify().ok
+    # The demo's history told its people through the outbox, as the real actions do.
+    told = set(OutboxMessage.objects.filter(channel="inapp").values_list("kind", flat=True))
+    assert {"accepted", "stage_started", "stage_completed", "energised"} <= told, told
+    messages = OutboxMessage.objects.count()
     assert demo.load(applications=40) is None
     assert Application.objects.count() == 40
+    assert OutboxMessage.objects.count() == messages
     roles = {role for _, role, _ in demo.demo_logins()}
     assert {"applicant", "account_manager", "supervisor", "regulator", "gov_officer", "admin"} <= roles

@@ -70,3 +70,20 @@ def test_staff_read_their_messages_in_the_workbench(world, alice_messages):
     assert "时限预警：别人的待办" in page and "您的用电申请已受理" not in page
     assert 'href="/work/messages/"' in page  # the nav's message link leads to the workbench
     assert bob.post("/messages/read-all/").url == "/work/messages/"
+
+
+def test_the_api_lists_counts_and_marks_my_messages(world, alice_messages):
+    first, second = alice_messages
+    alice = client_for(world.alice)
+    listed = alice.get("/api/v1/messages/").json()
+    assert [m["id"] for m in listed["items"]] == [second.pk, first.pk]
+    assert listed["items"][1] | {"created_at": None} == {
+        "id": first.pk, "kind": "accepted", "kind_label": "申请已受理", "text": "您的用电申请已受理。",
+        "link": "/me/applications/17/", "created_at": None, "read": False}
+    assert alice.get("/api/v1/messages/unread").json() == {"unread": 2}
+    assert alice.post(f"/api/v1/messages/{first.pk}/read").json() == {"marked": 1, "unread": 1}
+    assert [m["id"] for m in alice.get("/api/v1/messages/?unread=true").json()["items"]] == [second.pk]
+    missing = client_for(world.bob).post(f"/api/v1/messages/{second.pk}/read")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert alice.post("/api/v1/messages/read-all").json() == {"marked": 1, "unread": 0}
+    assert Client().get("/api/v1/messages/").status_code == 401

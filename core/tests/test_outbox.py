@@ -173,3 +173,27 @@ def test_marking_read_is_per_user(world):
     assert outbox.mark_read(user=world.alice) == 1
     assert outbox.unread_count(world.alice) == 0
     assert OutboxMessage.objects.get(pk=other.pk).read_at is None
+
+
+def test_dead_messages_show_on_the_admin_list_and_can_be_retried_there(world, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    settings.NOTIFY_CHANNEL = "sms"
+    settings.SMS_GATEWAY_URL = ""  # not configured: every attempt fails
+    alice = _alice_with_phone(world)
+    outbox.enqueue(kind="fee_due", text="请缴纳费用", key="t:admin", user=alice)
+    assert outbox.deliver_due().dead == 1
+    admin = world.root
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/admin/core/outboxmessage/?status__exact=dead").content.decode()
+    assert "GETPOWER_SMS_URL is not set" in page and "待缴费用" in page
+    dead = OutboxMessage.objects.get(status="dead")
+    with SmsGateway() as gateway:
+        settings.SMS_GATEWAY_URL = gateway.url
+        client.post("/admin/core/outboxmessage/", {"action": "retry_now", "_selected_action": [dead.pk]})
+        assert list(gateway.delivered) == ["t:admin#sms"]
+    assert OutboxMessage.objects.get(pk=dead.pk).status == "sent"

@@ -102,3 +102,9 @@ def test_bad_date_on_a_page_is_explained(client, loaded):
 
 def test_unknown_region_page_is_404(client, loaded):
     assert client.get("/policies/atlantis/").status_code == 404
+
+
+def test_zaozhuang_page_shows_the_stage_count_promise_and_where_annex_1_exceeds_it(client, loaded, policies):
+    page = client.get("/policies/zaozhuang/").content.decode()
+    assert "承诺办电环节不超过 4 个；本类按文件附表有 6 个环节" in page
+    assert "承诺办电环节不超过 2 个。" in page

@@ -594,6 +594,34 @@ class VoltageClasses(Model):
     hv: HighVoltage
 
 
+# --- fee catalogue (明码标价; owned by the ledger/disclosure stream) ---------------------
+
+
+class FeeItem(Model):
+    """One chargeable item: only items in the catalogue may be put on an application."""
+
+    name: Text
+    standard: Text  # the standard as published to the public (rate, how it is computed)
+    basis: Text  # the approved price item or document it is charged under
+    applies_to: Text
+    works: bool = False  # a charge for connection works (never at zero investment)
+    source: Source
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> FeeItem:
+        if self.source == SETTING and not self.reason:
+            raise ValueError("a fee item marked 'source: setting' needs a 'reason'")
+        return self
+
+
+class FeeCatalogue(Model):
+    items: dict[Code, FeeItem]
+    # How long the regulator has to handle a report of 三指定 or an irregular fee.
+    report_limit: Duration
+    source: Source
+
+
 # --- notes and one-way rules (file level) ----------------------------------------------
 
 
@@ -676,6 +704,7 @@ class PolicyDocument(Model):
     rules: dict[Code, Rule] = {}
     targets: dict[Code, Target] = {}
     settings: Settings | None = None
+    fees: FeeCatalogue | None = None
 
     one_way: list[OneWayRule] = []
     notes: list[Note] = []
@@ -754,6 +783,7 @@ class VersionOverlay(Model):
     rules: dict[str, Any] | None = None
     targets: dict[str, Any] | None = None
     settings: dict[str, Any] | None = None
+    fees: dict[str, Any] | None = None
 
     def content(self) -> dict[str, Any]:
         return self.model_dump(include=set(CONTENT_KEYS), exclude_unset=True)

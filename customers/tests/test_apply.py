@@ -6,11 +6,12 @@ from django.utils import timezone
 from applications import actions as app_actions
 from applications import rules
 from applications.models import Application
+from applications.tests import samples
 from applications.tests.conftest import at, person
 from customers.tests.conftest import as_user
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n% a scanned ID card\n"
+PDF = samples.pdf("a scanned ID card")
 
 
 def form(county, **overrides):

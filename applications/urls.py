@@ -11,4 +11,5 @@ urlpatterns: list = [
     path("overview/", views.overview, name="overview"),
     path("escalations/", views.escalations, name="escalations"),
     path("escalations/<int:pk>/<slug:action>/", views.escalation_act, name="escalation_act"),
+    path("confirmations/<int:pk>/<slug:action>/", views.confirmation_act, name="confirmation_act"),
 ]

@@ -20,6 +20,8 @@ from contracts.models import Contract, Signature, SigningCode
 from core import events
 from core.errors import Conflict, Forbidden, invalid
 
+# Closed without connection: no more codes are sent and nothing is signed.
+CLOSED_UNSIGNED = {Status.WITHDRAWN, Status.REJECTED}
 CODE_DIGITS = 6
 CODE_TTL = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -38,6 +40,11 @@ def _require_applicant(*, application: Application, by: User, permission: str) -
     access.require(by, permission)
     if application.applicant_user_id != by.pk:
         raise Forbidden("only the applicant of this application may sign its contract", fields={"user": by.username})
+    # Read afresh: the caller's copy may predate a withdrawal.
+    status = Application.objects.filter(pk=application.pk).values_list("status", flat=True).first()
+    if status in CLOSED_UNSIGNED:
+        raise Conflict(f"{application.number} is closed; its contract is no longer signed",
+                       fields={"status": status}, code="closed")
 
 
 def contract_generate(*, application: Application, by: User) -> tuple[Contract, bool]:
@@ -152,3 +159,13 @@ def contract_sign(*, contract: Contract, by: User, code: str) -> Signature:
     if refusal is not None:
         raise refusal
     return signature
+
+
+def codes_revoke_for_closed(*, application: Application, by: User | None, now, reason: str) -> None:
+    """The application closed: every live signing code stops working, with an event."""
+    live = SigningCode.objects.filter(contract__application=application, used_at__isnull=True, revoked_at__isnull=True)
+    revoked = list(live.values_list("contract__number", flat=True))
+    if revoked:
+        live.update(revoked_at=now)
+        events.record(actor=by, verb="contract.codes_revoked", subject=application,
+                      data={"contracts": sorted(set(revoked)), "reason": reason[:200]})

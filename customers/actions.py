@@ -26,6 +26,7 @@ from core.errors import Conflict, Forbidden, invalid
 from customers.channels import CHANNELS, default_channel
 from customers.identity import DEFAULT_PROVIDER, PROVIDERS, IdentityClaim
 from customers.models import Complaint, OneTimeCode, Profile, Rating
+from workdays.schedule import get_schedule
 
 # Our settings for one-time codes (not policy: no seed speaks of them).
 CODE_DIGITS = 6
@@ -212,13 +213,13 @@ def complaint_file(*, application: Application, by: User, text: str) -> Complain
     if not text.strip():
         raise invalid("text", "请写明投诉内容")
     now = timezone.now()
-    today = deadlines.local_date(now)
+    today = timezone.localdate(now)
     version = application.policy_version or rules.version_in_force(application.region, today)
     n, unit = rules.escalation_limit(version)
     supervisor = app_actions.county_supervisor(application)
     with transaction.atomic():
         complaint = Complaint.objects.create(application=application, by=by, text=text.strip(), supervisor=supervisor,
-                                             filed_at=now, due_date=deadlines.add(today, n, unit))
+                                             filed_at=now, due_date=deadlines.add(today, n, unit, schedule=get_schedule()))
         events.record(actor=by, verb="complaint.filed", subject=application,
                       data={"complaint": complaint.pk, "due": complaint.due_date, "limit": n, "unit": unit,
                             "supervisor": supervisor.username if supervisor else None})

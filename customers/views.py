@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from applications import actions as app_actions
 from applications import api as app_api
-from applications import deadlines, queries as app_queries, rules
+from applications import queries as app_queries, rules
 from applications.models import Application, Pause, Stage, Status
 from core.errors import DomainError, Forbidden, NotFound
 from customers import actions, forms, queries
@@ -55,7 +55,7 @@ POLICY_RULES_TOLD = ("sanling_sansheng", "sansheng", "fees", "no_three_designati
 
 
 def _today():
-    return deadlines.local_date(timezone.now())
+    return timezone.localdate(timezone.now())
 
 
 # ---------------------------------------------------------------- accounts
@@ -257,7 +257,7 @@ def _upload_choices(application: Application, held: set[str], uploaded: set[str]
     if not application.is_open:
         return []
     version = application.policy_version or rules.version_in_force(application.region,
-                                                                   deadlines.local_date(application.submitted_at))
+                                                                   timezone.localdate(application.submitted_at))
     names = rules.document_names(version)
     choices = []
     for stage in application.stages.exclude(state__in=[Stage.State.DONE, Stage.State.CANCELLED]):
@@ -291,7 +291,7 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
     rating = Rating.objects.filter(application=application).first()
     choices = _upload_choices(application, held, uploaded) if is_applicant else []
     names = rules.document_names(application.policy_version or rules.version_in_force(
-        application.region, deadlines.local_date(application.submitted_at)))
+        application.region, timezone.localdate(application.submitted_at)))
     return {
         "application": application, "detail": data, "card": queries.card(application, today), "today": today,
         "policy": _policy_box(application),

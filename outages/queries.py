@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import Division
-from core.errors import InvalidInput, invalid
+from core.errors import InvalidInput, NotFound, invalid
 from outages import reliability
 from outages.models import AvoidedOutage, Customer, Interruption, Kind, Outage, OutageScope, Referral, RepairOrder
 from outages.network import city_group
@@ -34,7 +34,7 @@ def notice_lead(county: Division) -> timedelta:
     for region in (county.policy_region, "national"):
         try:
             lead = (version_in_force(region=region).document.get("settings") or {}).get("outage_notice_lead")
-        except Exception:  # a region without versions falls back to the national setting
+        except NotFound:  # a region with no version in force yet falls back to the national setting
             lead = None
         if lead:
             return timedelta(days=lead["value"])

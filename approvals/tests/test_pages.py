@@ -83,3 +83,12 @@ def test_overdue_cases_appear_in_the_supervisors_overview(zj, travel):
     actions.cases_check_overdue()
     page = as_user(zj.supervisor).get("/work/overview/").content.decode()
     assert "电力接入工程审批超期清单" in page and approval.number in page and "已报部门负责人" in page
+
+
+def test_grid_staff_see_the_routed_works_of_their_jurisdiction(zj, travel):
+    application = accepted(zj, travel, enterprise(site_address="西湖区文三路103号"))
+    approval = actions.request_submit(application=application, by=zj.account_manager, kw=800, length_m=900,
+                                      crossings=["trees"])
+    page = as_user(zj.supervisor).get("/approvals/").content.decode()
+    assert approval.number in page and "林业和绿化部门：审批中" in page
+    assert as_user(zj.applicant).get("/approvals/").status_code == 302

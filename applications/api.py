@@ -11,7 +11,7 @@ from pydantic import Field
 
 from accounts.auth import API_AUTH
 from accounts.models import User
-from applications import actions, deadlines, queries
+from applications import actions, queries
 from applications.models import CAPACITY_KVA, VOLTAGE_KV, Application, Stage, current_stage
 from core.bounds import MONEY, NOTE_LENGTH, POSITIVE_MONEY, text
 from core.dates import StrictDate
@@ -136,6 +136,25 @@ class FeeOut(Schema):
     amount: Decimal
     basis: str
     works: bool
+    cancelled_at: datetime | None
+
+
+class ConfirmationOut(Schema):
+    id: int
+    application: str
+    kind: str
+    stage: str
+    requested_by: str
+    confirmer: str
+    state: str
+    requested_at: datetime
+    data: dict
+
+
+def confirmation_dict(c) -> dict:
+    return {"id": c.pk, "application": c.application.number, "kind": c.kind, "stage": c.stage.code,
+            "requested_by": c.requested_by.username, "confirmer": c.confirmer.username, "state": c.state,
+            "requested_at": c.requested_at, "data": c.data}
 
 
 class ApplicationDetail(ApplicationSummary):
@@ -157,6 +176,7 @@ class ApplicationDetail(ApplicationSummary):
     schemes: list[SchemeOut]
     grid_projects: list[ProjectOut]
     fees: list[FeeOut]
+    confirmations: list[ConfirmationOut]
     events: list[EventOut]
 
 
@@ -223,6 +243,8 @@ def detail(application: Application) -> dict:
         "schemes": list(application.schemes.all()),
         "grid_projects": list(application.grid_projects.all()),
         "fees": list(application.fees.all()),
+        "confirmations": [confirmation_dict(c) for c in application.confirmations.filter(state="pending")
+                          .select_related("application", "stage", "requested_by", "confirmer")],
         "events": [
             {"seq": e.seq, "at": e.at, "actor": e.actor_label, "verb": e.verb, "data": e.data,
              "claimed_at": e.claimed_at}
@@ -254,7 +276,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn):
 def list_applications(request: HttpRequest, filters: Query[ListFilters]):
     qs = queries.filter_applications(
         queries.applications_for(request.auth).select_related("county").prefetch_related("stages"),
-        today=deadlines.local_date(timezone.now()), **filters.dict())
+        today=timezone.localdate(timezone.now()), **filters.dict())
     return [summary(a) for a in qs]
 
 
@@ -270,6 +292,8 @@ class AcceptIn(Schema):
 class CompleteIn(Schema):
     result: Note = ""
     checked_by: Username | None = Field(None, description="username of the second person, where the policy needs two")
+    checker_password: text(128) | None = Field(
+        None, description="the checker's own password, checking on the spot; without it the check waits in their queue")
     evidence_date: StrictDate | None = Field(None, description="date written on the evidence (survey, meter reading)")
     claimed_at: datetime | None = Field(None, description="when the client says it happened; stored as a claim only")
 
@@ -277,8 +301,10 @@ class CompleteIn(Schema):
 class PauseIn(Schema):
     reason: text(32) = Field(description="awaiting_documents | customer_works | customer_requested_date | force_majeure")
     note: Note = ""
-    respond_by: date | None = Field(None, description="the day the customer is asked to act by")
+    respond_by: StrictDate | None = Field(None, description="the day the customer is asked to act by")
     approved_by: Username | None = None
+    approver_password: text(128) | None = Field(
+        None, description="the supervisor's own password, approving on the spot; without it the approval waits in their queue")
 
 
 class ReasonIn(Schema):
@@ -304,7 +330,8 @@ def accept(request, application_id: int, payload: AcceptIn):
 def complete_stage(request, application_id: int, code: str, payload: CompleteIn):
     application = queries.application_for(request.auth, application_id)
     actions.stage_complete(application=application, code=code, by=request.auth, result=payload.result,
-                           checked_by=_user("checked_by", payload.checked_by), evidence_date=payload.evidence_date,
+                           checked_by=_user("checked_by", payload.checked_by),
+                           checker_password=payload.checker_password, evidence_date=payload.evidence_date,
                            claimed_at=payload.claimed_at)
     return detail(queries.application_for(request.auth, application_id))
 
@@ -314,7 +341,7 @@ def pause_stage(request, application_id: int, code: str, payload: PauseIn):
     application = queries.application_for(request.auth, application_id)
     actions.stage_pause(application=application, code=code, by=request.auth, reason=payload.reason,
                         note=payload.note, approved_by=_user("approved_by", payload.approved_by),
-                        respond_by=payload.respond_by)
+                        approver_password=payload.approver_password, respond_by=payload.respond_by)
     return detail(queries.application_for(request.auth, application_id))
 
 
@@ -439,10 +466,34 @@ def update_project(request, application_id: int, project_id: int, payload: Proje
 
 
 class FeeIn(Schema):
-    item: text(64)
+    item: text(64) = Field(description="a fee catalogue item of the region's policy: code or name")
     amount: POSITIVE_MONEY.schema(description="yuan, fen precision, above 0")
-    basis: text(255)
-    works: bool = False
+
+
+class ContractorIn(Schema):
+    role: str = Field(description="designer | builder | supplier")
+    name: str = Field(max_length=128)
+    uscc: str = Field("", max_length=18)
+
+
+class ContractorOut(Schema):
+    role: str
+    name: str
+    uscc: str
+    chosen_at: datetime
+
+
+@router.put("/{int:application_id}/contractors", response=list[ContractorOut],
+            summary="The applicant records their own choice of designer / builder / supplier (三指定 ban)")
+def choose_contractor(request, application_id: int, payload: ContractorIn):
+    application = queries.application_for(request.auth, application_id)
+    actions.contractor_choose(application=application, by=request.auth, **payload.dict())
+    return list(application.contractors.all())
+
+
+@router.get("/{int:application_id}/contractors", response=list[ContractorOut])
+def list_contractors(request, application_id: int):
+    return list(queries.application_for(request.auth, application_id).contractors.all())
 
 
 @router.post("/{int:application_id}/fees", response=ApplicationDetail)
@@ -450,3 +501,27 @@ def add_fee(request, application_id: int, payload: FeeIn):
     application = queries.application_for(request.auth, application_id)
     actions.fee_add(application=application, by=request.auth, **payload.dict())
     return detail(queries.application_for(request.auth, application_id))
+
+
+@router.get("/confirmations", response=list[ConfirmationOut])
+def my_confirmations(request):
+    """双人复核 and force-majeure approvals waiting for the caller to confirm themselves."""
+    return [confirmation_dict(c) for c in queries.confirmations_for(request.auth).select_related("confirmer")]
+
+
+class DeclineIn(Schema):
+    note: Note = ""
+
+
+@router.post("/confirmations/{int:confirmation_id}/confirm", response=ApplicationDetail)
+def confirm(request, confirmation_id: int):
+    confirmation = queries.confirmation_for(request.auth, confirmation_id)
+    actions.confirmation_confirm(confirmation=confirmation, by=request.auth)
+    return detail(queries.application_for(request.auth, confirmation.application_id))
+
+
+@router.post("/confirmations/{int:confirmation_id}/decline", response=ApplicationDetail)
+def decline(request, confirmation_id: int, payload: DeclineIn):
+    confirmation = queries.confirmation_for(request.auth, confirmation_id)
+    actions.confirmation_decline(confirmation=confirmation, by=request.auth, note=payload.note)
+    return detail(queries.application_for(request.auth, confirmation.application_id))

@@ -19,8 +19,9 @@ from django.utils import timezone
 from accounts import actions as accounts
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
-from applications import actions, deadlines
+from applications import actions, deadlines, queries
 from applications.models import Application, Pause, Stage
+from workdays.schedule import get_schedule
 
 SEED = 20261123
 PASSWORD = "getpower-demo"
@@ -274,13 +275,13 @@ def _plan_application(rng: random.Random, world: World, county: Division, profil
             return
         fraction = rng.uniform(1.2, 2.0) if late_habit else rng.uniform(0.2, 0.95)
         workdays = max(1, round(max(stage.limit or 3, 1) * fraction))  # no limit in the policy: a few days
-        done_at = _work_time(deadlines.add(deadlines.local_date(since), workdays, "workday"), rng)
+        done_at = _work_time(deadlines.add(timezone.localdate(since), workdays, "workday", schedule=get_schedule()), rng)
         if stage.code in PAUSABLE and rng.random() < 0.35:
             pause_at = since + timedelta(hours=2)
             reason = rng.choice([Pause.Reason.CUSTOMER_WORKS, Pause.Reason.AWAITING_DOCUMENTS])
             scheduler.at(pause_at, lambda code=stage.code: actions.stage_pause(
                 application=app(), code=code, by=manager, reason=reason, note="等待客户"))
-            resume_day = deadlines.add(deadlines.local_date(pause_at), rng.randrange(2, 8), "workday")
+            resume_day = deadlines.add(timezone.localdate(pause_at), rng.randrange(2, 8), "workday", schedule=get_schedule())
             resume_at = _work_time(resume_day, rng)
             scheduler.at(resume_at, lambda code=stage.code: actions.stage_resume(
                 application=app(), code=code, by=manager))
@@ -288,8 +289,11 @@ def _plan_application(rng: random.Random, world: World, county: Division, profil
         actor = staff[ACTOR_BY_STAGE.get(stage.code, Role.ACCOUNT_MANAGER)]
 
         def complete(code=stage.code, at=done_at):
-            actions.stage_complete(application=app(), code=code, by=actor, checked_by=staff[Role.SUPERVISOR],
-                                   result="已办结")
+            checker = staff[Role.SUPERVISOR]
+            actions.stage_complete(application=app(), code=code, by=actor, checked_by=checker, result="已办结")
+            # The supervisor confirms the check from their own queue, as in the workbench.
+            for waiting in queries.confirmations_for(checker).filter(application=app()):
+                actions.confirmation_confirm(confirmation=waiting, by=checker)
             plan_current_stage(at)
 
         scheduler.at(done_at, complete)
@@ -309,7 +313,7 @@ def load(*, today: date | None = None, applications: int = 300, stdout=None) -> 
         return None
     rng = random.Random(SEED)
     now = timezone.now()
-    today = today or deadlines.local_date(now)
+    today = today or timezone.localdate(now)
     start_day = today - timedelta(days=30 * MONTHS_OF_HISTORY)
     with time_machine.travel(datetime.combine(start_day - timedelta(days=3), time(9), tzinfo=TZ), tick=False):
         with transaction.atomic():

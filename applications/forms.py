@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import GRID_STAFF, Role
 from applications import rules
 from applications.models import Application, GridProject, Pause, Status
 from core.bounds import MONEY, NOTE_LENGTH, POSITIVE_MONEY
@@ -51,11 +51,15 @@ class CompleteForm(forms.Form):
     code = forms.CharField(widget=forms.HiddenInput, max_length=32)
     result = forms.CharField(label=_("办理结果"), max_length=500)
     checked_by = UserChoice(label=_("复核人"), queryset=User.objects.none(), required=False)
+    checker_password = forms.CharField(
+        label=_("复核人密码（当面复核时由复核人本人输入）"), required=False, max_length=128, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("留空则发送到复核人的待办，由其本人确认后本环节完成"))
     evidence_date = forms.DateField(label=_("凭证日期（勘查、抄表等）"), required=False, widget=DATE)
 
     def __init__(self, *args, application: Application, needs_checker: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["checked_by"].queryset = staff_of(application)
+        self.fields["checked_by"].queryset = staff_of(application, *GRID_STAFF)
         self.fields["checked_by"].required = needs_checker
         if not needs_checker:
             self.fields["checked_by"].help_text = _("本环节政策不要求双人复核")
@@ -70,6 +74,10 @@ class PauseForm(forms.Form):
     respond_by = forms.DateField(label=_("请客户在此日期前办理"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
     approved_by = UserChoice(label=_("批准主管（不可抗力时必填）"), queryset=User.objects.none(), required=False)
+    approver_password = forms.CharField(
+        label=_("主管密码（当面审批时由主管本人输入）"), required=False, max_length=128, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("留空则发送到主管的待办，由其本人确认后开始暂停"))
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,11 +168,14 @@ class ProjectUpdateForm(forms.Form):
 
 
 class FeeForm(forms.Form):
-    item = forms.CharField(label=_("收费项目"), max_length=64)
+    # Only items of the region's fee catalogue; the basis comes from the catalogue.
+    item = forms.CharField(label=_("收费项目（收费目录中的项目）"), max_length=64)
     amount = forms.DecimalField(label=_("金额（元）"), **{**POSITIVE_MONEY.form_kwargs(), "min_value": Decimal("0.01")})
-    basis = forms.CharField(label=_("收费依据（价格主管部门批准项目）"), max_length=255)
-    works = forms.BooleanField(label=_("属于接电工程费用"), required=False)
 
 
 class ReplyForm(forms.Form):
     reply = forms.CharField(label=_("督办回复"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(label=_("退回理由"), required=False, max_length=NOTE_LENGTH)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.models import User
-from applications import deadlines
 from applications.models import Application, Pause, Stage
 from core import outbox, pii
 
@@ -22,7 +22,7 @@ def day(value) -> str:
     if value is None:
         return ""
     if not isinstance(value, date) or hasattr(value, "hour"):
-        value = deadlines.local_date(value)
+        value = timezone.localdate(value)
     return value.isoformat()
 
 

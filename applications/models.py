@@ -373,11 +373,15 @@ class Fee(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="fees")
     item = models.CharField(max_length=64)
+    catalogue_code = models.CharField(max_length=64, blank=True, default="",
+                                      help_text="the fee catalogue item of the region's policy it was charged under")
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     basis = models.CharField(max_length=255, help_text="the approved price item it is charged under")
     works = models.BooleanField(default=False, help_text="a charge for connection works (not allowed at zero investment)")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="set when the application closed before the fee was paid")
 
     class Meta:
         ordering = ["application_id", "id"]
@@ -385,3 +389,61 @@ class Fee(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="fee_positive"),
             models.CheckConstraint(condition=Q(amount__lte=POSITIVE_MONEY.high), name="fee_bounded"),
         ]
+
+
+class Confirmation(models.Model):
+    """The second person's own confirmation (双人复核, the supervisor's approval of a
+    force-majeure pause): asked by the first person, waiting in the second person's queue until
+    they confirm or decline it themselves. Nothing is done on a name alone."""
+
+    class Kind(models.TextChoices):
+        STAGE_CHECK = "stage_check", "双人复核"
+        FORCE_MAJEURE = "force_majeure", "不可抗力暂停审批"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待确认"
+        CONFIRMED = "confirmed", "已确认"
+        DECLINED = "declined", "已拒绝"
+        WITHDRAWN = "withdrawn", "已撤销"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="confirmations")
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="confirmations")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="confirmations")
+    data = models.JSONField(default=dict, blank=True, help_text="what the first person submitted (result, reason, note)")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, default="", help_text="the confirmer's remark, e.g. why declined")
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "kind"], condition=Q(state="pending"),
+                                    name="one_pending_confirmation"),
+            models.CheckConstraint(condition=~Q(requested_by=models.F("confirmer")), name="confirmer_is_second_person"),
+            models.CheckConstraint(condition=Q(state="pending") | Q(decided_at__isnull=False),
+                                   name="decided_confirmation_has_time"),
+        ]
+
+
+class ContractorChoice(models.Model):
+    """The applicant's own choice of designer, builder or supplier for the receiving works.
+    Only the applicant records it: the utility never designates one (三指定 ban)."""
+
+    class Role(models.TextChoices):
+        DESIGNER = "designer", "设计单位"
+        BUILDER = "builder", "施工单位"
+        SUPPLIER = "supplier", "设备材料供应单位"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="contractors")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    name = models.CharField(max_length=128)
+    uscc = models.CharField(max_length=18, blank=True, default="", help_text="统一社会信用代码")
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    chosen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["application_id", "role"]
+        constraints = [models.UniqueConstraint(fields=["application", "role"], name="contractor_choice_one_per_role")]

@@ -26,6 +26,10 @@ VERBS = {
     "project.opened": "登记项目",
     "project.updated": "更新项目",
     "fee.added": "核定费用",
+    # The second person (双人复核, force-majeure approval) confirms themselves.
+    "confirmation.requested": "提请复核或审批",
+    "confirmation.confirmed": "本人确认复核或审批",
+    "confirmation.declined": "退回复核或审批",
 }
 
 MESSAGE_KINDS = {
@@ -42,14 +46,9 @@ MESSAGE_KINDS = {
     "warning": "时限预警",
     "overdue": "超期",
     "escalated": "督办",
-    # Complaints (customers app).
-    "complaint_filed": "收到投诉",
-    "complaint_replied": "投诉已答复",
-    # Contracts and bookings (contracts, appointments apps).
-    "contract_ready": "合同待签署",
-    "appointment_booked": "预约成功",
-    "appointment_changed": "预约变更",
-    "appointment_cancelled": "预约取消",
+    # The second person's queue.
+    "confirmation_requested": "待您复核或审批",
+    "confirmation_declined": "复核或审批未通过",
 }
 
 # `audit verify` reports applications and fees that no event accounts for.

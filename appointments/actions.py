@@ -14,9 +14,12 @@ from applications.models import Application
 from applications.queries import applications_for
 from appointments.models import Booking, Slot
 from core import events
+from core.bounds import check_text
 from core.errors import Conflict, Forbidden, invalid
 
 MAX_SLOT = dt.timedelta(hours=8)
+# Slots are offered for the coming months, not for any year a form can carry.
+MAX_AHEAD = dt.timedelta(days=366)
 
 
 def slot_publish(*, by: User, starts_at: dt.datetime, ends_at: dt.datetime, note: str = "") -> Slot:
@@ -33,10 +36,11 @@ def slot_publish(*, by: User, starts_at: dt.datetime, ends_at: dt.datetime, note
         raise invalid("starts_at", "must be in the future")
     if ends_at <= starts_at:
         raise invalid("ends_at", "must be after the start")
+    if starts_at - now > MAX_AHEAD:
+        raise invalid("starts_at", "at most one year ahead")
     if ends_at - starts_at > MAX_SLOT:
         raise invalid("ends_at", "a slot lasts at most 8 hours")
-    if len(note) > 200:
-        raise invalid("note", "at most 200 characters")
+    check_text("note", note, max_length=200)
     org = membership.organisation
     try:
         with transaction.atomic():
@@ -61,10 +65,13 @@ def booking_create(*, application: Application, slot: Slot, by: User, purpose: s
         raise Conflict("this slot is no longer offered", fields={"slot": "unavailable"})
     if slot.county_id != application.county_id or slot.organisation.utility_root.pk != application.utility_id:
         raise invalid("slot", "the slot is not offered for this application's county and utility")
-    if len(purpose) > 200:
-        raise invalid("purpose", "at most 200 characters")
+    check_text("purpose", purpose, max_length=200)
     try:
         with transaction.atomic():
+            # Under the application's lock: a withdrawal committing meanwhile is seen here.
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            if not locked.is_open:
+                raise Conflict(f"{locked.number} is closed", fields={"status": locked.status}, code="closed")
             booking = Booking.objects.create(slot=slot, application=application, booked_by=by,
                                              booked_at=timezone.now(), purpose=purpose.strip())
             events.record(actor=by, verb="appointment.booked", subject=application,
@@ -109,6 +116,22 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "") -> Booking:
                               event=f"booking:{booking.pk}:cancelled",
                               text=f"{application.number}（{application.applicant_name}）{when} 的上门服务预约已取消{why}。")
     return booking
+
+
+def bookings_cancel_for_closed(*, application: Application, by: User | None, now, reason: str) -> None:
+    """The application closed: its live booking is cancelled (the slot is free again), with the
+    same event as a cancellation by hand. Runs inside the closing transaction."""
+    for booking in Booking.objects.select_for_update().filter(application=application, cancelled_at__isnull=True):
+        booking.cancelled_at, booking.cancelled_by = now, by
+        booking.save(update_fields=["cancelled_at", "cancelled_by"])
+        events.record(actor=by, verb="appointment.cancelled", subject=application,
+                      data={"booking": booking.pk, "slot": booking.slot_id, "reason": reason[:200],
+                            "closed": application.status})
+        # The manager would otherwise drive out to a visit nobody expects.
+        messages.to_staff(application, booking.slot.manager, kind="appointment_cancelled",
+                          event=f"booking:{booking.pk}:cancelled",
+                          text=f"{application.number}（{application.applicant_name}）已{application.get_status_display()}，"
+                               f"{_when(booking.slot)} 的上门服务预约随之取消。")
 
 
 def _when(slot: Slot) -> str:

@@ -14,13 +14,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.timezone import localdate as local_date
 
 from accounts import access
 from accounts.models import Membership, Organisation, User
 from accounts.roles import GOVERNMENT, Role
 from applications.actions import ALLOWED_CONTENT_TYPES, MAX_UPLOAD_BYTES
-from applications.deadlines import local_date
-from applications.models import Application, Status as ApplicationStatus
+from applications.models import Application
+from applications.models import Status as ApplicationStatus
 from approvals.labels import label
 from approvals.models import (
     DECIDED,

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils.timezone import localdate as local_date
 
 from accounts import access
 from accounts.models import User
 from accounts.roles import GOVERNMENT
-from applications.deadlines import local_date
 from applications.models import Application, Pause
 from approvals.actions import government_organisations
 from approvals.models import ApprovalRequest, CaseStatus, DepartmentCase

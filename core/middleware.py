@@ -27,3 +27,26 @@ class RequestSizeLimit:
             return HttpResponse(f"请求内容超过 {megabytes} MB，请缩小文件后重试。".encode(), status=413,
                                 content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class DomainErrorPages:
+    """A page view that lets a Forbidden or NotFound from an action or a read escape answers
+    403 or 404, never 500 (the API has its own handlers in getpower/api.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+        from django.views.defaults import page_not_found, permission_denied
+
+        from core.errors import Forbidden, NotFound
+
+        if isinstance(exception, Forbidden):
+            return permission_denied(request, exception)
+        if isinstance(exception, NotFound):
+            return page_not_found(request, Http404(exception.message))
+        return None

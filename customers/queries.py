@@ -7,12 +7,15 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
+from django.utils import timezone
+
 from accounts.models import Division, User
 from applications import deadlines, rules
 from applications.models import Application, Document, Stage, Status, current_stage
 from core import outbox
 from core.errors import DomainError
 from core.models import OutboxMessage
+from workdays.schedule import get_schedule
 from policies import resolve
 
 # Standard nominal voltages the seeds' categories use (GB/T 156), offered in the form;
@@ -181,12 +184,12 @@ def card(application: Application, today: date) -> Card:
     left, overdue = None, False
     if current is not None and current.due_date is not None:
         overdue = today > current.due_date
-        left = max(deadlines.workdays_left(current.due_date, today), 0)
+        left = max(deadlines.workdays_left(current.due_date, today, schedule=get_schedule()), 0)
     done = sum(1 for s in stages if s.state == Stage.State.DONE)
     segments = [Segment(s.name, s.state, s.get_state_display()) for s in stages]
     if application.status == Status.SUBMITTED:
         # Before acceptance only 受理 exists; the rest of the bar is the policy's plan.
-        version = rules.version_in_force(application.region, deadlines.local_date(application.submitted_at))
+        version = rules.version_in_force(application.region, timezone.localdate(application.submitted_at))
         planned = rules.stage_plan(version, application.category, application=application)
         segments += [Segment(p.name, Stage.State.PENDING, Stage.State.PENDING.label) for p in planned[len(stages):]]
     return Card(application, segments, done, current, left, overdue)

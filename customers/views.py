@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from applications import actions as app_actions
 from applications import api as app_api
-from applications import deadlines, queries as app_queries, rules
+from applications import queries as app_queries, rules
 from applications.models import Application, Pause, Stage, Status
 from core.errors import DomainError, Forbidden, NotFound
 from customers import actions, forms, queries
@@ -56,7 +56,7 @@ POLICY_RULES_TOLD = ("sanling_sansheng", "sansheng", "fees", "no_three_designati
 
 
 def _today():
-    return deadlines.local_date(timezone.now())
+    return timezone.localdate(timezone.now())
 
 
 # ---------------------------------------------------------------- accounts
@@ -84,7 +84,8 @@ def signup(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                actions.signup_start(contact=data["contact"], password=data["password"])
+                actions.signup_start(contact=data["contact"], password=data["password"],
+                                     client=request.META.get("REMOTE_ADDR", ""))
             except DomainError as exc:
                 forms.show_errors(form, exc)
             else:
@@ -145,7 +146,7 @@ def profile(request):
         data = form.cleaned_data
         try:
             if request.POST.get("step") == "send":
-                actions.identity_code_send(user=request.user)
+                actions.identity_code_send(user=request.user, client=request.META.get("REMOTE_ADDR", ""))
                 code_sent = True
             else:
                 current = actions.profile_verify(user=request.user, kind=data["kind"], name=data["name"],
@@ -259,7 +260,7 @@ def _upload_choices(application: Application, held: set[str], uploaded: set[str]
     if not application.is_open:
         return []
     version = application.policy_version or rules.version_in_force(application.region,
-                                                                   deadlines.local_date(application.submitted_at))
+                                                                   timezone.localdate(application.submitted_at))
     names = rules.document_names(version)
     choices = []
     for stage in application.stages.exclude(state__in=[Stage.State.DONE, Stage.State.CANCELLED]):
@@ -296,7 +297,7 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
     shared = sharing_queries.shared_sources(application)
     choices = _upload_choices(application, held, uploaded, shared) if is_applicant else []
     names = rules.document_names(application.policy_version or rules.version_in_force(
-        application.region, deadlines.local_date(application.submitted_at)))
+        application.region, timezone.localdate(application.submitted_at)))
     return {
         "application": application, "detail": data, "card": queries.card(application, today), "today": today,
         "policy": _policy_box(application),

@@ -68,6 +68,13 @@ CONTENT_SECURITY_POLICY = os.environ.get(
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
 )
 
+# The reference payment provider's own ledger (a real gateway keeps it on its side) and the
+# latency it plays, in seconds (0 = none).
+LOCAL_PAY_LEDGER = os.environ.get("GETPOWER_LOCAL_PAY_LEDGER", str(DATA_DIR / "local-pay-ledger.jsonl"))
+LOCAL_PAY_REQUEST_DELAY = float(os.environ.get("GETPOWER_LOCAL_PAY_REQUEST_DELAY", "0"))
+LOCAL_PAY_ANSWER_DELAY = float(os.environ.get("GETPOWER_LOCAL_PAY_ANSWER_DELAY", "0"))
+# A payment still pending this long after it started is settled by asking the provider.
+PAYMENT_PENDING_TIMEOUT_MINUTES = int(os.environ.get("GETPOWER_PAYMENT_PENDING_TIMEOUT_MINUTES", "15"))
 # VAT rate printed on electronic invoices for connection fees (a rate, not a percentage).
 INVOICE_TAX_RATE = os.environ.get("GETPOWER_INVOICE_TAX_RATE", "0.13")
 
@@ -113,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.DomainErrorPages",
     "core.security.SecurityHeadersMiddleware",
     # Last, as django-axes asks: turns a lock-out into its answer.
     "axes.middleware.AxesMiddleware",
@@ -132,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "core.context_processors.message_centre",
             ],
         },
     }

@@ -3,6 +3,7 @@
 One module per subdomain; callers import from the package (`from applications import
 actions`), so moving a function between modules never changes a call site.
 """
+from applications.actions.confirmations import confirmation_confirm, confirmation_decline, second_person_problem
 from applications.actions.documents import ALLOWED_CONTENT_TYPES, MAX_UPLOAD_BYTES, document_upload
 from applications.actions.escalations import (
     county_supervisor,
@@ -11,7 +12,7 @@ from applications.actions.escalations import (
     stage_alert,
     stages_check_deadlines,
 )
-from applications.actions.fees import fee_add
+from applications.actions.fees import contractor_choose, fee_add
 from applications.actions.lifecycle import (
     STAFF_CHANNELS,
     ApplicationInput,
@@ -34,6 +35,9 @@ __all__ = [
     "application_create",
     "application_reject",
     "application_withdraw",
+    "confirmation_confirm",
+    "confirmation_decline",
+    "contractor_choose",
     "county_supervisor",
     "document_upload",
     "escalation_close",
@@ -43,6 +47,7 @@ __all__ = [
     "grid_project_update",
     "scheme_choose",
     "scheme_propose",
+    "second_person_problem",
     "stage_alert",
     "stage_assign",
     "stage_complete",

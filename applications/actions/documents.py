@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from applications import deadlines, rules
+from applications import rules
 from applications.actions.progress import lock_open, refuse_not_in_policy
 from applications.models import Application, Document
 from core import events
@@ -88,7 +88,7 @@ def document_upload(*, application: Application, by: User, stage_code: str, doc_
     check_text("stage_code", stage_code, max_length=32)
     check_text("doc_type", doc_type, max_length=48)
     allowed = rules.allowed_documents(application.policy_version or rules.version_in_force(
-        application.region, deadlines.local_date(application.submitted_at)), application.category, stage_code)
+        application.region, timezone.localdate(application.submitted_at)), application.category, stage_code)
     if doc_type not in allowed:
         raise refuse_not_in_policy(application=application, what="doc_type", value=doc_type, by=by,
                                     allowed=sorted(allowed))

@@ -14,18 +14,21 @@ from applications.models import Application, Escalation, Stage, Status
 from core import events
 from core.bounds import NOTE_LENGTH, check_text
 from core.errors import Conflict, invalid
+from workdays.clock import Schedule
+from workdays.schedule import get_schedule
 
 
-def stage_alert(stage: Stage, today: date) -> str:
-    """warning / overdue / none for an open stage today, by the pinned policy's warning rule."""
+def stage_alert(stage: Stage, today: date, *, schedule: Schedule) -> str:
+    """warning / overdue / none for an open stage today, by the pinned policy's warning rule.
+    The caller fetches the schedule once for all the stages it looks at."""
     if stage.due_date is None:
         return Stage.Alert.NONE
     if today > stage.due_date:
         return Stage.Alert.OVERDUE
     settings_ = rules.alert_settings(stage.application.policy_version)
-    left = deadlines.workdays_between(today, stage.due_date)
-    total = max(deadlines.workdays_between(stage.counts_from, stage.due_date), 1)
-    used = deadlines.workdays_between(stage.counts_from, today) - stage.paused_workdays
+    left = deadlines.workdays_between(today, stage.due_date, schedule=schedule)
+    total = max(deadlines.workdays_between(stage.counts_from, stage.due_date, schedule=schedule), 1)
+    used = deadlines.workdays_between(stage.counts_from, today, schedule=schedule) - stage.paused_workdays
     if left <= settings_.workdays_left or used / total >= settings_.share_used:
         return Stage.Alert.WARNING
     return Stage.Alert.NONE
@@ -42,12 +45,13 @@ def stages_check_deadlines(*, today: date | None = None) -> dict[str, int]:
     """The periodic sweep: mark warning/overdue, notify assignees, open 督办 for overdue
     stages. Idempotent: notifications and escalations are keyed, so a second run sends nothing."""
     now = timezone.now()
-    today = today or deadlines.local_date(now)
+    today = today or timezone.localdate(now)
     counts = {"warning": 0, "overdue": 0, "notified": 0, "escalated": 0}
+    schedule = get_schedule()
     active = Stage.objects.filter(state=Stage.State.ACTIVE, application__status=Status.IN_PROGRESS).select_related(
         "application", "application__policy_version", "assignee")
     for stage in active.iterator(chunk_size=500):
-        alert = stage_alert(stage, today)
+        alert = stage_alert(stage, today, schedule=schedule)
         if alert == Stage.Alert.NONE:
             continue
         counts[alert] += 1
@@ -65,7 +69,7 @@ def stages_check_deadlines(*, today: date | None = None) -> dict[str, int]:
                 supervisor = county_supervisor(application)
                 escalation = Escalation.objects.create(
                     stage=stage, supervisor=supervisor, opened_at=now,
-                    due_date=deadlines.add(today, n, unit),
+                    due_date=deadlines.add(today, n, unit, schedule=schedule),
                 )
                 counts["escalated"] += 1
                 events.record(actor=None, verb="escalation.opened", subject=application,

@@ -19,7 +19,7 @@ from accounts import access
 from accounts.identity import id_number_problem, uscc_problem
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
-from applications import deadlines, messages, rules
+from applications import closing, deadlines, messages, rules
 from applications.actions.progress import finish_stage, start_next
 from applications.models import (
     CAPACITY_KVA,
@@ -35,6 +35,7 @@ from applications.models import (
 from core import events, pii
 from core.bounds import check_text
 from core.errors import Conflict, InvalidInput, invalid
+from workdays.schedule import get_schedule
 
 
 STAFF_CHANNELS = {Channel.HALL, Channel.PHONE}
@@ -162,7 +163,7 @@ def application_create(*, by: User, data: ApplicationInput, idempotency_key: str
             return existing, False
     county, handling_org = _county_and_utility(county_code=data.county, utility_code=data.utility)
     now = timezone.now()
-    version = rules.version_in_force(county.policy_region, deadlines.local_date(now))
+    version = rules.version_in_force(county.policy_region, timezone.localdate(now))
     category = rules.resolve_category(version, data=data, voltage_kv=numbers["voltage_kv"],
                                       capacity_kva=numbers["capacity_kva"])
     id_digest = pii.lookup_digest(data.id_number, key=settings.PII_KEY) if data.id_number else ""
@@ -205,11 +206,12 @@ def application_create(*, by: User, data: ApplicationInput, idempotency_key: str
                 created_by=by,
                 account_manager=by if Role.ACCOUNT_MANAGER in by.roles else None,
             )
-            application.number = f"{county.policy_region[:2].upper()}{deadlines.local_date(now):%Y%m%d}{application.pk:06d}"
+            application.number = f"{county.policy_region[:2].upper()}{timezone.localdate(now):%Y%m%d}{application.pk:06d}"
             application.save(update_fields=["number"])
             acceptance = rules.stage_plan(version, category.code, application=application)[0]
-            today = deadlines.local_date(now)
-            due = deadlines.stage_due(start=today, limit=acceptance.limit, unit=acceptance.unit)
+            today = timezone.localdate(now)
+            due = deadlines.stage_due(start=today, limit=acceptance.limit, unit=acceptance.unit,
+                                      schedule=get_schedule())
             Stage.objects.create(
                 application=application, seq=1, code=acceptance.code, name=acceptance.name,
                 limit=acceptance.limit, unit=acceptance.unit, own_limit=acceptance.own_limit,
@@ -270,7 +272,7 @@ def application_accept(*, application: Application, by: User, result: str = "") 
             raise Conflict(f"{application.number} is {application.status}, not awaiting acceptance",
                            fields={"status": application.status})
         now = timezone.now()
-        today = deadlines.local_date(now)
+        today = timezone.localdate(now)
         version = rules.version_in_force(application.region, today)
         category = rules.resolve_category(version, data=application, voltage_kv=application.voltage_kv,
                                           capacity_kva=application.capacity_kva)
@@ -322,6 +324,8 @@ def _close(*, application: Application, by: User, status: str, reason: str, verb
             state=Stage.State.CANCELLED)
         Pause.objects.filter(stage__application=application, ended_at__isnull=True).update(ended_at=now, ended_by=by)
         events.record(actor=by, verb=verb, subject=application, data={"reason": reason})
+        # Unpaid fees, booked visits, live signing codes: ended with the file, each with its event.
+        closing.run(application=application, by=by, now=now, reason=reason)
         (messages.rejected if status == Status.REJECTED else messages.withdrawn)(application)
     return application
 

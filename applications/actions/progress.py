@@ -6,17 +6,19 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from applications import deadlines, hooks, messages, rules
 from applications.models import Application, Stage, Status
 from core import events
 from core.errors import Conflict, PolicyViolation
+from workdays.schedule import get_schedule
 
 
 def finish_stage(*, stage: Stage, by: User, now, result: str, checked_by: User | None = None,
                   evidence_date: date | None = None) -> None:
-    held = deadlines.workdays_between(stage.start_date, deadlines.local_date(now))
+    held = deadlines.workdays_between(stage.start_date, timezone.localdate(now), schedule=get_schedule())
     stage.state = Stage.State.DONE
     stage.ended_at = now
     stage.completed_by = by
@@ -24,7 +26,7 @@ def finish_stage(*, stage: Stage, by: User, now, result: str, checked_by: User |
     stage.result = result
     stage.evidence_date = evidence_date
     stage.grid_workdays = max(held - stage.paused_workdays, 0)
-    if stage.due_date is not None and deadlines.local_date(now) > stage.due_date:
+    if stage.due_date is not None and timezone.localdate(now) > stage.due_date:
         stage.alert = Stage.Alert.OVERDUE
     stage.save()
 
@@ -41,9 +43,9 @@ def start_next(*, application: Application, after: Stage, now) -> Stage | None:
         hooks.energised(application)
         messages.energised(application)
         return None
-    start = deadlines.local_date(now)
+    start = timezone.localdate(now)
     nxt.counts_from = start if nxt.own_limit else application.stages.get(seq=1).counts_from
-    due = deadlines.stage_due(start=nxt.counts_from, limit=nxt.limit, unit=nxt.unit)
+    due = deadlines.stage_due(start=nxt.counts_from, limit=nxt.limit, unit=nxt.unit, schedule=get_schedule())
     nxt.state = Stage.State.ACTIVE
     nxt.started_at = now
     nxt.start_date = start

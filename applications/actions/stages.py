@@ -10,24 +10,27 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import User
 from applications import deadlines, messages, rules
+from applications.actions.confirmations import complete_now, confirmation_request, pause_now, require_second_person
 from applications.actions.escalations import stage_alert
 from applications.actions.lifecycle import application_accept
 from applications.actions.progress import (
     active_stage,
-    finish_stage,
     lock_open,
     require_stage_in_policy,
-    start_next,
 )
-from applications.models import OPEN_STAGE_STATES, Application, Pause, Stage
+from applications.models import OPEN_STAGE_STATES, Application, Confirmation, Pause, Stage
 from core import events
 from core.bounds import NOTE_LENGTH, check_text
 from core.errors import Conflict, invalid
+from workdays.schedule import get_schedule
 
 
 def stage_complete(*, application: Application, code: str, by: User, result: str = "",
-                   checked_by: User | None = None, evidence_date: date | None = None,
-                   claimed_at=None) -> Stage:
+                   checked_by: User | None = None, checker_password: str | None = None,
+                   evidence_date: date | None = None, claimed_at=None) -> Stage:
+    """Complete the active stage. Where the policy wants two people (or a checker is named),
+    the checker signs in this request with their password, or a confirmation is put in their
+    queue and the stage completes when they confirm it (the returned stage is then still active)."""
     access.require(by, "stage.complete")
     check_text("result", result, max_length=NOTE_LENGTH)
     if code == "acceptance":
@@ -41,37 +44,42 @@ def stage_complete(*, application: Application, code: str, by: User, result: str
             raise Conflict(f"stage {code} is paused; resume it first", fields={"stage": "paused"})
         if stage.state != Stage.State.ACTIVE:
             raise Conflict(f"stage {code} is {stage.state}, not active", fields={"stage": stage.state})
-        if code in rules.two_person_stages(application.policy_version, application.category):
-            if checked_by is None:
-                raise invalid("checked_by", f"{stage.name} needs a second person to check it")
-            if checked_by.pk == by.pk:
-                raise invalid("checked_by", "the checker must not be the person completing the stage")
+        two_person = code in rules.two_person_stages(application.policy_version, application.category)
+        if two_person and checked_by is None:
+            raise invalid("checked_by", f"{stage.name} needs a second person to check it")
         now = timezone.now()
-        finish_stage(stage=stage, by=by, now=now, result=result, checked_by=checked_by,
-                      evidence_date=evidence_date)
-        events.record(actor=by, verb="stage.completed", subject=application, claimed_at=claimed_at,
-                      data={"stage": code, "result": result, "grid_workdays": stage.grid_workdays,
-                            "due": stage.due_date, "evidence_date": evidence_date,
-                            "checked_by": checked_by.username if checked_by else None})
-        messages.stage_completed(stage)
-        start_next(application=application, after=stage, now=now)
+        if checked_by is not None:
+            signed = require_second_person(application=application, user=checked_by, first=by,
+                                           kind=Confirmation.Kind.STAGE_CHECK, password=checker_password)
+            if not signed:
+                confirmation_request(application=application, stage=stage, kind=Confirmation.Kind.STAGE_CHECK,
+                                     by=by, confirmer=checked_by,
+                                     data={"result": result,
+                                           "evidence_date": evidence_date.isoformat() if evidence_date else None})
+                return stage
+        complete_now(application=application, stage=stage, by=by, checked_by=checked_by, result=result,
+                     evidence_date=evidence_date, now=now, actor=by, claimed_at=claimed_at)
     return stage
 
 
 def stage_pause(*, application: Application, code: str, by: User, reason: str, note: str = "",
-                approved_by: User | None = None, respond_by: date | None = None) -> Pause:
+                approved_by: User | None = None, approver_password: str | None = None,
+                respond_by: date | None = None) -> Pause | Confirmation:
     """Stop the grid-side clock for a customer-side reason from the fixed list. `note` says what
-    the customer is asked for and `respond_by` by when; both go into the customer's message."""
+    the customer is asked for and `respond_by` by when; both go into the customer's message.
+    A reason that needs a supervisor (force majeure) waits for the supervisor's own
+    confirmation, unless they sign in this request with their password; the Confirmation is
+    returned then."""
     access.require(by, "stage.pause")
     check_text("note", note, max_length=NOTE_LENGTH)
-    if respond_by is not None and respond_by < deadlines.local_date(timezone.now()):
+    if respond_by is not None and respond_by < timezone.localdate(timezone.now()):
         raise invalid("respond_by", "不能早于今天")
     reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
     if reason not in Pause.Reason.values or (reasons and reason not in reasons):
         raise invalid("reason", f"not a customer-side reason; one of {', '.join(reasons or Pause.Reason.values)}")
-    if reasons.get(reason, ("", reason == Pause.Reason.FORCE_MAJEURE))[1]:
-        if approved_by is None or not access.can(approved_by, "pause.approve_force_majeure"):
-            raise invalid("approved_by", f"{reasons[reason][0] if reason in reasons else reason}: needs a supervisor's approval")
+    needs_approval = reasons.get(reason, ("", reason == Pause.Reason.FORCE_MAJEURE))[1]
+    if needs_approval and approved_by is None:
+        raise invalid("approved_by", f"{reasons[reason][0] if reason in reasons else reason}: needs a supervisor's approval")
     require_stage_in_policy(application=application, code=code, by=by)
     with transaction.atomic():
         application = lock_open(application)
@@ -79,16 +87,18 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
         if stage.state != Stage.State.ACTIVE:
             raise Conflict(f"stage {code} is {stage.state}; only an active stage can be paused",
                            fields={"stage": stage.state})
-        now = timezone.now()
-        pause = Pause.objects.create(stage=stage, reason=reason, note=note, started_at=now, started_by=by,
-                                     approved_by=approved_by, respond_by=respond_by)
-        stage.state = Stage.State.PAUSED
-        stage.save(update_fields=["state"])
-        events.record(actor=by, verb="stage.paused", subject=application,
-                      data={"stage": code, "reason": reason, "note": note, "respond_by": respond_by,
-                            "approved_by": approved_by.username if approved_by else None})
-        messages.paused(pause)
-    return pause
+        if needs_approval:
+            signed = require_second_person(application=application, user=approved_by, first=by,
+                                           kind=Confirmation.Kind.FORCE_MAJEURE, password=approver_password)
+            if not signed:
+                return confirmation_request(application=application, stage=stage, by=by, confirmer=approved_by,
+                                            kind=Confirmation.Kind.FORCE_MAJEURE,
+                                            data={"reason": reason, "note": note,
+                                                  "respond_by": respond_by.isoformat() if respond_by else None})
+        else:
+            approved_by = None  # an approval nobody needs is not recorded as one
+        return pause_now(application=application, stage=stage, by=by, approved_by=approved_by, reason=reason,
+                         note=note, respond_by=respond_by, now=timezone.now(), actor=by)
 
 
 def stage_resume(*, application: Application, code: str, by: User) -> Stage:
@@ -102,16 +112,18 @@ def stage_resume(*, application: Application, code: str, by: User) -> Stage:
             raise Conflict(f"stage {code} is not paused", fields={"stage": stage.state})
         now = timezone.now()
         pause.ended_at, pause.ended_by = now, by
-        pause.workdays = deadlines.workdays_between(deadlines.local_date(pause.started_at), deadlines.local_date(now))
+        schedule = get_schedule()
+        pause.workdays = deadlines.workdays_between(timezone.localdate(pause.started_at), timezone.localdate(now),
+                                                    schedule=schedule)
         pause.save()
         stage.paused_workdays += pause.workdays
         due = deadlines.stage_due(start=stage.counts_from, limit=stage.limit, unit=stage.unit,
-                                  paused_workdays=stage.paused_workdays)
+                                  paused_workdays=stage.paused_workdays, schedule=schedule)
         before = stage.due_date
         if due is not None:
             stage.base_due, stage.due_date, stage.provisional = due.base_due, due.due_date, due.provisional
         stage.state = Stage.State.ACTIVE
-        stage.alert = stage_alert(stage, deadlines.local_date(now))
+        stage.alert = stage_alert(stage, timezone.localdate(now), schedule=schedule)
         stage.save()
         events.record(actor=by, verb="stage.resumed", subject=application,
                       data={"stage": code, "paused_workdays": pause.workdays, "due_before": before,
@@ -138,11 +150,12 @@ def stages_recompute_due(year: int) -> int:
     """A year's official schedule replaced its provisional one: every open stage whose due
     date was computed on a provisional calendar is recomputed; changes are logged."""
     changed = 0
+    schedule = get_schedule()
     for stage in Stage.objects.filter(state__in=OPEN_STAGE_STATES, provisional=True).select_related("application"):
         if stage.limit is None or stage.counts_from is None:
             continue
         due = deadlines.stage_due(start=stage.counts_from, limit=stage.limit, unit=stage.unit,
-                                  paused_workdays=stage.paused_workdays)
+                                  paused_workdays=stage.paused_workdays, schedule=schedule)
         if (due.due_date, due.provisional) == (stage.due_date, stage.provisional):
             continue
         with transaction.atomic():

@@ -7,8 +7,8 @@ from django.test import Client
 from applications import rules
 from applications.actions import stages_check_deadlines
 from applications.models import Application, Escalation
+from applications.tests.conftest import PASSWORD, at, enterprise, person
 from core.models import OutboxMessage
-from applications.tests.conftest import at, enterprise, person
 from core import events
 from workdays import clock
 from workdays.schedule import get_schedule
@@ -119,7 +119,8 @@ def test_hv10_single_scheme_reply_due_and_a_pause_that_moves_the_date(zz, travel
     same = post(as_user(zz.inspector), url, {"result": "合格", "checked_by": zz.inspector.username})
     assert "checked_by" in same.json()["error"]["fields"]
     travel(at(2026, 10, 19, 10))
-    ok = post(as_user(zz.inspector), url, {"result": "合格", "checked_by": zz.second_inspector.username})
+    ok = post(as_user(zz.inspector), url, {"result": "合格", "checked_by": zz.second_inspector.username,
+                                           "checker_password": PASSWORD})
     assert ok.status_code == 200
     travel(at(2026, 10, 20, 10))
     final = post(as_user(zz.installer), f"/api/v1/applications/{app_id}/stages/connection/complete").json()
@@ -176,7 +177,8 @@ def test_zhejiang_conditional_hv_has_three_stages_in_calendar_days(zj, travel):
     assert scheme["due_date"] == due(dt.date(2026, 11, 23), "scheme_reply", app_id).isoformat()
     for code, actor, day in (("scheme_reply", zj.designer, 30), ("completion_connection", zj.installer, 31)):
         travel(at(2026, 12, day, 10))
-        body = {"checked_by": zj.supervisor.username} if code == "completion_connection" else {}
+        body = ({"checked_by": zj.supervisor.username, "checker_password": PASSWORD}
+                if code == "completion_connection" else {})
         response = post(as_user(actor), f"/api/v1/applications/{app_id}/stages/{code}/complete", body)
         assert response.status_code == 200, response.content
     assert Application.objects.get(pk=app_id).status == "energised"

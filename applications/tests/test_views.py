@@ -13,7 +13,7 @@ from accounts import actions as accounts
 from accounts.models import Organisation
 from accounts.roles import Role
 from applications import actions, rules
-from applications.models import Application, Escalation, Pause, Stage, Status
+from applications.models import Application, Confirmation, Escalation, Pause, Stage, Status
 from applications.tests import samples
 from applications.tests.conftest import PASSWORD, at, enterprise, person
 from core.models import Event
@@ -230,9 +230,15 @@ def test_refusals_appear_next_to_their_field(zz, travel):
     assert refused.status_code == 200
     assert re.search(r'id="id_approved_by-error"[^>]*>[^<]*supervisor', refused.content.decode())
     assert not Pause.objects.filter(stage__application=application).exists()
-    approved = designer.post(base + "pause/", {"code": "scheme_reply", "reason": "force_majeure",
-                                               "approved_by": zz.supervisor.pk})
-    assert approved.status_code == 302
+    asked = designer.post(base + "pause/", {"code": "scheme_reply", "reason": "force_majeure",
+                                            "approved_by": zz.supervisor.pk})
+    assert asked.status_code == 302
+    assert not Pause.objects.filter(stage__application=application).exists()
+    # The supervisor approves it themselves, from their own queue.
+    supervisor = as_user(zz.supervisor)
+    waiting = Confirmation.objects.get(application=application, state="pending")
+    assert f'id="confirmation-{waiting.pk}"' in supervisor.get("/work/").content.decode()
+    supervisor.post(f"/work/confirmations/{waiting.pk}/confirm/")
     assert Pause.objects.get(stage__application=application).approved_by == zz.supervisor
 
     # A paused stage cannot be completed: the Conflict shows as the form's own error, 422 without htmx.
@@ -255,9 +261,12 @@ def test_completion_inspection_needs_a_second_person_from_the_list(zz, travel):
                                                 "checked_by": zz.inspector.pk}, headers={"HX-Request": "true"})
     assert "id_checked_by-error" in alone.content.decode()
     assert Stage.objects.get(application=application, code="completion_inspection").state == Stage.State.ACTIVE
-    ok = inspector.post(base + "complete/", {"code": "completion_inspection", "result": "合格",
-                                             "checked_by": zz.second_inspector.pk, "evidence_date": "2026-09-29"})
-    assert ok.status_code == 302
+    asked = inspector.post(base + "complete/", {"code": "completion_inspection", "result": "合格",
+                                                "checked_by": zz.second_inspector.pk, "evidence_date": "2026-09-29"})
+    assert asked.status_code == 302
+    assert Stage.objects.get(application=application, code="completion_inspection").state == Stage.State.ACTIVE
+    waiting = Confirmation.objects.get(application=application, state="pending")
+    as_user(zz.second_inspector).post(f"/work/confirmations/{waiting.pk}/confirm/")
     stage = Stage.objects.get(application=application, code="completion_inspection")
     assert stage.checked_by == zz.second_inspector and stage.evidence_date == dt.date(2026, 9, 29)
 

@@ -13,6 +13,7 @@ from applications.tests.conftest import at, person
 from core.models import Event
 from customers.models import Complaint, Rating
 from customers.tests.conftest import as_user
+from workdays.schedule import get_schedule
 
 pytestmark = pytest.mark.django_db
 PDF = samples.pdf("property certificate")
@@ -140,7 +141,7 @@ def test_a_complaint_goes_to_the_county_supervisor_with_its_own_deadline(zz, tra
     complaint = Complaint.objects.get(application=application)
     n, unit = rules.escalation_limit(rules.version_in_force(application.region, at(2026, 9, 29).date()))
     assert complaint.supervisor == zz.supervisor
-    assert complaint.due_date == deadlines.add(at(2026, 9, 29).date(), n, unit)
+    assert complaint.due_date == deadlines.add(at(2026, 9, 29).date(), n, unit, schedule=get_schedule())
     note = OutboxMessage.objects.get(user=zz.supervisor, kind="complaint_filed", channel="inapp")
     assert note.subject_id == str(application.pk) and str(complaint.due_date) in note.text
     assert Event.objects.filter(verb="complaint.filed", subject_id=str(application.pk)).exists()

@@ -57,6 +57,7 @@ def test_department_decides_in_its_workbench_and_the_applicant_sees_it(zj, trave
     assert "电力接入工程审批" in portal and "附条件批准" in portal and "补植同等数量乔木" in portal
     assert "杭州市自然资源和规划局：审批中" in portal
     assert "green_space" not in portal and "approved_with_conditions" not in portal
+    assert "部门作出审批决定" in portal and "approval_case.decided" not in portal  # the timeline in 中文
 
 
 def test_filing_certificate_pdf(zz, travel):

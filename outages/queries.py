@@ -124,7 +124,7 @@ def county_budget(county: Division, year: int) -> dict:
             " - CASE WHEN start_s > %s THEN start_s ELSE %s END), 0)"
             f" FROM {Interruption._meta.db_table} WHERE county_id = %s AND start_s < %s AND COALESCE(end_s, %s) > %s",
             [now_s, hi, now_s, hi, lo, lo, county.pk, hi, now_s, lo])
-        used_s = cur.fetchone()[0] or 0
+        used_s = float(cur.fetchone()[0] or 0)  # PostgreSQL sums bigints as numeric (Decimal)
     committed = sum(_customer_hours(o) for o in Outage.objects.filter(
         county=county, kind=Kind.PLANNED, status=Outage.Status.APPROVED,
         planned_start__gte=timezone.make_aware(datetime(year, 1, 1)),

@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev browser system-deps run serve test test-sqlite test-postgres bench clean
+.PHONY: install install-dev browser system-deps run serve test test-sqlite test-postgres bench bench-api clean
 
 install: $(VENV)/.installed $(CHART_JS)
 
@@ -68,6 +68,11 @@ test-postgres: install-dev browser system-deps
 
 bench: install-dev
 	$(BIN)/python bench/deadlines.py
+
+# The API under `getpower serve` (4 workers) vs a bare Django JSON view, on PostgreSQL
+# (a database of its own, dropped and re-created: BENCH_DATABASE_URL).
+bench-api: install-dev
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) var build .pytest_cache .hypothesis

@@ -466,10 +466,34 @@ def update_project(request, application_id: int, project_id: int, payload: Proje
 
 
 class FeeIn(Schema):
-    item: text(64)
+    item: text(64) = Field(description="a fee catalogue item of the region's policy: code or name")
     amount: POSITIVE_MONEY.schema(description="yuan, fen precision, above 0")
-    basis: text(255)
-    works: bool = False
+
+
+class ContractorIn(Schema):
+    role: str = Field(description="designer | builder | supplier")
+    name: str = Field(max_length=128)
+    uscc: str = Field("", max_length=18)
+
+
+class ContractorOut(Schema):
+    role: str
+    name: str
+    uscc: str
+    chosen_at: datetime
+
+
+@router.put("/{int:application_id}/contractors", response=list[ContractorOut],
+            summary="The applicant records their own choice of designer / builder / supplier (三指定 ban)")
+def choose_contractor(request, application_id: int, payload: ContractorIn):
+    application = queries.application_for(request.auth, application_id)
+    actions.contractor_choose(application=application, by=request.auth, **payload.dict())
+    return list(application.contractors.all())
+
+
+@router.get("/{int:application_id}/contractors", response=list[ContractorOut])
+def list_contractors(request, application_id: int):
+    return list(queries.application_for(request.auth, application_id).contractors.all())
 
 
 @router.post("/{int:application_id}/fees", response=ApplicationDetail)

@@ -168,10 +168,9 @@ class ProjectUpdateForm(forms.Form):
 
 
 class FeeForm(forms.Form):
-    item = forms.CharField(label=_("收费项目"), max_length=64)
+    # Only items of the region's fee catalogue; the basis comes from the catalogue.
+    item = forms.CharField(label=_("收费项目（收费目录中的项目）"), max_length=64)
     amount = forms.DecimalField(label=_("金额（元）"), **{**POSITIVE_MONEY.form_kwargs(), "min_value": Decimal("0.01")})
-    basis = forms.CharField(label=_("收费依据（价格主管部门批准项目）"), max_length=255)
-    works = forms.BooleanField(label=_("属于接电工程费用"), required=False)
 
 
 class ReplyForm(forms.Form):

@@ -373,6 +373,8 @@ class Fee(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="fees")
     item = models.CharField(max_length=64)
+    catalogue_code = models.CharField(max_length=64, blank=True, default="",
+                                      help_text="the fee catalogue item of the region's policy it was charged under")
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     basis = models.CharField(max_length=255, help_text="the approved price item it is charged under")
     works = models.BooleanField(default=False, help_text="a charge for connection works (not allowed at zero investment)")
@@ -424,3 +426,24 @@ class Confirmation(models.Model):
             models.CheckConstraint(condition=Q(state="pending") | Q(decided_at__isnull=False),
                                    name="decided_confirmation_has_time"),
         ]
+
+
+class ContractorChoice(models.Model):
+    """The applicant's own choice of designer, builder or supplier for the receiving works.
+    Only the applicant records it: the utility never designates one (三指定 ban)."""
+
+    class Role(models.TextChoices):
+        DESIGNER = "designer", "设计单位"
+        BUILDER = "builder", "施工单位"
+        SUPPLIER = "supplier", "设备材料供应单位"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="contractors")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    name = models.CharField(max_length=128)
+    uscc = models.CharField(max_length=18, blank=True, default="", help_text="统一社会信用代码")
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    chosen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["application_id", "role"]
+        constraints = [models.UniqueConstraint(fields=["application", "role"], name="contractor_choice_one_per_role")]

@@ -98,6 +98,13 @@ def allowed_documents(version: PolicyVersion, category: str, stage_code: str) ->
         raise invalid("stage_code", exc.message)
 
 
+def fee_catalogue(region: str, on: date):
+    """The fee catalogue (policies.schema.FeeCatalogue) in force in `region` on the charging
+    day: a fee is charged under the price rules of the day it is charged. None: no catalogue,
+    so nothing may be charged."""
+    return document(version_in_force(region, on)).fees
+
+
 def document_names(version: PolicyVersion) -> dict[str, str]:
     return {code: t.name for code, t in document(version).document_types.items()}
 

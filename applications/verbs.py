@@ -46,14 +46,6 @@ MESSAGE_KINDS = {
     "warning": "时限预警",
     "overdue": "超期",
     "escalated": "督办",
-    # Complaints (customers app).
-    "complaint_filed": "收到投诉",
-    "complaint_replied": "投诉已答复",
-    # Contracts and bookings (contracts, appointments apps).
-    "contract_ready": "合同待签署",
-    "appointment_booked": "预约成功",
-    "appointment_changed": "预约变更",
-    "appointment_cancelled": "预约取消",
     # The second person's queue.
     "confirmation_requested": "待您复核或审批",
     "confirmation_declined": "复核或审批未通过",

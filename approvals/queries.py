@@ -136,3 +136,9 @@ def process_time(application: Application, *, today: date) -> ProcessTime:
         start=start, end=end, finished=finished, customer=customer, approval=spans, unit=unit,
         counts_approval=rule.counts_approval_time if rule is not None else True, schedule=get_schedule(),
     )
+
+
+def overdue_cases(user: User, *, today: date) -> QuerySet[DepartmentCase]:
+    """Undecided cases past their due date, the longest overdue first."""
+    return visible_cases(user).filter(status=CaseStatus.PENDING, due_date__lt=today).select_related(
+        "request__application__county").order_by("due_date", "pk")

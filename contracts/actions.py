@@ -78,12 +78,14 @@ def contract_generate(*, application: Application, by: User) -> tuple[Contract, 
 
 def contract_request_code(*, contract: Contract, by: User, channel: str | None = None) -> SigningCode:
     """Send a one-time code to the applicant; any earlier live code stops working."""
-    from customers.channels import CHANNELS, default_channel
+    from core.channels import CHANNELS, Delivery
+    from core.otp import channel_for
 
     _require_applicant(application=contract.application, by=by, permission="contract.sign")
     if contract.state == Contract.State.SIGNED:
         raise Conflict(f"{contract.number} is already signed", fields={"contract": "signed"})
-    channel = channel or default_channel()
+    destination = by.phone or by.email or by.get_username()
+    channel = channel or channel_for(destination)
     if channel not in CHANNELS:
         raise invalid("channel", f"unknown channel {channel!r}; known: {', '.join(sorted(CHANNELS))}")
     code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
@@ -100,10 +102,11 @@ def contract_request_code(*, contract: Contract, by: User, channel: str | None =
         events.record(actor=by, verb="contract.code_sent", subject=contract.application,
                       data={"contract": contract.number, "channel": channel, "expires_at": record.expires_at})
     # Sent after commit so a rolled-back request never delivers a code that does not exist.
-    destination = by.phone or by.get_username()
-    CHANNELS[channel].send(destination=destination,
-                           message=f"【getpower】您正在签署供用电合同 {contract.number}，验证码 {code}，"
-                                   f"{int(CODE_TTL.total_seconds() // 60)} 分钟内有效。")
+    # Marked secret: the console channel never logs the code outside DEBUG.
+    CHANNELS[channel].send(Delivery(
+        destination=destination, key=f"contract-code:{record.pk}", subject="电子签约", secret=True,
+        text=f"【getpower】您正在签署供用电合同 {contract.number}，验证码 {code}，"
+             f"{int(CODE_TTL.total_seconds() // 60)} 分钟内有效。"))
     return record
 
 

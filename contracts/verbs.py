@@ -7,3 +7,8 @@ VERBS = {
     "contract.signed": "电子签约",
     "contract.codes_revoked": "作废签约验证码（申请已关闭）",
 }
+
+# Messages about the supply contract (core.outbox).
+MESSAGE_KINDS = {
+    "contract_ready": "合同待签署",
+}

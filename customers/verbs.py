@@ -9,3 +9,9 @@ VERBS = {
     "rating.submitted": "服务评价",
     "complaint.filed": "提交投诉",
 }
+
+# Messages about complaints (core.outbox).
+MESSAGE_KINDS = {
+    "complaint_filed": "收到投诉",
+    "complaint_replied": "投诉已答复",
+}

@@ -21,6 +21,7 @@ from applications.models import Application, Pause, Stage, Status
 from core.errors import DomainError, Forbidden, NotFound
 from customers import actions, forms, queries
 from customers.models import Complaint, Profile, Rating
+from sharing import queries as sharing_queries
 
 SIGNUP_SESSION_KEY = "customers.signup"
 
@@ -83,7 +84,8 @@ def signup(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                actions.signup_start(contact=data["contact"], password=data["password"])
+                actions.signup_start(contact=data["contact"], password=data["password"],
+                                     client=request.META.get("REMOTE_ADDR", ""))
             except DomainError as exc:
                 forms.show_errors(form, exc)
             else:
@@ -144,7 +146,7 @@ def profile(request):
         data = form.cleaned_data
         try:
             if request.POST.get("step") == "send":
-                actions.identity_code_send(user=request.user)
+                actions.identity_code_send(user=request.user, client=request.META.get("REMOTE_ADDR", ""))
                 code_sent = True
             else:
                 current = actions.profile_verify(user=request.user, kind=data["kind"], name=data["name"],
@@ -252,7 +254,8 @@ def _policy_box(application: Application) -> dict | None:
     }
 
 
-def _upload_choices(application: Application, held: set[str], uploaded: set[str]) -> list[dict]:
+def _upload_choices(application: Application, held: set[str], uploaded: set[str],
+                    shared: dict[str, str] | None = None) -> list[dict]:
     """Per open stage, the documents the policy lists for it (nothing else can be uploaded)."""
     if not application.is_open:
         return []
@@ -263,7 +266,8 @@ def _upload_choices(application: Application, held: set[str], uploaded: set[str]
     for stage in application.stages.exclude(state__in=[Stage.State.DONE, Stage.State.CANCELLED]):
         for code in sorted(rules.allowed_documents(version, application.category, stage.code)):
             choices.append({"value": f"{stage.code}:{code}", "stage": stage.name, "code": code,
-                            "name": names.get(code, code), "held": code in held, "uploaded": code in uploaded})
+                            "name": names.get(code, code), "held": code in held or code in (shared or {}),
+                            "uploaded": code in uploaded, "shared_from": (shared or {}).get(code, "")})
     return choices
 
 
@@ -289,7 +293,9 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
     uploaded = set(application.documents.values_list("doc_type", flat=True))
     is_applicant = application.applicant_user_id == request.user.pk
     rating = Rating.objects.filter(application=application).first()
-    choices = _upload_choices(application, held, uploaded) if is_applicant else []
+    # 四免: what sharing supplied is never asked for; the page says where it came from.
+    shared = sharing_queries.shared_sources(application)
+    choices = _upload_choices(application, held, uploaded, shared) if is_applicant else []
     names = rules.document_names(application.policy_version or rules.version_in_force(
         application.region, timezone.localdate(application.submitted_at)))
     return {
@@ -298,6 +304,7 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
         "documents": [(doc, names.get(doc.doc_type, doc.doc_type)) for doc in application.documents.all()],
         "upload_choices": choices,
         "upload_needed": any(not c["held"] for c in choices),
+        "shared_sources": shared,
         "is_applicant": is_applicant, "rating": rating,
         "can_rate": is_applicant and application.status == Status.ENERGISED and rating is None,
         "complaints": list(Complaint.objects.filter(application=application)),

@@ -68,6 +68,13 @@ CONTENT_SECURITY_POLICY = os.environ.get(
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
 )
 
+# The reference payment provider's own ledger (a real gateway keeps it on its side) and the
+# latency it plays, in seconds (0 = none).
+LOCAL_PAY_LEDGER = os.environ.get("GETPOWER_LOCAL_PAY_LEDGER", str(DATA_DIR / "local-pay-ledger.jsonl"))
+LOCAL_PAY_REQUEST_DELAY = float(os.environ.get("GETPOWER_LOCAL_PAY_REQUEST_DELAY", "0"))
+LOCAL_PAY_ANSWER_DELAY = float(os.environ.get("GETPOWER_LOCAL_PAY_ANSWER_DELAY", "0"))
+# A payment still pending this long after it started is settled by asking the provider.
+PAYMENT_PENDING_TIMEOUT_MINUTES = int(os.environ.get("GETPOWER_PAYMENT_PENDING_TIMEOUT_MINUTES", "15"))
 # VAT rate printed on electronic invoices for connection fees (a rate, not a percentage).
 INVOICE_TAX_RATE = os.environ.get("GETPOWER_INVOICE_TAX_RATE", "0.13")
 
@@ -133,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "core.context_processors.message_centre",
             ],
         },
     }
@@ -252,4 +260,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Government data sharing (sharing/): where the connectors fetch e-licences and project data, how
+# long they wait and how often they retry (back-off doubles from SHARING_BACKOFF_SECONDS), and the
+# key the reference service signs with (its public half verifies every answer).
+SHARING_URL = os.environ.get("GETPOWER_SHARING_URL", "http://127.0.0.1:8108")
+SHARING_TIMEOUT = float(os.environ.get("GETPOWER_SHARING_TIMEOUT", "3"))
+SHARING_RETRIES = int(os.environ.get("GETPOWER_SHARING_RETRIES", "3"))
+SHARING_BACKOFF_SECONDS = float(os.environ.get("GETPOWER_SHARING_BACKOFF_SECONDS", "0.5"))
+SHARING_SIGNING_SEED = os.environ.get("GETPOWER_SHARING_SIGNING_SEED", "getpower-local-sharing-reference")
+# 水电气暖联办: the water, gas and heating companies' endpoints a joint application is forwarded to.
+JOINT_UTILITY_ENDPOINTS = {
+    "water": os.environ.get("GETPOWER_JOINT_WATER_URL", ""),
+    "gas": os.environ.get("GETPOWER_JOINT_GAS_URL", ""),
+    "heating": os.environ.get("GETPOWER_JOINT_HEATING_URL", ""),
 }

@@ -18,6 +18,8 @@ os.environ.setdefault(
 os.environ.setdefault("GETPOWER_HTTPS", "0")
 # Never the developer's anchors: a test that anchors gives its own store.
 os.environ.setdefault("GETPOWER_ANCHOR_STORE", f"file:{tempfile.mkdtemp(prefix='getpower-anchors-')}/anchors.jsonl")
+os.environ.setdefault("GETPOWER_LOCAL_PAY_LEDGER",
+                      f"{tempfile.mkdtemp(prefix='getpower-pay-')}/local-pay-ledger.jsonl")
 # Each test stores the calendar years and policies its story needs.
 os.environ.setdefault("GETPOWER_LOAD_DATA_ON_MIGRATE", "0")
 

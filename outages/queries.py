@@ -191,51 +191,78 @@ VIEWS = {
     "fault_excl_external": "kind = 'fault' AND cause <> 'external'",
     "fault_excl_shortage": "kind = 'fault' AND cause <> 'supply_shortage'",
 }
+# An open interruption reaches "for ever": whatever starts after it while it lasts adds nothing.
+OPEN_REACH = 2**62
 _BASE = """
-  SELECT customer_id, county_id, area, kind, cause,
+  SELECT customer_id, county_id, area, kind, cause, {reach}
          CASE WHEN start_s > %(lo)s THEN start_s ELSE %(lo)s END AS s,
-         CASE WHEN COALESCE(end_s, %(now)s) < %(hi)s THEN COALESCE(end_s, %(now)s) ELSE %(hi)s END AS e,
-         COALESCE(end_s, %(now)s) - start_s AS full_len
+         CASE WHEN COALESCE(end_s, %(now)s) < %(hi)s THEN COALESCE(end_s, %(now)s) ELSE %(hi)s END AS e
   FROM {table}
   WHERE start_s < %(hi)s AND COALESCE(end_s, %(now)s) > %(lo)s AND COALESCE(end_s, %(now)s) > start_s"""
 
 
 def _sql(table: str) -> tuple[str, str]:
-    """(long interruptions, short interruptions): one scan and one sort for all views.
+    """(long interruptions, short interruptions): each one scan with plain sums.
 
-    The union of a customer's intervals, without grouping islands: in (customer, start)
-    order, a row adds only what reaches past the latest end before it (`p_view`, a running
-    MAX over the earlier rows of the same view), and it starts a new interruption when it
-    begins after that end — touching intervals are one interruption."""
-    prev = ",\n".join(f"    MAX(CASE WHEN {cond} THEN e END) OVER win AS p_{name}" for name, cond in VIEWS.items())
+    A row adds what reaches past the earlier rows of its customer and view (`reach_view`,
+    kept by `refresh_reach`): e − max(s, reach), or nothing; it starts a new interruption
+    when it begins after that reach, or when nothing earlier reaches into the period.
+    Touching intervals are one interruption, as in `outages.reliability.merged`."""
+    reach = " ".join(f"reach_{name}," for name in VIEWS)
     sums = ",\n".join(
-        f"  SUM(CASE WHEN {cond} THEN CASE WHEN p_{name} IS NULL OR p_{name} < s THEN e - s"
-        f" WHEN p_{name} < e THEN e - p_{name} ELSE 0 END ELSE 0 END),\n"
-        f"  SUM(CASE WHEN {cond} AND (p_{name} IS NULL OR s > p_{name}) THEN 1 ELSE 0 END)"
+        f"  SUM(CASE WHEN {cond} THEN CASE WHEN reach_{name} IS NULL OR reach_{name} <= s THEN e - s"
+        f" WHEN reach_{name} < e THEN e - reach_{name} ELSE 0 END ELSE 0 END),\n"
+        f"  SUM(CASE WHEN {cond} AND (reach_{name} IS NULL OR s > reach_{name} OR reach_{name} <= %(lo)s)"
+        f" THEN 1 ELSE 0 END)"
         for name, cond in VIEWS.items())
-    base = _BASE.format(table=table)
     long_sql = f"""
-WITH base AS ({base} AND COALESCE(end_s, %(now)s) - start_s > {reliability.SHORT_SECONDS}),
-w AS (
-  SELECT county_id, area, kind, cause, s, e,
-{prev}
-  FROM base
-  WINDOW win AS (PARTITION BY customer_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-)
 SELECT county_id, area,
 {sums}
-FROM w GROUP BY county_id, area"""
+FROM ({_BASE.format(table=table, reach=reach)}
+  AND COALESCE(end_s, %(now)s) - start_s > {reliability.SHORT_SECONDS}) AS long_rows
+GROUP BY county_id, area"""
     shorts = ",\n".join(f"  SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for cond in VIEWS.values())
     short_sql = f"""
 SELECT county_id, area,
 {shorts}
-FROM ({base} AND COALESCE(end_s, %(now)s) - start_s <= {reliability.SHORT_SECONDS}) AS short_rows
+FROM ({_BASE.format(table=table, reach="")}
+  AND COALESCE(end_s, %(now)s) - start_s <= {reliability.SHORT_SECONDS}) AS short_rows
 GROUP BY county_id, area"""
     return long_sql, short_sql
 
 
+def refresh_reach(customer_ids=None) -> None:
+    """Recompute the reach columns of these customers' interruptions (all when None): one
+    window pass per customer in start order. Called by every action that adds or ends rows."""
+    table = Interruption._meta.db_table
+    reaches = ",\n".join(
+        f"    MAX(CASE WHEN {cond} THEN COALESCE(end_s, {OPEN_REACH}) END) OVER win AS r_{name}"
+        for name, cond in VIEWS.items())
+    sets = ", ".join(f"reach_{name} = w.r_{name}" for name in VIEWS)
+    params: list = []
+    where = ""
+    if customer_ids is not None:
+        ids = sorted({int(c) for c in customer_ids})
+        if not ids:
+            return
+        where = f"AND customer_id IN ({', '.join(['%s'] * len(ids))})"
+        params = ids
+    sql = f"""
+UPDATE {table} SET {sets}
+FROM (
+  SELECT id, start_s,
+{reaches}
+  FROM {table}
+  WHERE (end_s IS NULL OR end_s - start_s > {reliability.SHORT_SECONDS}) {where}
+  WINDOW win AS (PARTITION BY customer_id ORDER BY start_s, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+) AS w
+WHERE {table}.id = w.id AND {table}.start_s = w.start_s"""
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+
+
 def totals(*, lo: int, hi: int, now_s: int | None = None) -> dict[str, dict[tuple[int, str], list[int]]]:
-    """view → (county_id, area) → [seconds, interruptions, short]: two SQL statements."""
+    """view → (county_id, area) → [seconds, interruptions, short]: two scans, no sort."""
     now_s = reliability.seconds(timezone.localtime()) if now_s is None else now_s
     out: dict[str, dict[tuple[int, str], list[int]]] = {v: defaultdict(lambda: [0, 0, 0]) for v in VIEWS}
     long_sql, short_sql = _sql(Interruption._meta.db_table)

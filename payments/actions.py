@@ -5,6 +5,7 @@ transaction (a gateway call must not hold database locks), then completed with i
 and invoice in a second transaction. The database refuses a second live payment of a fee."""
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -31,6 +32,12 @@ def tax_rate() -> Decimal:
     if not Decimal("0") <= rate < Decimal("1"):
         raise invalid("INVOICE_TAX_RATE", "a rate between 0 and 1, e.g. 0.13")
     return rate
+
+
+def charge_key(payment: Payment) -> str:
+    """The key the provider knows this payment's charge by: unique per payment row, and
+    derivable from the row alone, so reconciliation can ask about it after a crash."""
+    return f"{payment.pk}:{payment.created_at.timestamp():.6f}:{payment.idempotency_key}"
 
 
 def _existing(*, fee: Fee, by: User, key: str) -> Payment | None:
@@ -80,7 +87,7 @@ def fee_pay(*, fee: Fee, by: User, idempotency_key: str, provider: str = DEFAULT
             raise
         return first, False
     charge = PROVIDERS[provider].charge(amount=payment.amount, description=f"{application.number} {fee.item}",
-                                        idempotency_key=f"{payment.pk}:{key}")
+                                        idempotency_key=charge_key(payment))
     return payment_complete(payment=payment, succeeded=charge.succeeded, reference=charge.reference,
                             failure=charge.failure), True
 
@@ -131,3 +138,42 @@ def fees_cancel_open(*, application: Application, by: User | None, now, reason: 
         events.record(actor=by, verb="fee.cancelled", subject=application,
                       data={"fee": fee.pk, "item": fee.item, "amount": fee.amount, "reason": reason,
                             "status": application.status})
+
+
+def payments_reconcile(*, older_than: timedelta | None = None) -> dict[str, int]:
+    """Settle payments left pending (the process died between the charge and its completion):
+    ask the provider about each one older than the timeout; complete it as the provider says,
+    or release it (failed, so the fee can be paid again) when the provider never took it."""
+    if older_than is None:
+        older_than = timedelta(minutes=settings.PAYMENT_PENDING_TIMEOUT_MINUTES)
+    cutoff = timezone.now() - older_than
+    counts = {"succeeded": 0, "failed": 0, "released": 0, "unknown_provider": 0}
+    stale = Payment.objects.filter(state=Payment.State.PENDING, created_at__lte=cutoff).order_by("pk")
+    for payment in stale.iterator(chunk_size=200):
+        provider = PROVIDERS.get(payment.provider)
+        if provider is None:
+            counts["unknown_provider"] += 1  # left for a person: nobody can say what happened
+            continue
+        outcome = provider.status(idempotency_key=charge_key(payment))
+        if outcome is None:
+            if payment_release(payment=payment).state == Payment.State.FAILED:
+                counts["released"] += 1
+            continue
+        done = payment_complete(payment=payment, succeeded=outcome.succeeded, reference=outcome.reference,
+                                failure=outcome.failure)
+        if done.state != Payment.State.PENDING:
+            counts["succeeded" if outcome.succeeded else "failed"] += 1
+    return counts
+
+
+def payment_release(*, payment: Payment) -> Payment:
+    """The provider never took this charge: free the fee for a new payment."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.state != Payment.State.PENDING:
+            return payment
+        payment.state, payment.failure = Payment.State.FAILED, "超时未完成支付，已释放，可重新支付"
+        payment.save(update_fields=["state", "failure"])
+        events.record(actor="job:payments", verb="payment.released", subject=payment.application,
+                      data={"payment": payment.pk, "fee": payment.fee_id, "started": payment.created_at})
+    return payment

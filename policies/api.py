@@ -101,6 +101,7 @@ class PolicyOut(Schema):
     rules: dict[str, Any]
     targets: dict[str, Any]
     settings: dict[str, Any] | None
+    fees: dict[str, Any] | None
     voltage_classes: dict[str, Any] | None
     city_groups: dict[str, str]
     one_way: list[dict[str, str]]

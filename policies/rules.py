@@ -19,6 +19,7 @@ Directions, from the customer's side:
   year > unspecified), when (a stage for everyone may become important-only, not back).
 - section / keyed / fewer_keys: containers; what the parent has must be there (presence),
   except stages, which a child may drop but never add.
+- keep_true: a promise that is on stays on (approval time counts toward the full process).
 - same: must not change (voltage classes, supply, boundaries); free: words, not promises.
 """
 from __future__ import annotations
@@ -193,6 +194,11 @@ def _when(new, old, ctx, key, pattern, cited):
         ctx.add(key, f"applies the stage to more customers than {ctx.label} (when: {old}){_at(cited)}")
 
 
+def _keep_true(new, old, ctx, key, pattern, cited):
+    if old is True and new is not True:
+        ctx.add(key, f"{new!r} where {ctx.label} says True{_at(cited)}")
+
+
 def _all_bounds_kept(new, old, ctx, key, pattern, cited):
     """Several limits all apply and the earliest binds: each of the parent's must be met."""
     new = list(new or [])
@@ -238,7 +244,7 @@ def _entries(value: Any, direction: Direction) -> dict[str, Any]:
     return {direction.key(item): item for item in value}
 
 
-def _keyed(keep_all: bool):
+def _keyed(keep_all: bool, may_add: bool = False):
     def keyed(new, old, ctx, key, pattern, cited, *, direction):
         if not old:
             return  # the parent promises nothing here
@@ -249,7 +255,7 @@ def _keyed(keep_all: bool):
                     ctx.add(f"{key}.{code}", f"drops {ctx.label}'s {_cited(entry)}")
                 continue
             _walk(after[code], entry, ctx, f"{key}.{code}", (*pattern, "*"), _source_of(entry, cited))
-        if not keep_all:
+        if not keep_all and not may_add:
             added = [code for code in after if code not in before]
             if added:
                 ctx.add(key, f"adds {added} that {ctx.label} does not have{_at(cited)}")
@@ -332,6 +338,7 @@ PERIOD = Direction("period", _ranked(PERIOD_RANK, lower_is_tighter=True))
 WHEN = Direction("when", _when)
 ALL_BOUNDS_KEPT = Direction("all_bounds_kept", _all_bounds_kept)
 THRESHOLDS = Direction("thresholds", _thresholds)
+KEEP_TRUE = Direction("keep_true", _keep_true)
 SECTION = Direction("section", _section, container=True)
 CATEGORIES = Direction("categories", _categories, container=True)
 
@@ -342,6 +349,12 @@ def KEYED(key: Callable[[Any], str] | None = None) -> Direction:
 
 def FEWER_KEYS(key: Callable[[Any], str] | None = None) -> Direction:
     return Direction("fewer_keys", _keyed(keep_all=False), container=True, key=key)
+
+
+def FREE_KEYS(key: Callable[[Any], str] | None = None) -> Direction:
+    """Entries a child may drop or add (a crossing no department needs to see is no promise
+    lost), compared where both have them."""
+    return Direction("free_keys", _keyed(keep_all=False, may_add=True), container=True, key=key)
 
 
 def _by_code(item) -> str:
@@ -416,6 +429,19 @@ RULES: dict[str, Direction] = {
     "documents.sharing": SECTION,
     "documents.sharing.documents": SUPERSET,
     "documents.sharing.source": FREE,
+    # fee catalogue: a later version may drop an item, never add one; the regulator's limit only shortens
+    "fees": SECTION,
+    "fees.items": FEWER_KEYS(),
+    "fees.items.*": SECTION,
+    "fees.items.*.name": FREE,
+    "fees.items.*.standard": FREE,
+    "fees.items.*.basis": FREE,
+    "fees.items.*.applies_to": FREE,
+    "fees.items.*.works": SAME,
+    "fees.items.*.source": FREE,
+    "fees.items.*.reason": FREE,
+    "fees.report_limit": LOWER,
+    "fees.source": FREE,
     # approvals
     "approvals": SECTION,
     "approvals.limits": KEYED(),
@@ -441,6 +467,8 @@ RULES: dict[str, Direction] = {
     "approvals.exemption.exceptions": FEWER_KEYS(_by_works),
     "approvals.exemption.exceptions.*": SECTION,
     "approvals.exemption.exceptions.*.works": SAME,
+    # a crossing listed here takes a case out of the exemption: more of them exempt fewer
+    "approvals.exemption.exceptions.*.crossings": SUBSET,
     "approvals.exemption.exceptions.*.routes": SUPERSET,
     "approvals.exemption.exceptions.*.departments": SUBSET,
     "approvals.exemption.exceptions.*.advance_notice": LOWER,  # a shorter lead time asks less
@@ -458,20 +486,18 @@ RULES: dict[str, Direction] = {
     "approvals.completion_push.within": LOWER,
     "approvals.completion_push.recipients": SUPERSET,
     "approvals.completion_push.source": FREE,
-    # Which departments a case goes to: fewer departments ask less of the customer.
+    # which departments a case goes to: fewer is less for the applicant to wait on
     "approvals.base": SECTION,
     "approvals.base.departments": SUBSET,
     "approvals.base.source": FREE,
     "approvals.base.reason": FREE,
-    "approvals.crossings": FEWER_KEYS(),
+    "approvals.crossings": FREE_KEYS(),
     "approvals.crossings.*": SECTION,
     "approvals.crossings.*.departments": SUBSET,
     "approvals.crossings.*.source": FREE,
     "approvals.crossings.*.reason": FREE,
-    "approvals.exemption.exceptions.*.crossings": SUBSET,  # fewer crossings taken out of the exemption
-    # Whether approval time counts toward full-process limits changes what is measured: kept as the parent says.
     "approvals.full_process": SECTION,
-    "approvals.full_process.counts_approval_time": SAME,
+    "approvals.full_process.counts_approval_time": KEEP_TRUE,
     "approvals.full_process.source": FREE,
     "approvals.full_process.reason": FREE,
     # zero investment and the investment boundary

@@ -273,13 +273,21 @@ class Category(Model):
             missing = [stage.code for stage in self.stages if stage.documents is None]
             if missing:
                 raise ValueError(f"stages without their closed document list: {missing}")
-        total = self.grid_side_limit
-        always = [stage for stage in self.stages if stage.when is None]
-        # The seeds' tables add up; a stage sum above the total is a transcription error.
-        if total is not None and always and all(s.limit is not None and s.limit.unit == total.unit for s in always):
-            stage_sum = sum(s.limit.value for s in always)
-            if stage_sum > total.value:
-                raise ValueError(f"stage limits add up to {stage_sum} {total.unit}, above grid_side_limit {total}")
+        # Whatever the customer's flags, the stages a case goes through never promise more
+        # time than the category's total (note zj-hv-stages-by-risk for the one seed table
+        # that would: its important single-supply customers).
+        total = self.grid_side_limit or self.full_process_limit
+        if total is not None:
+            for important in (False, True):
+                limits = [
+                    s.limit
+                    for s in self.stages
+                    if (s.when is None or important) and s.limit is not None and s.limit.unit == total.unit
+                ]
+                stage_sum = sum(limit.value for limit in limits)
+                if stage_sum > total.value:
+                    who = "important customers" if important and any(s.when for s in self.stages) else "every customer"
+                    raise ValueError(f"stage limits add up to {stage_sum} {total.unit} for {who}, above the total {total}")
         return self
 
 
@@ -321,13 +329,19 @@ class ExemptionConditions(Model):
     short_distance: bool | None = None
 
 
+class LeadTime(Duration):
+    """How long before the works the customer must notify (提前3天): a minimum, not a limit."""
+
+    kind: Literal["minimum"]
+
+
 class ExemptionException(Model):
     works: Text
     # The crossings that take a case out of the exemption onto this exception's routes.
     crossings: list[Crossing] = []
     routes: list[Route]
     departments: list[Department] = []
-    advance_notice: Duration | None = None
+    advance_notice: LeadTime | None = None
     requires: list[Text] = []
     source: Source
 
@@ -580,6 +594,34 @@ class VoltageClasses(Model):
     hv: HighVoltage
 
 
+# --- fee catalogue (明码标价; owned by the ledger/disclosure stream) ---------------------
+
+
+class FeeItem(Model):
+    """One chargeable item: only items in the catalogue may be put on an application."""
+
+    name: Text
+    standard: Text  # the standard as published to the public (rate, how it is computed)
+    basis: Text  # the approved price item or document it is charged under
+    applies_to: Text
+    works: bool = False  # a charge for connection works (never at zero investment)
+    source: Source
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> FeeItem:
+        if self.source == SETTING and not self.reason:
+            raise ValueError("a fee item marked 'source: setting' needs a 'reason'")
+        return self
+
+
+class FeeCatalogue(Model):
+    items: dict[Code, FeeItem]
+    # How long the regulator has to handle a report of 三指定 or an irregular fee.
+    report_limit: Duration
+    source: Source
+
+
 # --- notes and one-way rules (file level) ----------------------------------------------
 
 
@@ -662,6 +704,7 @@ class PolicyDocument(Model):
     rules: dict[Code, Rule] = {}
     targets: dict[Code, Target] = {}
     settings: Settings | None = None
+    fees: FeeCatalogue | None = None
 
     one_way: list[OneWayRule] = []
     notes: list[Note] = []
@@ -740,6 +783,7 @@ class VersionOverlay(Model):
     rules: dict[str, Any] | None = None
     targets: dict[str, Any] | None = None
     settings: dict[str, Any] | None = None
+    fees: dict[str, Any] | None = None
 
     def content(self) -> dict[str, Any]:
         return self.model_dump(include=set(CONTENT_KEYS), exclude_unset=True)

@@ -68,3 +68,17 @@ def test_bad_arguments_exit_2_naming_the_option(world, args, field):
     with pytest.raises(CommandError) as refused:
         token_cli(*args)
     assert refused.value.returncode == 2 and str(refused.value).startswith(field)
+
+
+def test_a_busy_token_is_not_written_on_every_request(client, world):
+    token = json.loads(token_cli("issue", "--user", "rita", "--json")[0])["token"]
+    assert api_me(client, token).status_code == 200
+    used = ApiToken.objects.get().last_used_at
+    assert used is not None
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as again:
+        assert api_me(client, token).status_code == 200
+    assert not [q for q in again.captured_queries if q["sql"].startswith("UPDATE")]
+    assert ApiToken.objects.get().last_used_at == used

@@ -12,7 +12,7 @@ from applications.actions.escalations import (
     stage_alert,
     stages_check_deadlines,
 )
-from applications.actions.fees import fee_add
+from applications.actions.fees import contractor_choose, fee_add
 from applications.actions.lifecycle import (
     STAFF_CHANNELS,
     ApplicationInput,
@@ -37,6 +37,7 @@ __all__ = [
     "application_withdraw",
     "confirmation_confirm",
     "confirmation_decline",
+    "contractor_choose",
     "county_supervisor",
     "document_upload",
     "escalation_close",

@@ -116,6 +116,7 @@ def test_the_chain_head_only_moves_forward(history):
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # PostgreSQL refuses TRUNCATE with deferred checks pending
 def test_postgresql_refuses_truncate_of_the_log_and_the_head(history):
     if connection.vendor != "postgresql":
         pytest.skip("TRUNCATE triggers exist on PostgreSQL only (SQLite has no TRUNCATE)")

@@ -141,3 +141,22 @@ def test_pages_carry_the_content_security_policy_and_signed_in_pages_are_not_sto
     private = client.get("/work/")
     assert private.status_code == 200
     assert "no-store" in private["Cache-Control"]
+
+
+def test_every_pdf_is_rendered_in_one_place_and_never_stored_by_a_cache(tmp_path, settings):
+    from pypdf import PdfReader
+
+    from core import pdf
+
+    template_dir = tmp_path / "templates"
+    template_dir.mkdir()
+    (template_dir / "receipt.html").write_text("<p>收据 {{ number }}</p>", encoding="utf-8")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [template_dir]}]
+    document = pdf.render("receipt.html", {"number": "SK2026"})
+    assert document.startswith(b"%PDF")
+    import io
+
+    assert "SK2026" in PdfReader(io.BytesIO(document)).pages[0].extract_text()
+    answer = pdf.response(document, filename="SK2026.pdf", download=True)
+    assert answer["Content-Type"] == "application/pdf" and answer["Cache-Control"] == "no-store, private"
+    assert answer["Content-Disposition"] == 'attachment; filename="SK2026.pdf"'

@@ -229,3 +229,51 @@ def test_zero_investment_thresholds_only_grow_in_shaanxi(policies):
 
 def test_data_directory_holds_exactly_the_four_policies():
     assert sorted(p.stem for p in DATA_DIR.glob("*.yaml")) == sorted(REGIONS)
+
+
+def test_stage_limits_never_add_up_beyond_the_category_total_for_any_customer(policies):
+    from policies.resolve import stages_for
+
+    checked = 0
+    for region in REGIONS:
+        for snap in policies.snapshots(region):
+            for code, category in snap.document.categories.items():
+                total = category.grid_side_limit or category.full_process_limit
+                if total is None:
+                    continue
+                for important in (False, True):
+                    limits = [s.limit for s in stages_for(snap.document, code, important=important) if s.limit is not None]
+                    same_unit = [limit.value for limit in limits if limit.unit == total.unit]
+                    assert len(same_unit) == len(limits), (region, snap.version, code)
+                    assert sum(same_unit) <= total.value, (region, snap.version, code, important)
+                    checked += 1
+    assert checked > 20
+
+
+def test_zhejiang_important_single_supply_stages_are_bound_by_the_30_day_total(policies):
+    hv_single = policies.in_force("zhejiang", date(2021, 6, 1)).document.categories["hv_single"]
+    borrowed = [s for s in hv_single.stages if s.when == "important"]
+    assert [s.code for s in borrowed] == ["design_review", "midway_inspection"]
+    assert all(s.limit is None for s in borrowed)  # "\" in the single-supply row: the total binds
+    note = next(n for n in read_raw("zhejiang")["notes"] if n["id"] == "zj-hv-stages-by-risk")
+    assert "合计30天" in note["reading"]
+
+
+def test_a_stage_table_that_adds_up_beyond_the_total_for_important_customers_is_refused(edit):
+    from policies.loader import PolicyError, load_dir
+
+    def borrow(raw):
+        for stage in raw["versions"][0]["categories"]["hv_single"]["stages"]:
+            if stage["code"] == "design_review":
+                stage["limit"] = {"value": 10, "unit": "day", "kind": "limit", "source": "003_e17465e3b27c8d74.txt 附件1 高压双电源用户 设计审查"}
+
+    with pytest.raises(PolicyError) as caught:
+        load_dir(edit("zhejiang", borrow))
+    assert "zhejiang.yaml: versions[0].categories.hv_single: stage limits add up to 40 day for important customers, above the total 30 day" in str(caught.value)
+
+
+def test_the_advance_notice_is_a_minimum_lead_time(policies):
+    exception = next(
+        x for x in policies.in_force("zaozhuang", date(2021, 8, 1)).document.approvals.exemption.exceptions if x.advance_notice
+    )
+    assert exception.advance_notice.kind == "minimum"

@@ -169,10 +169,21 @@ def test_a_county_may_tighten_and_inherits_the_rest(data_copy, policies):
 
 def test_a_county_loosening_a_stage_limit_fails_naming_both_values(data_copy, policies):
     reply = _stage(policies.in_force("zhejiang", ON_2021).document, "hv_dual", "scheme_reply").limit
+    inspection = _stage(policies.in_force("zhejiang", ON_2021).document, "hv_dual", "completion_inspection").limit
+    # One day moved from the inspection to the reply: the stages still add up to the total.
     write_raw(
         data_copy,
         "xihu",
-        _county(categories={"hv_dual": {"stages": [{"code": "scheme_reply", "limit": _q(reply.value + 1, reply.unit)}]}}),
+        _county(
+            categories={
+                "hv_dual": {
+                    "stages": [
+                        {"code": "scheme_reply", "limit": _q(reply.value + 1, reply.unit)},
+                        {"code": "completion_inspection", "limit": _q(inspection.value - 1, inspection.unit)},
+                    ]
+                }
+            }
+        ),
     )
     message = _errors(data_copy)
     assert "xihu.yaml: versions[0] (2021 from 2021-01-01): categories.hv_dual.stages.scheme_reply.limit:" in message

@@ -32,11 +32,9 @@ def busy(zz, travel):
         **enterprise(county=zz.county.code)))
     travel(at(2026, 9, 28, 15))
     application = actions.application_accept(application=application, by=zz.account_manager)
-    paid = actions.fee_add(application=application, by=zz.account_manager, item="高可靠性供电费", amount="11300.00",
-                           basis="省发展改革委核定的高可靠性供电费标准")
+    paid = actions.fee_add(application=application, by=zz.account_manager, item="高可靠性供电费", amount="11300.00")
     payments.fee_pay(fee=paid, by=zz.applicant, idempotency_key="pay-1")
-    unpaid = actions.fee_add(application=application, by=zz.account_manager, item="临时接电费", amount="800.00",
-                             basis="省发展改革委核定的临时接电费标准")
+    unpaid = actions.fee_add(application=application, by=zz.account_manager, item="延伸服务费", amount="800.00")
     contract, _ = contracts.contract_generate(application=application, by=zz.applicant)
     contracts.contract_request_code(contract=contract, by=zz.applicant)
     booking = appointments.booking_create(application=application, slot=slot, by=zz.applicant)
@@ -65,7 +63,7 @@ def test_a_closed_application_refuses_every_action(zz, busy):
     actions.application_reject(application=application, by=zz.account_manager, reason="用电地址不符合规划")
     refusals = {
         "fee_add": lambda: actions.fee_add(application=application, by=zz.account_manager, item="高可靠性供电费",
-                                           amount="1.00", basis="省发展改革委核定的高可靠性供电费标准"),
+                                           amount="1.00"),
         "fee_pay": lambda: payments.fee_pay(fee=unpaid, by=zz.applicant, idempotency_key="pay-2"),
         "contract_request_code": lambda: contracts.contract_request_code(contract=contract, by=zz.applicant),
         "contract_sign": lambda: contracts.contract_sign(contract=contract, by=zz.applicant, code="123456"),
@@ -99,7 +97,7 @@ def test_the_api_answers_a_closed_application_with_its_state(zz, busy):
     application, *_ = busy
     actions.application_withdraw(application=application, by=zz.applicant)
     response = post(as_user(zz.account_manager), f"/api/v1/applications/{application.pk}/fees",
-                    {"item": "高可靠性供电费", "amount": "1.00", "basis": "省发展改革委核定的高可靠性供电费标准"})
+                    {"item": "高可靠性供电费", "amount": "1.00"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "closed"
     assert response.json()["error"]["fields"] == {"status": "withdrawn"}

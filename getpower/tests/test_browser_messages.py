@@ -62,8 +62,7 @@ def test_an_applicant_hears_of_every_step_and_marks_the_messages_read(taierzhuan
     unread_is(4)
     latest_says("已恢复计时")
 
-    actions.fee_add(application=application, by=team.account_manager, item="临时接电费", amount="120",
-                    basis="枣发改价格〔2020〕12号")
+    actions.fee_add(application=application, by=team.account_manager, item="延伸服务费", amount="120")
     unread_is(5)
     latest_says("¥120.00")
 

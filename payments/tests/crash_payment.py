@@ -41,7 +41,7 @@ def setup() -> None:
     application = accepted_application(team, travel, body=enterprise(county=team.county.code, supply="dual"))
     travel(at(2026, 9, 29, 9))
     fee = applications.fee_add(application=application, by=team.account_manager, item="高可靠性供电费",
-                               amount="11300.00", basis="省发展改革委核定的高可靠性供电费标准")
+                               amount="11300.00")
     travellers.pop().stop()
     print(fee.pk)
 

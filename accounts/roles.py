@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     DISPATCHER = "dispatcher", "运检调度 dispatcher"
     GOV_OFFICER = "gov_officer", "政府部门 gov officer"
     GOV_SUPERVISOR = "gov_supervisor", "政府部门负责人 department supervisor"
+    ENERGY_BUREAU = "energy_bureau", "能源主管部门 energy bureau"
     REGULATOR = "regulator", "能源监管 regulator"
     ADMIN = "admin", "系统管理员 admin"
 
@@ -62,6 +63,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payment.pay": frozenset({Role.APPLICANT}),
     "appointment.publish": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR}),
     "appointment.book": frozenset({Role.APPLICANT}),
+    # Indicators: the energy bureau and the regulator judge the programme; supervisors watch their county.
+    "indicators.view": frozenset({Role.SUPERVISOR, Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
+    "reports.generate": frozenset({Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
     # Outages: operations staff plan and run them; the supervisor approves (先算后停).
     "outage.view": frozenset({*GRID_STAFF, Role.DISPATCHER, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}),
     "outage.plan": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),

@@ -78,3 +78,10 @@ def confirmation_for(user: User, pk) -> Confirmation:
     if found is None:
         raise NotFound(f"confirmation {pk} not found", fields={"confirmation": "not found"})
     return found
+
+
+def first_staff(organisation, role: str) -> User | None:
+    """The first active user holding `role` in `organisation` (the county supervisor who gets a
+    督办, the project manager of an HV file): one definition of "who is that"."""
+    return (User.objects.filter(memberships__role=role, memberships__organisation=organisation, is_active=True)
+            .order_by("id").first())

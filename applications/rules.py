@@ -8,7 +8,8 @@ from datetime import date
 
 from accounts.models import User
 from accounts.roles import Role
-from core.errors import NotFound, invalid
+from core.errors import invalid
+from policies import queries as policy_queries
 from policies import resolve
 from policies.models import PolicyVersion
 from policies.schema import PolicyDocument
@@ -50,13 +51,8 @@ def document(version: PolicyVersion) -> PolicyDocument:
 
 
 def version_in_force(region: str, on: date) -> PolicyVersion:
-    version = (
-        PolicyVersion.objects.filter(region=region, effective_from__lte=on).order_by("-effective_from", "-id").first()
-    )
-    if version is None:
-        raise NotFound(f"no policy of region {region!r} in force on {on} (run: getpower policy load)",
-                       fields={"region": region})
-    return version
+    """The one lookup of the version in force lives in policies.queries; applications pin it."""
+    return policy_queries.version_in_force(region=region, on=on)
 
 
 def resolve_category(version: PolicyVersion, *, data, voltage_kv, capacity_kva) -> CategoryChoice:

@@ -26,6 +26,7 @@ VERBS = {
     "project.opened": "登记项目",
     "project.updated": "更新项目",
     "fee.added": "核定费用",
+    "contractor.chosen": "用户自主选择设计/施工/供货单位",
     # The second person (双人复核, force-majeure approval) confirms themselves.
     "confirmation.requested": "提请复核或审批",
     "confirmation.confirmed": "本人确认复核或审批",
@@ -55,4 +56,5 @@ MESSAGE_KINDS = {
 ORIGINS = [
     Origin(model="applications.Application", verb="application.created"),
     Origin(model="applications.Fee", verb="fee.added", subject="application"),
+    Origin(model="applications.ContractorChoice", verb="contractor.chosen", subject="application"),
 ]

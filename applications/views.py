@@ -6,6 +6,7 @@ change through applications.actions; a refused action's DomainError is shown nex
 the field it names."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
@@ -47,7 +48,7 @@ def workbench(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_workbench_user(request.user):
-            return redirect("/me/")
+            return redirect("customers:home")
         try:
             return view(request, *args, **kwargs)
         except NotFound:
@@ -179,40 +180,8 @@ def _timeline(data: dict, application: Application, today: date) -> list[dict]:
 
 def _action_forms(application: Application, user: User, current: Stage | None, bound: dict) -> dict:
     """Unbound forms for every action my role may take now; `bound` carries a refused one back."""
-    can = lambda perm: access.can(user, perm)  # noqa: E731
-    found = {}
-    is_open = application.status in (Status.SUBMITTED, Status.IN_PROGRESS)
-    if application.status == Status.SUBMITTED and can("application.accept"):
-        found["accept"] = forms.AcceptForm()
-    if current is not None and application.status == Status.IN_PROGRESS:
-        initial = {"code": current.code}
-        if current.state == Stage.State.ACTIVE:
-            if can("stage.complete"):
-                needs = current.code in rules.two_person_stages(application.policy_version, application.category)
-                found["complete"] = forms.CompleteForm(initial=initial, application=application, needs_checker=needs)
-            if can("stage.pause"):
-                found["pause"] = forms.PauseForm(initial=initial, application=application)
-        elif can("stage.resume"):
-            found["resume"] = forms.StageForm(initial=initial)
-        if can("application.reassign"):
-            found["assign"] = forms.AssignForm(initial=initial, application=application)
-    if is_open and can("application.reject"):
-        found["reject"] = forms.RejectForm()
-    if application.policy_version is not None and is_open:
-        scheme_open = application.stages.filter(code="scheme_reply", state__in=OPEN_STAGE_STATES).exists()
-        if scheme_open and can("scheme.propose"):
-            rows, options = forms.scheme_forms(application)
-            found["schemes"] = {"rows": rows, "options": options,
-                                "onsite_allowed": rules.onsite_reply_allowed(application),
-                                "transitional_allowed": rules.transitional_allowed(application)}
-        if application.schemes.exists() and can("scheme.choose"):
-            found["choose"] = forms.ChooseForm(application=application)
-        if can("project.update"):
-            found["project_open"] = forms.ProjectOpenForm()
-            if application.grid_projects.exists():
-                found["project_update"] = forms.ProjectUpdateForm(application=application)
-        if can("fee.add"):
-            found["fee"] = forms.FeeForm()
+    found = {name: act.form(application, current, None) for name, act in WORKBENCH.items()
+             if act.available(application, user, current)}
     # A refused form comes back even when the state no longer offers it, so its error is seen.
     found.update(bound)
     return found
@@ -275,83 +244,112 @@ def _due_note(application: Application) -> str:
     return _("当前环节：%(stage)s，应于 %(due)s 前完成") % {"stage": current.name, "due": current.due_date}
 
 
-def _do_accept(request, application):
-    form = forms.AcceptForm(request.POST)
-    if form.is_valid():
-        actions.application_accept(application=application, by=request.user, result=form.cleaned_data["result"])
-        return form, _("已受理。") + _due_note(application)
-    return form, None
+# ---------------------------------------------------------------- the workbench actions
+# One registry: for each action, its form, when it is offered, what it calls and what it says.
+# The page (which forms to show), the POST dispatcher and the refusal path all read it.
+
+@dataclass(frozen=True)
+class WorkbenchAction:
+    form: Callable[[Application, Stage | None, object], object]  # (application, current, POST or None)
+    available: Callable[[Application, User, Stage | None], bool]
+    call: Callable[..., str | None]  # (request, application, form) -> the message, or None if the form is invalid
 
 
-def _do_complete(request, application):
-    current = _current(application)
-    needs = bool(current and application.policy_version and current.code in rules.two_person_stages(
+def _stage_initial(current: Stage | None) -> dict:
+    return {"code": current.code} if current is not None else {}
+
+
+def _needs_checker(application: Application, current: Stage | None) -> bool:
+    return bool(current and application.policy_version and current.code in rules.two_person_stages(
         application.policy_version, application.category))
-    form = forms.CompleteForm(request.POST, application=application, needs_checker=needs)
-    if form.is_valid():
-        d = form.cleaned_data
-        stage = actions.stage_complete(application=application, code=d["code"], by=request.user, result=d["result"],
-                                       checked_by=d["checked_by"], checker_password=d["checker_password"],
-                                       evidence_date=d["evidence_date"])
-        if stage.state == Stage.State.ACTIVE:
-            return form, _("已请 %(checker)s 复核：%(stage)s 在其确认后完成。") % {
-                "checker": d["checked_by"], "stage": stage.name}
-        return form, _("%(stage)s 已完成。") % {"stage": stage.name} + _due_note(application)
-    return form, None
 
 
-def _do_pause(request, application):
-    form = forms.PauseForm(request.POST, application=application)
-    if form.is_valid():
-        d = form.cleaned_data
-        pause = actions.stage_pause(application=application, code=d["code"], by=request.user, reason=d["reason"],
-                                    note=d["note"], approved_by=d["approved_by"],
-                                    approver_password=d["approver_password"], respond_by=d["respond_by"])
-        if not isinstance(pause, Pause):
-            return form, _("已提请 %(approver)s 审批：%(stage)s 在其确认后暂停计时。") % {
-                "approver": d["approved_by"], "stage": pause.stage.name}
-        return form, _("%(stage)s 已暂停：%(reason)s。恢复后到期日按暂停的工作日顺延。") % {
-            "stage": pause.stage.name, "reason": dict(form.fields["reason"].choices).get(pause.reason, pause.reason)}
-    return form, None
+def _in_progress_stage(state: str | None, permission: str):
+    def available(application, user, current):
+        return (current is not None and application.status == Status.IN_PROGRESS
+                and (state is None or current.state == state)
+                and access.can(user, permission))
+    return available
 
 
-def _do_resume(request, application):
-    form = forms.StageForm(request.POST)
-    if form.is_valid():
-        before = application.stages.filter(code=form.cleaned_data["code"]).values_list("due_date", flat=True).first()
-        stage = actions.stage_resume(application=application, code=form.cleaned_data["code"], by=request.user)
-        return form, _("%(stage)s 已恢复，暂停共 %(n)s 个工作日，到期日由 %(before)s 顺延至 %(after)s。") % {
-            "stage": stage.name, "n": stage.pauses.last().workdays, "before": before, "after": stage.due_date}
-    return form, None
+def _on_open_file(permission: str, also=lambda application: True):
+    def available(application, user, current):
+        return (application.policy_version is not None and application.is_open and access.can(user, permission)
+                and also(application))
+    return available
 
 
-def _do_reject(request, application):
-    form = forms.RejectForm(request.POST)
-    if form.is_valid():
-        actions.application_reject(application=application, by=request.user, reason=form.cleaned_data["reason"])
-        return form, _("申请已驳回。")
-    return form, None
+def _call_accept(request, application, form):
+    if not form.is_valid():
+        return None
+    actions.application_accept(application=application, by=request.user, result=form.cleaned_data["result"])
+    return _("已受理。") + _due_note(application)
 
 
-def _do_assign(request, application):
-    form = forms.AssignForm(request.POST, application=application)
-    if form.is_valid():
-        stage = actions.stage_assign(application=application, code=form.cleaned_data["code"], by=request.user,
-                                     assignee=form.cleaned_data["assignee"])
-        return form, _("%(stage)s 已改派给 %(user)s。") % {"stage": stage.name, "user": stage.assignee}
-    return form, None
+def _call_complete(request, application, form):
+    if not form.is_valid():
+        return None
+    d = form.cleaned_data
+    stage = actions.stage_complete(application=application, code=d["code"], by=request.user, result=d["result"],
+                                   checked_by=d["checked_by"], checker_password=d["checker_password"],
+                                   evidence_date=d["evidence_date"])
+    if stage.state == Stage.State.ACTIVE:
+        return _("已请 %(checker)s 复核：%(stage)s 在其确认后完成。") % {"checker": d["checked_by"], "stage": stage.name}
+    return _("%(stage)s 已完成。") % {"stage": stage.name} + _due_note(application)
 
 
-def _do_schemes(request, application):
-    rows, options = forms.scheme_forms(application, request.POST)
-    bundle = {"rows": rows, "options": options, "onsite_allowed": rules.onsite_reply_allowed(application),
-              "transitional_allowed": rules.transitional_allowed(application)}
+def _call_pause(request, application, form):
+    if not form.is_valid():
+        return None
+    d = form.cleaned_data
+    pause = actions.stage_pause(application=application, code=d["code"], by=request.user, reason=d["reason"],
+                                note=d["note"], approved_by=d["approved_by"],
+                                approver_password=d["approver_password"], respond_by=d["respond_by"])
+    if not isinstance(pause, Pause):
+        return _("已提请 %(approver)s 审批：%(stage)s 在其确认后暂停计时。") % {
+            "approver": d["approved_by"], "stage": pause.stage.name}
+    return _("%(stage)s 已暂停：%(reason)s。恢复后到期日按暂停的工作日顺延。") % {
+        "stage": pause.stage.name, "reason": dict(form.fields["reason"].choices).get(pause.reason, pause.reason)}
+
+
+def _call_resume(request, application, form):
+    if not form.is_valid():
+        return None
+    before = application.stages.filter(code=form.cleaned_data["code"]).values_list("due_date", flat=True).first()
+    stage = actions.stage_resume(application=application, code=form.cleaned_data["code"], by=request.user)
+    return _("%(stage)s 已恢复，暂停共 %(n)s 个工作日，到期日由 %(before)s 顺延至 %(after)s。") % {
+        "stage": stage.name, "n": stage.pauses.last().workdays, "before": before, "after": stage.due_date}
+
+
+def _call_reject(request, application, form):
+    if not form.is_valid():
+        return None
+    actions.application_reject(application=application, by=request.user, reason=form.cleaned_data["reason"])
+    return _("申请已驳回。")
+
+
+def _call_assign(request, application, form):
+    if not form.is_valid():
+        return None
+    stage = actions.stage_assign(application=application, code=form.cleaned_data["code"], by=request.user,
+                                 assignee=form.cleaned_data["assignee"])
+    return _("%(stage)s 已改派给 %(user)s。") % {"stage": stage.name, "user": stage.assignee}
+
+
+def _scheme_bundle(application, current, data):
+    rows, options = forms.scheme_forms(application, data)
+    return {"rows": rows, "options": options, "onsite_allowed": rules.onsite_reply_allowed(application),
+            "transitional_allowed": rules.transitional_allowed(application)}
+
+
+def _call_schemes(request, application, bundle):
+    rows, options = bundle["rows"], bundle["options"]
     if not all(f.is_valid() for f in [*rows, options]):
-        return bundle, None
+        return None
     filled = [(i, r) for i, r in enumerate(rows) if r.filled]
     if not filled:
         rows[0].add_error("label", _("至少填写一个方案"))
-        return bundle, None
+        return None
     schemes = [actions.SchemeInput(
         label=r.cleaned_data["label"], connection_point=r.cleaned_data["connection_point"],
         boundary=r.cleaned_data["boundary"], customer_cost=r.cleaned_data["customer_cost"] or 0,
@@ -360,7 +358,10 @@ def _do_schemes(request, application):
     try:
         actions.scheme_propose(application=application, by=request.user, schemes=schemes,
                                onsite=options.cleaned_data["onsite"], transitional=options.cleaned_data["transitional"])
+    except Forbidden:
+        raise
     except DomainError as exc:
+        # Each row's refusal goes next to its own field; the rest above the options.
         leftover = {}
         for key, message in exc.fields.items():
             if key.startswith("schemes[") and "]." in key:
@@ -372,48 +373,78 @@ def _do_schemes(request, application):
             leftover[key] = message
         if leftover or not exc.fields:
             _place_errors(options, DomainError(exc.message, fields=leftover))
-        return bundle, None
-    return bundle, _("已答复 %(n)s 个供电方案。") % {"n": len(schemes)} + _due_note(application)
+        return None
+    return _("已答复 %(n)s 个供电方案。") % {"n": len(schemes)} + _due_note(application)
 
 
-def _do_choose(request, application):
-    form = forms.ChooseForm(request.POST, application=application)
-    if form.is_valid():
-        actions.scheme_choose(application=application, by=request.user, label=form.cleaned_data["label"])
-        return form, _("已记录客户选定 %(label)s。") % {"label": form.cleaned_data["label"]}
-    return form, None
+def _call_choose(request, application, form):
+    if not form.is_valid():
+        return None
+    actions.scheme_choose(application=application, by=request.user, label=form.cleaned_data["label"])
+    return _("已记录客户选定 %(label)s。") % {"label": form.cleaned_data["label"]}
 
 
-def _do_project_open(request, application):
-    form = forms.ProjectOpenForm(request.POST)
-    if form.is_valid():
-        project = actions.grid_project_open(application=application, by=request.user, **form.cleaned_data)
-        return form, _("已建立工程：%(name)s。") % {"name": project.name}
-    return form, None
+def _call_project_open(request, application, form):
+    if not form.is_valid():
+        return None
+    project = actions.grid_project_open(application=application, by=request.user, **form.cleaned_data)
+    return _("已建立工程：%(name)s。") % {"name": project.name}
 
 
-def _do_project_update(request, application):
-    form = forms.ProjectUpdateForm(request.POST, application=application)
-    if form.is_valid():
-        d = dict(form.cleaned_data)
-        project = d.pop("project")
-        actions.grid_project_update(project=project, by=request.user, **d)
-        return form, _("已更新工程日期：%(name)s。") % {"name": project.name}
-    return form, None
+def _call_project_update(request, application, form):
+    if not form.is_valid():
+        return None
+    d = dict(form.cleaned_data)
+    project = d.pop("project")
+    actions.grid_project_update(project=project, by=request.user, **d)
+    return _("已更新工程日期：%(name)s。") % {"name": project.name}
 
 
-def _do_fee(request, application):
-    form = forms.FeeForm(request.POST)
-    if form.is_valid():
-        fee = actions.fee_add(application=application, by=request.user, **form.cleaned_data)
-        return form, _("已登记收费：%(item)s %(amount)s 元。") % {"item": fee.item, "amount": fee.amount}
-    return form, None
+def _call_fee(request, application, form):
+    if not form.is_valid():
+        return None
+    fee = actions.fee_add(application=application, by=request.user, **form.cleaned_data)
+    return _("已登记收费：%(item)s %(amount)s 元。") % {"item": fee.item, "amount": fee.amount}
 
 
-ACTIONS = {
-    "accept": _do_accept, "complete": _do_complete, "pause": _do_pause, "resume": _do_resume,
-    "reject": _do_reject, "assign": _do_assign, "schemes": _do_schemes, "choose": _do_choose,
-    "project_open": _do_project_open, "project_update": _do_project_update, "fee": _do_fee,
+def _scheme_reply_open(application) -> bool:
+    return application.stages.filter(code="scheme_reply", state__in=OPEN_STAGE_STATES).exists()
+
+
+WORKBENCH: dict[str, WorkbenchAction] = {
+    "accept": WorkbenchAction(
+        form=lambda a, c, d: forms.AcceptForm(d),
+        available=lambda a, u, c: a.status == Status.SUBMITTED and access.can(u, "application.accept"),
+        call=_call_accept),
+    "complete": WorkbenchAction(
+        form=lambda a, c, d: forms.CompleteForm(d, initial=_stage_initial(c), application=a,
+                                                needs_checker=_needs_checker(a, c)),
+        available=_in_progress_stage(Stage.State.ACTIVE, "stage.complete"), call=_call_complete),
+    "pause": WorkbenchAction(
+        form=lambda a, c, d: forms.PauseForm(d, initial=_stage_initial(c), application=a),
+        available=_in_progress_stage(Stage.State.ACTIVE, "stage.pause"), call=_call_pause),
+    "resume": WorkbenchAction(
+        form=lambda a, c, d: forms.StageForm(d, initial=_stage_initial(c)),
+        available=_in_progress_stage(Stage.State.PAUSED, "stage.resume"), call=_call_resume),
+    "assign": WorkbenchAction(
+        form=lambda a, c, d: forms.AssignForm(d, initial=_stage_initial(c), application=a),
+        available=_in_progress_stage(None, "application.reassign"), call=_call_assign),
+    "reject": WorkbenchAction(
+        form=lambda a, c, d: forms.RejectForm(d),
+        available=lambda a, u, c: a.is_open and access.can(u, "application.reject"), call=_call_reject),
+    "schemes": WorkbenchAction(
+        form=_scheme_bundle, available=_on_open_file("scheme.propose", _scheme_reply_open), call=_call_schemes),
+    "choose": WorkbenchAction(
+        form=lambda a, c, d: forms.ChooseForm(d, application=a),
+        available=_on_open_file("scheme.choose", lambda a: a.schemes.exists()), call=_call_choose),
+    "project_open": WorkbenchAction(
+        form=lambda a, c, d: forms.ProjectOpenForm(d), available=_on_open_file("project.update"),
+        call=_call_project_open),
+    "project_update": WorkbenchAction(
+        form=lambda a, c, d: forms.ProjectUpdateForm(d, application=a),
+        available=_on_open_file("project.update", lambda a: a.grid_projects.exists()), call=_call_project_update),
+    "fee": WorkbenchAction(
+        form=lambda a, c, d: forms.FeeForm(d), available=_on_open_file("fee.add"), call=_call_fee),
 }
 
 
@@ -421,21 +452,17 @@ ACTIONS = {
 @require_POST
 def application_act(request, pk: int, action: str):
     application = queries.application_for(request.user, pk)
-    handler = ACTIONS.get(action)
-    if handler is None:
+    act = WORKBENCH.get(action)
+    if act is None:
         raise Http404
-    message, error = "", ""
+    form = act.form(application, _current(application), request.POST)
+    error = ""
     try:
-        form, message = handler(request, application)
+        message = act.call(request, application, form)
     except Forbidden:
         raise  # the role may not do this at all: 403 (the workbench wrapper), not a form error
     except DomainError as exc:
-        # The handler's form is rebuilt from the post so the refusal shows next to its field.
-        form = _bound_for(action, request, application)
-        if isinstance(form, dict):
-            _place_errors(form["options"], exc)
-        else:
-            _place_errors(form, exc)
+        _place_errors(form["options"] if isinstance(form, dict) else form, exc)
         message = None
     ok = bool(message)
     if not ok:
@@ -448,34 +475,6 @@ def application_act(request, pk: int, action: str):
     template = "applications/_workspace.html" if request.htmx else "applications/application.html"
     # htmx swaps only 2xx answers: a refusal is a 200 fragment carrying its errors.
     return render(request, template, context, status=200 if ok or request.htmx else 422)
-
-
-def _bound_for(action: str, request, application):
-    """The posted form again, validated, for an action whose refusal came from the domain."""
-    if action == "schemes":
-        rows, options = forms.scheme_forms(application, request.POST)
-        for f in [*rows, options]:
-            f.is_valid()
-        return {"rows": rows, "options": options, "onsite_allowed": rules.onsite_reply_allowed(application),
-                "transitional_allowed": rules.transitional_allowed(application)}
-    current = _current(application)
-    builders = {
-        "accept": lambda: forms.AcceptForm(request.POST),
-        "complete": lambda: forms.CompleteForm(request.POST, application=application, needs_checker=bool(
-            current and application.policy_version and current.code in rules.two_person_stages(
-                application.policy_version, application.category))),
-        "pause": lambda: forms.PauseForm(request.POST, application=application),
-        "resume": lambda: forms.StageForm(request.POST),
-        "reject": lambda: forms.RejectForm(request.POST),
-        "assign": lambda: forms.AssignForm(request.POST, application=application),
-        "choose": lambda: forms.ChooseForm(request.POST, application=application),
-        "project_open": lambda: forms.ProjectOpenForm(request.POST),
-        "project_update": lambda: forms.ProjectUpdateForm(request.POST, application=application),
-        "fee": lambda: forms.FeeForm(request.POST),
-    }
-    form = builders[action]()
-    form.is_valid()
-    return form
 
 
 @workbench

@@ -19,6 +19,7 @@ from applications import api as app_api
 from applications import queries as app_queries, rules
 from applications.models import Application, Pause, Stage, Status
 from core.errors import DomainError, Forbidden, NotFound
+from core.verbs import label as verb_label
 from customers import actions, forms, queries
 from customers.models import Complaint, Profile, Rating
 from sharing import queries as sharing_queries
@@ -282,7 +283,8 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
     data = app_api.detail(application)
     stage_names = {stage["code"]: stage["name"] for stage in data["stages"]}
     for event in data["events"]:
-        event["label"] = VERBS.get(event["verb"], event["verb"])
+        # The portal's own wording first, then every app's declared 中文 (approvals, sharing …).
+        event["label"] = VERBS.get(event["verb"]) or verb_label(event["verb"])
         event["stage_name"] = stage_names.get(event["data"].get("stage"), "")
         event["reason_label"] = _reason_label(event["data"].get("reason"))
     for stage in data["stages"]:

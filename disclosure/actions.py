@@ -17,6 +17,7 @@ from core import events, outbox, pii
 from core.errors import Conflict, Forbidden, invalid
 from disclosure.models import GoodPractice, PublishedDocument, ViolationReport
 from policies import queries as policy_queries
+from workdays.schedule import get_schedule
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PHONE_CHARS = set("0123456789-+ ")
@@ -160,7 +161,7 @@ def violation_report(*, region: str, kind: str, description: str, application_nu
         raise invalid("region", "该地区政策未规定举报处理时限，请拨打 12398 能源监管热线")
     now = timezone.now()
     due = deadlines.stage_due(start=timezone.localdate(now), limit=int(fees.report_limit.value),
-                              unit=fees.report_limit.unit)
+                              unit=fees.report_limit.unit, schedule=get_schedule())
     try:
         with transaction.atomic():
             report = ViolationReport.objects.create(

@@ -1,4 +1,5 @@
 """Event verbs of public disclosure (CONTRACTS §1)."""
+from core.verbs import Origin
 
 VERBS = {
     "disclosure.document_published": "公开政策文件",
@@ -12,3 +13,10 @@ VERBS = {
 MESSAGE_KINDS = {
     "violation_closed": "举报办结告知",
 }
+
+# `audit verify`: every stored document, practice and report was written with its event.
+ORIGINS = [
+    Origin(model="disclosure.PublishedDocument", verb="disclosure.document_published"),
+    Origin(model="disclosure.GoodPractice", verb="disclosure.practice_submitted"),
+    Origin(model="disclosure.ViolationReport", verb="disclosure.violation_reported"),
+]

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "contracts",
     "payments",
     "appointments",
+    "monitoring",
     "outages",
     "approvals",
     "sharing",

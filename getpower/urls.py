@@ -21,6 +21,7 @@ urlpatterns = [
     path("workdays/", include("workdays.urls")),
     path("me/", include("customers.urls")),
     path("work/", include("applications.urls")),
+    path("monitor/", include("monitoring.urls")),
     path("contracts/", include("contracts.urls")),
     path("pay/", include("payments.urls")),
     path("appointments/", include("appointments.urls")),

@@ -313,3 +313,44 @@ def rectification_close(*, item: Rectification, by: User, result: str) -> Rectif
     return item
 
 
+
+
+# ---------------------------------------------------------------- reminders
+
+REMIND_ROLES = ("supervisor", "gov_officer", "regulator")
+
+
+def ledger_remind(*, today: date | None = None) -> int:
+    """Tell the responsible units of every task that is overdue, at risk or due a check-in.
+    One message per task, recipient and reason-day (idempotent keys), so running the sweep
+    again the same day sends nothing new."""
+    from accounts.models import Membership
+    from ledger import queries
+
+    from core.models import OutboxMessage
+
+    today = today or timezone.localdate()
+    members = list(Membership.objects.filter(role__in=REMIND_ROLES, organisation__isnull=False)
+                   .select_related("user", "organisation__division"))
+    due = []
+    for row in queries.views(Task.objects.filter(empty=False), today=today):
+        if row.status not in ("overdue", "at_risk"):
+            continue
+        task = row.task
+        for member in members:
+            org = member.organisation
+            if org.division.policy_region == task.region and access.answers_for(org, task):
+                due.append((row, member, f"ledger:{task.pk}:{row.status}:{today.isoformat()}:{member.user_id}"))
+    already = set(OutboxMessage.objects.filter(key__in=[key for _, _, key in due]).values_list("key", flat=True))
+    sent = 0
+    with transaction.atomic():
+        for row, member, key in due:
+            if key in already:
+                continue
+            task = row.task
+            message = outbox.enqueue(
+                kind="ledger_attention", user=member.user, subject=task, key=key,
+                link=reverse("ledger:task", kwargs={"region": task.region, "number": task.number}),
+                text=f"台账第 {task.number} 项{'已逾期' if row.status == 'overdue' else '有风险'}：{row.standing.reason}")
+            sent += message is not None
+    return sent

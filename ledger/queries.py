@@ -107,3 +107,20 @@ def live_values(task: Task) -> list[dict]:
 
 def regions() -> list[str]:
     return list(Task.objects.order_by("region").values_list("region", flat=True).distinct())
+
+
+def progress_summary(*, region: str, today: date | None = None) -> dict:
+    """The ledger's standing for the quarterly report (季分析): counts per status, and the tasks
+    overdue or at risk with their reason. Empty rows are not tasks and are left out."""
+    today = today or timezone.localdate()
+    rows = [r for r in views(Task.objects.filter(region=region, empty=False).order_by("number"), today=today)]
+    counts = {code: 0 for code in STATUSES}
+    for row in rows:
+        counts[row.status] += 1
+    attention = [
+        {"number": r.task.number, "task": r.task.text, "responsible": r.task.responsible, "status": r.status,
+         "reason": r.standing.reason}
+        for r in rows if r.status in ("overdue", "at_risk")
+    ]
+    return {"region": region, "as_of": today.isoformat(), "tasks": len(rows), "by_status": counts,
+            "attention": attention}

@@ -1,4 +1,5 @@
 """Event verbs of the task ledger (CONTRACTS §1)."""
+from core.verbs import Origin
 
 VERBS = {
     "ledger.loaded": "导入任务台账",
@@ -17,4 +18,11 @@ VERBS = {
 }
 MESSAGE_KINDS = {
     "ledger_report_reviewed": "任务进展审核结果",
+    "ledger_attention": "台账任务逾期或有风险提醒",
 }
+
+# `audit verify`: every report and problem-list task was written with its event.
+ORIGINS = [
+    Origin(model="ledger.Report", verb="ledger.report_submitted", subject="task"),
+    Origin(model="ledger.Rectification", verb="ledger.rectification_opened", subject="task"),
+]

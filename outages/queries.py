@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import Division
-from core.errors import InvalidInput, invalid
+from core.errors import InvalidInput, NotFound, invalid
 from outages import reliability
 from outages.models import AvoidedOutage, Customer, Interruption, Kind, Outage, OutageScope, Referral, RepairOrder
 from outages.network import city_group
@@ -34,7 +34,7 @@ def notice_lead(county: Division) -> timedelta:
     for region in (county.policy_region, "national"):
         try:
             lead = (version_in_force(region=region).document.get("settings") or {}).get("outage_notice_lead")
-        except Exception:  # a region without versions falls back to the national setting
+        except NotFound:  # a region with no version in force yet falls back to the national setting
             lead = None
         if lead:
             return timedelta(days=lead["value"])
@@ -124,7 +124,7 @@ def county_budget(county: Division, year: int) -> dict:
             " - CASE WHEN start_s > %s THEN start_s ELSE %s END), 0)"
             f" FROM {Interruption._meta.db_table} WHERE county_id = %s AND start_s < %s AND COALESCE(end_s, %s) > %s",
             [now_s, hi, now_s, hi, lo, lo, county.pk, hi, now_s, lo])
-        used_s = cur.fetchone()[0] or 0
+        used_s = float(cur.fetchone()[0] or 0)  # PostgreSQL sums bigints as numeric (Decimal)
     committed = sum(_customer_hours(o) for o in Outage.objects.filter(
         county=county, kind=Kind.PLANNED, status=Outage.Status.APPROVED,
         planned_start__gte=timezone.make_aware(datetime(year, 1, 1)),

@@ -1,4 +1,5 @@
 """Event verbs and message kinds of outages (autodiscovered by core; CONTRACTS §1, §3)."""
+from core.verbs import Origin
 
 VERBS = {
     "network.imported": "导入电网拓扑",
@@ -28,3 +29,10 @@ MESSAGE_KINDS = {
     "outage_progress": "抢修进度通知",
     "outage_restored": "恢复送电通知",
 }
+
+# Rows each explained by an event (`getpower audit verify` reports the ones that are not).
+ORIGINS = [
+    Origin(model="outages.RepairOrder", verb="outage.fault_reported", subject="outage"),
+    Origin(model="outages.Referral", verb="referral.made"),
+    Origin(model="outages.AvoidedOutage", verb="outage.avoided"),
+]

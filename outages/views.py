@@ -16,7 +16,7 @@ from core.errors import DomainError, NotFound
 from outages import queries
 from outages.verbs import MESSAGE_KINDS
 from outages.labels import LABELS
-from outages.models import AvoidedOutage, Area, Cause, Kind, Notice, Outage, RepairOrder
+from outages.models import Area, AvoidedOutage, Cause, Kind, Notice, Outage, Referral, RepairOrder
 
 REGION_NAMES = {"shaanxi": "陕西", "zhejiang": "浙江", "zaozhuang": "枣庄"}
 CITY_GROUPS = LABELS["city_group"]
@@ -89,8 +89,11 @@ def reliability_page(request):
             "targets": [{"label": t["label"], "saidi": t["saidi_hours"], "target": t["target_hours"], "met": t["met"]}
                         for t in report["targets"]],
         }
+    kinds, statuses = dict(Referral.Kind.choices), dict(Referral.Status.choices)
+    referrals = [{"kind": kinds[k], "statuses": [{"label": statuses[s], "n": n} for s, n in v.items()]}
+                 for k, v in (report or {}).get("referrals", {}).items()]
     return render(request, "outages/reliability.html", {
-        "report": report, "chart": chart, "year": year, "region": region, "error": error,
+        "report": report, "chart": chart, "referrals": referrals, "year": year, "region": region, "error": error,
         "regions": REGION_NAMES, **_labels()})
 
 

@@ -10,6 +10,7 @@ UNITS = {
     "kV": "千伏",
     "m": "米",
     "percent": "%",
+    "stage": "个",
 }
 LABELS = {
     # kinds
@@ -17,6 +18,7 @@ LABELS = {
     "average": "平均值目标",
     "share": "比例目标",
     "relative": "相对目标",
+    "minimum": "最短提前时间",
     # stages
     "acceptance": "业务受理",
     "scheme_reply": "供电方案答复",
@@ -68,6 +70,15 @@ LABELS = {
     "roads": "道路管理部门",
     "greening": "绿化管理部门",
     "administrative_approval": "行政审批部门",
+    # conditions of an investment boundary
+    "major_risk_prevention": "防范化解重大风险项目",
+    "poverty_alleviation": "精准脱贫项目",
+    "pollution_control": "污染防治项目",
+    "rural_revitalization": "乡村振兴项目",
+    "pilot_area": "试点地区",
+    "provincial_industrial_park": "省级工业园区",
+    "provincial_park": "省级及以上园区",
+    "provincial_key_project": "省级新旧动能转换项目库项目",
     # note kinds and one-way rules
     "contradiction": "矛盾",
     "reading": "解读",

@@ -154,3 +154,102 @@ def policy_json(doc: PolicyDocument) -> dict[str, Any]:
             for n in doc.notes
         ],
     }
+
+
+# --- for people: what a category means for the applicant, in words ----------------------
+
+
+def amount(quantity: Quantity | None) -> str:
+    """30 天, 1–3 个工作日, 160 千瓦, 8%."""
+    from policies.labels import UNITS
+
+    if quantity is None:
+        return ""
+    shown = f"{quantity.value:g}" if isinstance(quantity.value, float) else str(quantity.value)
+    if quantity.value_max is not None:
+        shown += f"–{quantity.value_max:g}"
+    unit = UNITS.get(quantity.unit, quantity.unit)
+    return f"{shown}{unit}" if quantity.unit == "percent" else f"{shown} {unit}"
+
+
+def _who(category: Category) -> list[str]:
+    rule = category.applies_to
+    if rule is None:
+        return []
+    words = ["低压供电（380伏及以下）" if rule.voltage == "lv" else "高压供电"]
+    if rule.voltage_kv_min is not None:
+        words.append(f"{amount(rule.voltage_kv_min)}及以上")
+    if rule.voltage_kv_below is not None:
+        words.append(f"低于 {amount(rule.voltage_kv_below)}")
+    if rule.residential is not None:
+        words.append("居民用户" if rule.residential else "企业等非居民用户")
+    if rule.sanling:
+        words.append("享受“三零”服务（零上门、零审批、零投资）")
+    if rule.supply is not None:
+        words.append("单电源" if rule.supply == "single" else "双电源")
+    if rule.important is False:
+        words.append("非重要用户")
+    elif rule.important:
+        words.append("重要或高风险用户")
+    if rule.conditional:
+        words.append("具备条件、可合并环节")
+    if rule.capacity_max is not None:
+        words.append(f"用电容量不超过 {amount(rule.capacity_max)}")
+    return words
+
+
+def _pays(doc: PolicyDocument, code: str) -> list[str]:
+    from policies.labels import LABELS
+
+    lines = []
+    if doc.zero_investment is not None:
+        for scope in doc.zero_investment.scope.values():
+            if code not in scope.categories:
+                continue
+            if not scope.thresholds:
+                lines.append(f"{scope.name}：接电工程由供电企业投资，您不出钱（零投资）")
+                continue
+            groups = {"urban": "城市地区", "rural": "农村地区", "all": "城乡"}
+            limits = "，".join(f"{groups[area]} {amount(q)} 及以下" for area, q in scope.thresholds.items())
+            lines.append(f"{scope.name}：{limits}，接电工程由供电企业投资，您不出钱（零投资）")
+    for boundary in doc.investment_boundary:
+        if code not in boundary.categories or boundary.boundary is None:
+            continue
+        status = "" if boundary.status == "in_force" else f"（{LABELS.get(boundary.status, boundary.status)}）"
+        lines.append(f"供电企业{LABELS.get(boundary.boundary, boundary.boundary)}{status}：{boundary.name}")
+    return lines
+
+
+def category_for_people(doc: PolicyDocument, code: str, category: Category) -> dict[str, Any]:
+    """Who the category is for, its stages with their limits, the documents asked at each,
+    the total and who pays up to where: the plain 'what this means for you'."""
+    document_names = {c: t.name for c, t in doc.document_types.items()}
+    total = category.grid_side_limit or category.full_process_limit
+    stages = []
+    for stage in category.stages:
+        if stage.limit is not None:
+            limit = f"{amount(stage.limit)}内"
+        elif total is not None:
+            limit = "无单独时限，计入合计时限"
+        else:
+            limit = "文件未规定时限"
+        stages.append(
+            {
+                "name": stage.name,
+                "limit": limit,
+                "only_important": stage.when == "important",
+                "documents": [document_names.get(d, d) for d in stage.documents.required] if stage.documents else [],
+            }
+        )
+    return {
+        "code": code,
+        "name": category.name,
+        "who": _who(category),
+        "stages": stages,
+        "grid_side": amount(category.grid_side_limit),
+        "grid_side_kind": category.grid_side_limit.kind if category.grid_side_limit else None,
+        "full_process": amount(category.full_process_limit),
+        "max_stages": amount(category.max_stages),
+        "over_max_stages": category.max_stages is not None and len(stages) > category.max_stages.value,
+        "pays": _pays(doc, code),
+    }

@@ -83,3 +83,15 @@ def policy_list(*, on: date | None = None) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def source_names() -> dict[str, str]:
+    """Seed file name -> the name people know the document by, and region code -> name,
+    for pages that show citations and inheritance without file names or codes."""
+    names: dict[str, str] = {}
+    for pv in PolicyVersion.objects.order_by("region", "-effective_from"):
+        names.setdefault(pv.region, pv.name)
+        seed = pv.document.get("seed")
+        if seed:
+            names.setdefault(seed, f"{pv.name}文件")
+    return names

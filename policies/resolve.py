@@ -206,3 +206,14 @@ def transitional_scheme_applies(
     """A constrained grid gets the customer a transitional scheme plus a linked upgrade."""
     rule = document(policy).transitional_scheme
     return rule is not None and _fits(rule.applies_to, voltage_kv=voltage_kv, supply=supply, capacity_kva=capacity_kva)
+
+
+def stages_beyond_promise(policy: PolicyDocument | dict[str, Any], category: str, *, important: bool = False) -> int:
+    """How many more stages a case of this category goes through than the policy's promise
+    of at most N stages (Zaozhuang "高、低压用户办电环节压减至4个、2个以内"); 0 within it or
+    where no such promise is made. Measured per case: `important` picks the case's stages."""
+    doc = document(policy)
+    promise = _category(doc, category).max_stages
+    if promise is None:
+        return 0
+    return max(0, len(stages_for(doc, category, important=important)) - int(promise.value))

@@ -24,6 +24,7 @@ Directions, from the customer's side:
 """
 from __future__ import annotations
 
+import types
 import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from policies.schema import Category, PolicyDocument, Quantity
+from policies.schema import CONTENT_KEYS, Category, PolicyDocument, Quantity
 from policies.units import Incomparable, WorkdaySpan, max_workday_span, no_looser
 
 STATUS_RANK = {"in_force": 3, "pilot": 2, "explore": 1, "encouraged": 0}
@@ -610,8 +611,6 @@ def compare(
     """(key path, message) for every way `new` promises less than `old`; empty when it only
     tightens. `sections` limits the walk to some top-level keys (a one-way rule's scope)."""
     ctx = Context(label=label, span=span, found=[])
-    from policies.schema import CONTENT_KEYS
-
     for name in sections or CONTENT_KEYS:
         _walk(getattr(new, name), getattr(old, name), ctx, name, (name,), None)
     return ctx.found
@@ -625,7 +624,7 @@ def _unwrap(annotation: Any) -> Any:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
             if len(args) != 1:
                 return annotation
@@ -647,8 +646,6 @@ def _item(annotation: Any) -> Any:
 
 def uncovered() -> list[str]:
     """Schema key paths that no rule decides (a new section needs its direction declared)."""
-    from policies.schema import CONTENT_KEYS
-
     missing: list[str] = []
 
     def visit(annotation: Any, pattern: tuple[str, ...]) -> None:
@@ -672,8 +669,6 @@ def uncovered() -> list[str]:
 
 def stale() -> list[str]:
     """Rules whose key path the schema no longer has."""
-    from policies.schema import CONTENT_KEYS
-
     seen: set[str] = set()
 
     def visit(annotation: Any, pattern: tuple[str, ...]) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.dates import strict_date
 from core.errors import NotFound
 from policies import queries
-from policies.present import ordered_approval_limits, ordered_categories
+from policies.present import category_for_people, ordered_approval_limits, ordered_categories
 from policies.schema import STAGE_CODES
 
 
@@ -62,8 +62,21 @@ def policy_detail(request, region: str):
     for code, category in ordered_categories(doc):
         by_code = {s.code: s for s in category.stages}
         rows.append({"code": code, "category": category, "cells": [by_code.get(c) for c in columns]})
+    names = queries.source_names()
     context = {
         "doc": doc,
+        "names": names,
+        "for_people": [category_for_people(doc, code, category) for code, category in ordered_categories(doc) if category.stages],
+        "parents": [{"name": names.get(link.region, link.region), "version": link.version} for link in doc.chain],
+        # A target the seed itself loosens (a declared exception to a one-way rule), flagged.
+        "loosened": [
+            t
+            for t in doc.reliability_targets
+            if any(
+                n.exception_for is not None and (n.exception_for.key, n.exception_for.version) == (t.key, str(t.year))
+                for n in doc.notes
+            )
+        ],
         "pinned": pinned,
         "versions": versions,
         "columns": columns,
@@ -71,8 +84,7 @@ def policy_detail(request, region: str):
         "error": error,
         "on_value": chosen_on if chosen_on and not error else today.isoformat(),
         "today": today,
-        "contradictions": [n for n in doc.notes if n.kind == "contradiction"],
-        "readings": [n for n in doc.notes if n.kind == "reading"],
+        "readings_count": len(doc.notes),
         "document_rows": [
             (code, category, [s for s in category.stages if s.documents is not None])
             for code, category in ordered_categories(doc)

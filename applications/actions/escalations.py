@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import User
 from accounts.roles import Role
-from applications import deadlines, messages, rules
+from applications import deadlines, messages, queries, rules
 from applications.models import Application, Escalation, Stage, Status
 from core import events
 from core.bounds import NOTE_LENGTH, check_text
@@ -35,10 +35,7 @@ def stage_alert(stage: Stage, today: date, *, schedule: Schedule) -> str:
 
 
 def county_supervisor(application: Application) -> User | None:
-    return (
-        User.objects.filter(memberships__role=Role.SUPERVISOR, memberships__organisation=application.handling_org,
-                            is_active=True).order_by("id").first()
-    )
+    return queries.first_staff(application.handling_org, Role.SUPERVISOR)
 
 
 def stages_check_deadlines(*, today: date | None = None) -> dict[str, int]:

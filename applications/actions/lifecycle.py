@@ -19,7 +19,7 @@ from accounts import access
 from accounts.identity import id_number_problem, uscc_problem
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
-from applications import closing, deadlines, messages, rules
+from applications import closing, deadlines, messages, queries, rules
 from applications.actions.progress import finish_stage, start_next
 from applications.models import (
     CAPACITY_KVA,
@@ -303,11 +303,7 @@ def application_accept(*, application: Application, by: User, result: str = "") 
 
 
 def _project_manager_for(application: Application) -> User | None:
-    return (
-        User.objects.filter(memberships__role=Role.PROJECT_MANAGER,
-                            memberships__organisation=application.handling_org, is_active=True)
-        .order_by("id").first()
-    )
+    return queries.first_staff(application.handling_org, Role.PROJECT_MANAGER)
 
 
 def _close(*, application: Application, by: User, status: str, reason: str, verb: str) -> Application:

@@ -1,12 +1,14 @@
 """Template helpers for pages outside the workbench that point into it."""
 from django import template
+from django.urls import reverse
 
 from accounts.roles import Role
 from applications import demo
 
 register = template.Library()
 
-FACE = {"applicant": "/me/"}
+# Which face a role signs in to: the portal for applicants, the workbench for everyone else.
+FACE = {"applicant": "customers:home"}
 
 
 @register.simple_tag
@@ -15,7 +17,7 @@ def demo_logins() -> list[dict]:
     when the demo is not loaded."""
     if not demo.is_loaded():
         return []
-    return [{"username": username, "role": role, "role_name": Role(role).label, "where": where, "face": FACE.get(role, "/work/")}
+    return [{"username": username, "role": role, "role_name": Role(role).label, "where": where, "face": reverse(FACE.get(role, "applications:queue"))}
             for username, role, where in demo.demo_logins()]
 
 

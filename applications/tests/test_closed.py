@@ -97,7 +97,7 @@ def test_the_api_answers_a_closed_application_with_its_state(zz, busy):
     application, *_ = busy
     actions.application_withdraw(application=application, by=zz.applicant)
     response = post(as_user(zz.account_manager), f"/api/v1/applications/{application.pk}/fees",
-                    {"item": "高可靠性供电费", "amount": "1.00", "basis": "省发展改革委核定的高可靠性供电费标准"})
+                    {"item": "高可靠性供电费", "amount": "1.00"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "closed"
     assert response.json()["error"]["fields"] == {"status": "withdrawn"}

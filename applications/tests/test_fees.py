@@ -44,7 +44,8 @@ def test_only_the_applicant_chooses_designer_builder_supplier(zj, travel):
     assert designated.status_code == 403
     applicant = as_user(zj.applicant)
     chosen = applicant.put(url, {"role": "builder", "name": "杭州某电力安装有限公司"}, content_type="application/json")
-    assert chosen.status_code == 200 and chosen.json() == [
+    assert chosen.status_code == 200, chosen.content
+    assert chosen.json() == [
         {"role": "builder", "name": "杭州某电力安装有限公司", "uscc": "", "chosen_at": chosen.json()[0]["chosen_at"]}]
     bad = applicant.put(url, {"role": "mayor", "name": "x"}, content_type="application/json")
     assert bad.status_code == 422 and "role" in bad.json()["error"]["fields"]

@@ -53,7 +53,7 @@ def test_a_refused_role_on_the_workbench_is_403_not_a_form_error(zz, accepted):
     regulator = accounts.user_create(username="tez_regulator2", password=PASSWORD, role=Role.REGULATOR,
                                      organisation=zz.org.parent.parent)
     response = as_user(regulator).post(f"/work/applications/{accepted.pk}/fee/",
-                                       {"item": "高可靠性供电费", "amount": "1.00", "basis": "省发展改革委核定"})
+                                       {"item": "高可靠性供电费", "amount": "1.00"})
     assert response.status_code == 403
 
 

@@ -57,6 +57,7 @@ def test_department_decides_in_its_workbench_and_the_applicant_sees_it(zj, trave
     assert "电力接入工程审批" in portal and "附条件批准" in portal and "补植同等数量乔木" in portal
     assert "杭州市自然资源和规划局：审批中" in portal
     assert "green_space" not in portal and "approved_with_conditions" not in portal
+    assert "部门作出审批决定" in portal and "approval_case.decided" not in portal  # the timeline in 中文
 
 
 def test_filing_certificate_pdf(zz, travel):
@@ -83,3 +84,12 @@ def test_overdue_cases_appear_in_the_supervisors_overview(zj, travel):
     actions.cases_check_overdue()
     page = as_user(zj.supervisor).get("/work/overview/").content.decode()
     assert "电力接入工程审批超期清单" in page and approval.number in page and "已报部门负责人" in page
+
+
+def test_grid_staff_see_the_routed_works_of_their_jurisdiction(zj, travel):
+    application = accepted(zj, travel, enterprise(site_address="西湖区文三路103号"))
+    approval = actions.request_submit(application=application, by=zj.account_manager, kw=800, length_m=900,
+                                      crossings=["trees"])
+    page = as_user(zj.supervisor).get("/approvals/").content.decode()
+    assert approval.number in page and "林业和绿化部门：审批中" in page
+    assert as_user(zj.applicant).get("/approvals/").status_code == 302

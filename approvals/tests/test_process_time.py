@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accounts.models import User
 from applications.models import Application, Stage
 from applications.tests.conftest import at, enterprise, policies, travel  # noqa: F401 (fixtures)
 from applications.tests.test_flows import as_user, post
@@ -52,6 +53,10 @@ def test_a_zhejiang_application_energised_records_its_full_process_time(zj, trav
         response = post(as_user(zj.installer), f"/api/v1/applications/{application.pk}/stages/{stage.code}/complete",
                         {"result": "完成", "checked_by": zj.second_inspector.username})
         assert response.status_code == 200, response.content
+        for waiting in response.json()["confirmations"]:  # 双人复核: the second person confirms
+            confirmer = as_user(User.objects.get(username=waiting["confirmer"]))
+            done = post(confirmer, f"/api/v1/applications/confirmations/{waiting['id']}/confirm")
+            assert done.status_code == 200, done.content
     record = ProcessTime.objects.get(application=application)
     # 11-23 (not counted) to 11-30: 7 days, 5 working days; the department held it 11-24..26.
     assert (record.start, record.end) == (dt.date(2026, 11, 23), dt.date(2026, 11, 30))

@@ -173,3 +173,25 @@ def test_cli_bad_arguments_name_the_flag(ledgers, args, needle):
     with pytest.raises(CommandError) as err:
         run("list", *args)
     assert needle in str(err.value) and err.value.returncode == 2
+
+
+def test_the_quarterly_report_reads_the_ledgers_progress(ledgers):
+    summary = queries.progress_summary(region="zhejiang", today=dt.date(2026, 2, 1))
+    assert summary["tasks"] == 65  # 66 rows, row 51 empty
+    assert sum(summary["by_status"].values()) == 65
+    assert summary["by_status"]["done"] == 10  # the 已完成 巩固推进 rows, within their first quarter
+    overdue = {row["number"] for row in summary["attention"] if row["status"] == "overdue"}
+    assert 2 in overdue and 51 not in overdue
+
+
+def test_the_daily_sweep_tells_the_responsible_units_once_a_day(ledgers):
+    w = ledgers.world
+    today = dt.date(2026, 2, 1)
+    first = actions.ledger_remind(today=today)
+    assert first > 0
+    assert actions.ledger_remind(today=today) == 0  # same day: nothing new
+    carol = OutboxMessage.objects.filter(user=w.carol, kind="ledger_attention")
+    rita = set(OutboxMessage.objects.filter(user=w.rita, kind="ledger_attention").values_list("subject_id", flat=True))
+    # The regulator hears only of its own task (#58), and only if it needs attention.
+    assert rita <= {str(Task.objects.get(region="shaanxi", number=58).pk)}
+    assert carol.exists() and "台账第" in carol.first().text

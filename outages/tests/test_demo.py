@@ -1,5 +1,4 @@
 """`getpower demo load` also builds the network and an outage history for the three regions."""
-import pytest
 
 from accounts.models import Division
 from applications import demo

@@ -151,3 +151,18 @@ def test_referral_with_evidence_is_tracked(grid, travel):
                               description="窃电", evidence=[])
     actions.referral_update(referral=referral, by=grid.dan, status="closed", outcome="施工单位已赔偿")
     assert queries.referral_summary(year=2026, region="shaanxi") == {"reckless_construction": {"closed": 1}}
+
+
+def test_audit_finds_every_repair_order_referral_and_avoided_outage_explained(grid, travel):
+    from core import audit
+
+    test_referral_with_evidence_is_tracked(grid, travel)
+    travel(at(2026, 3, 3, 9))
+    actions.fault_report(by=grid.dan, county=grid.county, cause="equipment", scopes=[("feeder", "F1")])
+    actions.outage_avoid(by=grid.dan, county=grid.county, method="load_transfer", day=at(2026, 3, 3).date(),
+                         customers=3, hours="2")
+    assert audit.unexplained_rows() == []
+    RepairOrder.objects.create(outage=Outage.objects.create(kind="fault", cause="other", status="active",
+                                                            county=grid.county, title="绕过动作"),
+                               county=grid.county, crew="x", opened_at=at(2026, 3, 3, 10))
+    assert any("outages.repairorder" in line for line in audit.unexplained_rows())

@@ -1,4 +1,6 @@
 """Chinese labels for policy codes and one way to print a number with its citation."""
+import re
+
 from django import template
 from django.utils.html import format_html
 
@@ -39,12 +41,33 @@ def amount(quantity: Quantity | None) -> str:
     return f"{shown}{unit}" if quantity.unit == "percent" else f"{shown} {unit}"
 
 
+_FILE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
+# "（见注 zj-town-saidi-2023）": a pointer into our own notes, not for people.
+_NOTE_REF = re.compile(r"[（(]?见注\s*[a-z0-9-]+(?:[、,，]\s*[a-z0-9-]+)*[)）]?")
+
+
+@register.filter
+def plain(text: str | None) -> str:
+    """Words for people: no pointers to internal notes."""
+    return _NOTE_REF.sub("", text or "").strip()
+
+
 @register.filter
 def src(source: str, seed: str | None) -> str:
-    """A citation without the page's own seed file name, which the page states once."""
+    """A citation without the page's own seed file name (the page names its document once)."""
+    return _cite(source, seed, None)
+
+
+@register.simple_tag(takes_context=True)
+def source(context, text: str) -> str:
+    """A citation as people read it: another seed's file name becomes that document's name."""
+    return _cite(text, getattr(context.get("doc"), "seed", None), context.get("names"))
+
+
+def _cite(source: str, seed: str | None, names: dict | None) -> str:
     if seed and source.startswith(seed):
-        return source[len(seed):].strip() or source
-    return source
+        source = source[len(seed):].strip() or source
+    return plain(_FILE.sub(lambda m: (names or {}).get(m.group(0), "另一地区的文件"), source))
 
 
 @register.simple_tag(takes_context=True)
@@ -56,9 +79,9 @@ def cited(context, quantity: Quantity | None):
     if quantity.source == "setting":
         origin = f"系统设置：{quantity.reason}"
     else:
-        origin = src(quantity.source, getattr(doc, "seed", None))
-    extra = f"；{quantity.derived}" if quantity.derived else ""
-    note = f"；{quantity.note}" if quantity.note else ""
+        origin = _cite(quantity.source, getattr(doc, "seed", None), context.get("names"))
+    extra = f"；{plain(quantity.derived)}" if quantity.derived else ""
+    note = f"；{plain(quantity.note)}" if quantity.note else ""
     return format_html(
         '<span class="num">{}</span> <span class="cite">〔{}{}{}〕</span>', amount(quantity), origin, extra, note
     )

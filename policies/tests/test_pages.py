@@ -32,8 +32,48 @@ def test_every_region_page_renders_with_citations(client, loaded, policies, regi
     for category in doc.categories.values():
         assert category.name in page
     assert 'class="cite"' in page
+    _speaks_to_people(page, doc)
+
+
+def _speaks_to_people(page, doc):
+    """Names, not codes; document names, not file names; no internal notes."""
+    import re
+
+    for code in doc.categories:
+        assert f">{code}<" not in page and f" {code} " not in page, code
+    assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", page)
+    assert "见注" not in page
     for note in doc.notes:
-        assert note.topic in page
+        assert note.id not in page.replace(f"/api/v1/policies/{doc.region}", "")
+        assert note.reason not in page
+    assert f"/api/v1/policies/{doc.region}?on=" in page  # the readings stay public, as data
+
+
+def test_what_it_means_for_you_per_category(client, loaded, policies):
+    from policies.present import amount
+
+    page = client.get("/policies/zhejiang/", {"on": "2022-06-01"}).content.decode()
+    doc = policies.in_force("zhejiang", date(2022, 6, 1)).document
+    assert page.count('data-testid="for-people"') == len([c for c in doc.categories.values() if c.stages])
+    hv = doc.categories["hv_single"]
+    assert f"供电企业办理的环节合计不超过 <strong>{amount(hv.grid_side_limit)}</strong>" in page
+    reply = next(s for s in hv.stages if s.code == "scheme_reply")
+    assert f"<strong>{reply.name}</strong>：{amount(reply.limit)}内" in page
+    assert "无单独时限，计入合计时限（仅重要或高风险用户需要这一环节）" in page  # the borrowed stages
+    assert "您只需提供：" + doc.document_types["applicant_id"].name in page
+    sanling = doc.categories["lv_sanling"]
+    assert f"用电容量不超过 {amount(sanling.applies_to.capacity_max)}" in page
+    assert f"从申请到接电全过程不超过 <strong>{amount(sanling.full_process_limit)}</strong>" in page
+    scope = doc.zero_investment.scope["lv_small_micro"]
+    assert f"{scope.name}：城乡 {amount(scope.thresholds['all'])} 及以下，接电工程由供电企业投资，您不出钱（零投资）" in page
+    _speaks_to_people(page, doc)
+
+
+def test_zaozhuang_page_says_lv_up_to_the_cap_is_for_sanling_customers(client, loaded, policies):
+    page = client.get("/policies/zaozhuang/").content.decode()
+    doc = policies.snapshots("zaozhuang")[-1].document
+    assert doc.connection.sanling
+    assert "实行“三零”服务的用户在" in page
 
 
 def test_zhejiang_page_by_date_and_by_version(client, loaded, policies):
@@ -42,7 +82,9 @@ def test_zhejiang_page_by_date_and_by_version(client, loaded, policies):
     assert "版本 2022" in page
     cited = doc.categories["lv_nonresidential"].full_process_limit.source.removeprefix(doc.seed).strip()
     assert cited in page
-    assert "单向规则的明示例外" in page  # the 2023 town SAIDI exception is shown, not hidden
+    assert "宽于上一年的目标（文件原文如此）" not in page  # 2022 has no loosened target
+    later = client.get("/policies/zhejiang/", {"on": "2023-06-01"}).content.decode()
+    assert later.count("宽于上一年的目标（文件原文如此）") == 1  # the 2023 town SAIDI, shown, not hidden
     assert "版本 2021" in client.get("/policies/zhejiang/", {"version": "2021"}).content.decode()
 
 
@@ -60,3 +102,9 @@ def test_bad_date_on_a_page_is_explained(client, loaded):
 
 def test_unknown_region_page_is_404(client, loaded):
     assert client.get("/policies/atlantis/").status_code == 404
+
+
+def test_zaozhuang_page_shows_the_stage_count_promise_and_where_annex_1_exceeds_it(client, loaded, policies):
+    page = client.get("/policies/zaozhuang/").content.decode()
+    assert "承诺办电环节不超过 4 个；本类按文件附表有 6 个环节" in page
+    assert "承诺办电环节不超过 2 个。" in page

@@ -151,3 +151,17 @@ def test_onsite_reply_and_transitional_scheme_in_shaanxi(shaanxi, zhejiang):
     assert not onsite_scheme_reply_applies(zhejiang, **fits)
     assert transitional_scheme_applies(shaanxi, **fits)
     assert not transitional_scheme_applies(shaanxi, **{**fits, "voltage_kv": 35})
+
+
+def test_zaozhuang_stage_count_promise_is_measured_per_case(zaozhuang):
+    from policies.resolve import stages_beyond_promise
+
+    hv = zaozhuang.categories["hv10_single"].max_stages
+    lv = zaozhuang.categories["lv_residential"].max_stages
+    assert (hv.value, hv.unit, lv.value, lv.unit) == (4, "stage", 2, "stage")
+    assert "4个、2个以内" in hv.source
+    # Annex 1's six stages for 10 kV dual supply (the reading of note zz-stage-count) exceed it.
+    assert stages_beyond_promise(zaozhuang, "hv10_dual") == len(stages_for(zaozhuang, "hv10_dual")) - hv.value > 0
+    assert stages_beyond_promise(zaozhuang, "hv10_single") == 0
+    assert stages_beyond_promise(zaozhuang, "lv_residential") == 0
+    assert stages_beyond_promise(zaozhuang, "lv_nonresidential") == 1  # 3 stages for a non-三零 business

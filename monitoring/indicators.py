@@ -1,0 +1,392 @@
+"""The indicator registry: every quantified promise of a policy, measured from live data.
+
+Each entry declares its code, 中文 name, unit, direction, the policy target patterns it
+measures (see `monitoring.targets`) and a compute function. Compute functions are SQL
+aggregates over the fact table (`monitoring.models`), grouped in the database; they
+return one `Measure` per dimension (a category, a stage, an area). Adding an indicator
+is adding an entry here; a test walks every policy and fails when a target has none."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Sum, When
+
+from monitoring import judge
+from monitoring.models import ApplicationFact, StageFact
+from monitoring.periods import Period
+
+UNIT_NAMES = {"workday": "个工作日", "day": "天", "percent": "%", "hour": "小时", "count": "件", "score": "分",
+              "per_10k": "件/万户", "yuan": "元"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    region: str
+    period: Period
+    policy: dict[str, Any]  # the resolved policy document in force at the period's end
+    county_ids: frozenset[int] | None = None  # None: the whole region
+    today: date | None = None
+
+    def facts(self) -> QuerySet[ApplicationFact]:
+        qs = ApplicationFact.objects.filter(region=self.region)
+        return qs if self.county_ids is None else qs.filter(county_id__in=self.county_ids)
+
+    def energised(self) -> QuerySet[ApplicationFact]:
+        return self.facts().filter(energised_on__gte=self.period.start, energised_on__lt=self.period.end)
+
+    def submitted(self) -> QuerySet[ApplicationFact]:
+        return self.facts().filter(submitted_on__gte=self.period.start, submitted_on__lt=self.period.end)
+
+    def stages(self) -> QuerySet[StageFact]:
+        qs = StageFact.objects.filter(region=self.region, ended_on__gte=self.period.start, ended_on__lt=self.period.end)
+        return qs if self.county_ids is None else qs.filter(county_id__in=self.county_ids)
+
+    def category_name(self, code: str) -> str:
+        return self.policy.get("categories", {}).get(code, {}).get("name", code)
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    name: str
+    unit: str
+    value: float | None
+    target: float | None
+    direction: str
+    source: str
+    dimension: str = ""
+    cases: int | None = None  # how many cases the value rests on
+    note: str = ""
+    drill: dict[str, str] = field(default_factory=dict)  # filters that list the cases behind it
+    group: str = ""  # the indicator group it is shown under (filled in by queries.measures)
+    verdict: str | None = None  # a judgement the value alone cannot give ("目标或同比压减" met either way)
+
+    @property
+    def status(self) -> str:
+        return self.verdict or judge.status(self.value, self.target, self.direction)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "unit": self.unit, "value": self.value, "target": self.target,
+                "direction": self.direction, "status": self.status, "source": self.source,
+                "dimension": self.dimension, "cases": self.cases, "note": self.note, "group": self.group}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    unit: str
+    direction: str
+    measures: tuple[str, ...]  # policy target patterns this indicator is judged against
+    compute: Callable[[Scope], list[Measure]]
+    group: str = "办电时长"
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _held(kind: str):
+    """The case's time in the unit of its own limit (Zhejiang 天, Zaozhuang 工作日)."""
+    return Case(When(**{f"{kind}_limit_unit": "day"}, then=F(f"{kind}_days")),
+                default=F(f"{kind}_workdays"), output_field=IntegerField())
+
+
+def _p90(qs: QuerySet, expression) -> float | None:
+    values = qs.annotate(held_value=expression).exclude(held_value__isnull=True)
+    n = values.count()
+    if not n:
+        return None
+    return float(values.order_by("held_value").values_list("held_value", flat=True)[judge.nearest_rank(n, 90)])
+
+
+def _limit_measures(kind: str, label: str) -> Callable[[Scope], list[Measure]]:
+    """Average, P90 and share within the per-case limit, per category with such a limit."""
+
+    def compute(scope: Scope) -> list[Measure]:
+        held = _held(kind)
+        grouped = {
+            row["category"]: row
+            for row in scope.energised().exclude(**{f"{kind}_limit": None}).values("category").annotate(
+                n=Count("pk"), avg=Avg(held), within=Count("pk", filter=Q(**{f"{kind}_limit__gte": held})))
+        }
+        out = []
+        for code, category in scope.policy.get("categories", {}).items():
+            limit = category.get(f"{kind}_limit")
+            if not limit:
+                continue
+            row = grouped.get(code, {"n": 0, "avg": None, "within": 0})
+            name, unit, source = scope.category_name(code), limit["unit"], limit.get("source", "")
+            drill = {"category": code, "energised": scope.period.label}
+            p90 = _p90(scope.energised().filter(category=code).exclude(**{f"{kind}_limit": None}), held)
+            out += [
+                Measure(f"{kind}_avg", f"{name}：{label}平均时长", unit, _round(row["avg"]), float(limit["value"]),
+                        judge.LOWER_IS_BETTER, source, code, row["n"], drill=drill),
+                Measure(f"{kind}_p90", f"{name}：{label}时长第90百分位", unit, p90, float(limit["value"]),
+                        judge.LOWER_IS_BETTER, source, code, row["n"], drill=drill),
+                Measure(f"{kind}_within_share", f"{name}：{label}逐案不超时限的比例", "percent",
+                        judge.share(row["within"], row["n"]), 100.0, judge.HIGHER_IS_BETTER, source, code, row["n"],
+                        drill={**drill, "late": kind}),
+            ]
+        return out
+
+    return compute
+
+
+def _stage_within(scope: Scope) -> list[Measure]:
+    rows = {(r["category"], r["code"]): r for r in scope.stages().exclude(within=None).values("category", "code")
+            .annotate(n=Count("pk"), within_n=Count("pk", filter=Q(within=True)), avg=Avg("held"))}
+    out = []
+    for category_code, category in scope.policy.get("categories", {}).items():
+        for stage in category.get("stages", []):
+            if not stage.get("limit"):
+                continue
+            row = rows.get((category_code, stage["code"]), {"n": 0, "within_n": 0})
+            out.append(Measure("stage_within_share",
+                               f"{scope.category_name(category_code)}：{stage['name']}环节按时办结比例", "percent",
+                               judge.share(row["within_n"], row["n"]), 100.0, judge.HIGHER_IS_BETTER,
+                               stage["limit"].get("source", ""), f"{category_code}.{stage['code']}", row["n"],
+                               drill={"category": category_code, "stage": stage["code"], "energised": scope.period.label}))
+    return out
+
+
+def _category_targets(scope: Scope) -> list[Measure]:
+    """Targets a category states beyond its limits: an average, or a reduction relative to a basis."""
+    out = []
+    for code, category in scope.policy.get("categories", {}).items():
+        for target_code, target in category.get("targets", {}).items():
+            quantity = target["quantity"]
+            unit, kind, source = quantity["unit"], quantity["kind"], quantity.get("source", "")
+            qs = scope.energised().filter(category=code)
+            column = "full_process_days" if unit == "day" else "full_process_workdays"
+            n = qs.exclude(**{column: None}).count()
+            avg = _round(qs.aggregate(v=Avg(column))["v"])
+            name = f"{scope.category_name(code)}：{target['name']}"
+            if kind in ("average", "limit"):
+                out.append(Measure("category_target", name, unit, avg, float(quantity["value"]), judge.LOWER_IS_BETTER,
+                                   source, f"{code}.{target_code}", n, drill={"category": code}))
+            elif kind == "relative" and unit == "percent":
+                out.append(_reduction_vs_national(scope, code, category, target_code, name, quantity))
+            else:
+                # "再压减1-3个工作日" against last year's average: compare like with like.
+                before = replace(scope, period=scope.period.same_last_year())
+                base = before.energised().filter(category=code).aggregate(v=Avg(column))["v"]
+                goal = None if base is None else round(float(base) - float(quantity["value"]), 2)
+                out.append(Measure("category_target", name, unit, avg, goal, judge.LOWER_IS_BETTER, source,
+                                   f"{code}.{target_code}", n, note="目标=上年同期平均值减去压减量" if goal is not None
+                                   else "上年同期无已办结案例，无法比较", drill={"category": code}))
+    return out
+
+
+def _reduction_vs_national(scope: Scope, code: str, category: dict, target_code: str, name: str, quantity: dict) -> Measure:
+    """Share by which the average grid-side time undercuts the national limit (e.g. 53 days)."""
+    national = scope.policy.get("_national_limits", {}).get(code)
+    qs = scope.energised().filter(category=code)
+    unit = (category.get("grid_side_limit") or {}).get("unit", category.get("unit", "workday"))
+    avg = qs.aggregate(v=Avg("grid_side_days" if unit == "day" else "grid_side_workdays"))["v"]
+    value = None if avg is None or not national else round(100 * (1 - float(avg) / national), 2)
+    return Measure("category_target", name, "percent", value, float(quantity["value"]), judge.HIGHER_IS_BETTER,
+                   quantity.get("source", ""), f"{code}.{target_code}", qs.count(),
+                   note="" if national else "国家规定时限未在根政策中列出", drill={"category": code})
+
+
+def _online_share(scope: Scope) -> list[Measure]:
+    target = scope.policy.get("targets", {}).get("online_rate")
+    counts = scope.submitted().aggregate(n=Count("pk"), online=Count("pk", filter=Q(online=True)))
+    return [Measure("online_share", "线上申请比例", "percent", judge.share(counts["online"], counts["n"]),
+                    None if target is None else float(target["quantity"]["value"]), judge.HIGHER_IS_BETTER,
+                    "" if target is None else target["quantity"].get("source", ""), cases=counts["n"])]
+
+
+def _zero_investment(scope: Scope) -> list[Measure]:
+    zero = scope.policy.get("zero_investment") or {}
+    sources = "; ".join(s.get("source", "") for s in zero.get("scope", {}).values())
+    counts = scope.energised().exclude(zero_investment=None).aggregate(
+        n=Count("pk"), kept=Count("pk", filter=Q(zero_investment=True)))
+    return [Measure("zero_investment_share", "应享零投资的用户实际未承担接电工程费用的比例", "percent",
+                    judge.share(counts["kept"], counts["n"]), 100.0 if zero else None, judge.HIGHER_IS_BETTER,
+                    sources, cases=counts["n"])]
+
+
+def _sanling_share(scope: Scope) -> list[Measure]:
+    counts = scope.energised().filter(residential=False, voltage_kv__lt=1).aggregate(
+        n=Count("pk"), sanling=Count("pk", filter=Q(sanling=True)))
+    return [Measure("sanling_share", "低压非居民用户中享受“三零”服务的比例", "percent",
+                    judge.share(counts["sanling"], counts["n"]), None, judge.HIGHER_IS_BETTER, "", cases=counts["n"],
+                    note="政策未给出比例目标，仅监测")]
+
+
+def _next_day(scope: Scope) -> list[Measure]:
+    rule = scope.policy.get("next_day_connection")
+    if not rule:
+        return []
+    qs = scope.energised().filter(no_works=True)
+    limit = int(rule["limit"]["value"])
+    column = "full_process_days" if rule["limit"]["unit"] == "day" else "full_process_workdays"
+    counts = qs.aggregate(n=Count("pk"), within=Count("pk", filter=Q(**{f"{column}__lte": limit})))
+    return [Measure("next_day_within_share", "低压无工程用户“当日申请、次日接电”达成比例", "percent",
+                    judge.share(counts["within"], counts["n"]), 100.0, judge.HIGHER_IS_BETTER,
+                    rule["limit"].get("source", ""), cases=counts["n"])]
+
+
+def _overdue(scope: Scope) -> list[Measure]:
+    counts = scope.energised().aggregate(n=Count("pk"), late=Count("pk", filter=Q(stages_late__gt=0)),
+                                         escalated=Sum("escalations"))
+    return [
+        Measure("late_cases", "存在超时环节的已送电案例数", "count", counts["late"], None, judge.LOWER_IS_BETTER, "",
+                cases=counts["n"], note="政策要求逐案不超时限，计数供督办", drill={"energised": scope.period.label, "late": "stage"}),
+        Measure("escalations", "督办次数", "count", counts["escalated"] or 0, None, judge.LOWER_IS_BETTER, "",
+                cases=counts["n"]),
+    ]
+
+
+def _ratings(scope: Scope) -> list[Measure]:
+    counts = scope.energised().exclude(rating=None).aggregate(n=Count("pk"), avg=Avg("rating"))
+    return [Measure("rating_avg", "客户评价平均分", "score", _round(counts["avg"]), None, judge.HIGHER_IS_BETTER, "",
+                    cases=counts["n"], note="政策未给出评分目标，仅监测")]
+
+
+def _not_yet(name: str, unit: str, direction: str, why: str, patterns_key: str) -> Callable[[Scope], list[Measure]]:
+    """Targets whose data comes from a part not yet built here: shown as n/a with the reason."""
+
+    def compute(scope: Scope) -> list[Measure]:
+        from monitoring.targets import targets  # local: the walk is only needed for these rows
+
+        rows = [ref for ref in targets(scope.policy) if _matches(ref.pattern, patterns_key)]
+        return [Measure(code_for(patterns_key), f"{name}（{ref.name}）", ref.unit if ref.unit != "percent" else unit,
+                        None, ref.value, direction, ref.source, ref.path, note=why) for ref in rows]
+
+    return compute
+
+
+def _matches(pattern: str, key: str) -> bool:
+    from monitoring.targets import matches
+
+    return matches(pattern, key)
+
+
+def code_for(pattern: str) -> str:
+    for code, indicator in INDICATORS.items():
+        if pattern in indicator.measures:
+            return code
+    return pattern
+
+
+INDICATORS: dict[str, Indicator] = {
+    "grid_side": Indicator("电网环节办理时长", "workday", judge.LOWER_IS_BETTER, ("categories.*.grid_side_limit",),
+                           _limit_measures("grid_side", "电网环节")),
+    "full_process": Indicator("全流程办理时长", "workday", judge.LOWER_IS_BETTER, ("categories.*.full_process_limit",),
+                              _limit_measures("full_process", "全流程")),
+    "stage_within_share": Indicator("各环节按时办结比例", "percent", judge.HIGHER_IS_BETTER,
+                                    ("categories.*.stages[*].limit",), _stage_within),
+    "category_target": Indicator("类别目标（平均时长、压减）", "workday", judge.LOWER_IS_BETTER,
+                                 ("categories.*.targets.*.quantity",), _category_targets),
+    "online_share": Indicator("线上办电比例", "percent", judge.HIGHER_IS_BETTER, ("targets.*.quantity",),
+                              _online_share, group="线上办电"),
+    "zero_investment_share": Indicator("零投资落实比例", "percent", judge.HIGHER_IS_BETTER,
+                                       ("zero_investment.scope.*.thresholds.*",), _zero_investment, group="办电成本"),
+    "sanling_share": Indicator("“三零”服务覆盖比例", "percent", judge.HIGHER_IS_BETTER, (), _sanling_share,
+                               group="办电成本"),
+    "next_day_within_share": Indicator("当日申请次日接电达成比例", "percent", judge.HIGHER_IS_BETTER,
+                                       ("next_day_connection.limit",), _next_day),
+    "overdue": Indicator("超时与督办", "count", judge.LOWER_IS_BETTER, (), _overdue, group="督办"),
+    "rating_avg": Indicator("客户评价", "score", judge.HIGHER_IS_BETTER, (), _ratings, group="服务质量"),
+    "approval_within_share": Indicator(
+        "电力接入工程审批按时办结比例", "percent", judge.HIGHER_IS_BETTER, ("approvals.limits.*.limits[*]",),
+        lambda scope: _approvals(scope), group="审批"),
+    "completion_push_within_share": Indicator(
+        "竣工信息按时推送比例", "percent", judge.HIGHER_IS_BETTER, ("approvals.completion_push.within",),
+        lambda scope: _completion_push(scope), group="审批"),
+    "violation_reports_within_share": Indicator(
+        "“三指定”及违规收费举报按时办结比例", "percent", judge.HIGHER_IS_BETTER, ("fees.report_limit",),
+        lambda scope: _violation_reports(scope), group="办电成本"),
+    "saidi": Indicator(
+        "户均停电时间", "hour", judge.LOWER_IS_BETTER,
+        ("reliability_targets[*].saidi", "reliability_targets[*].yoy_reduction", "high_reliability_zones.saidi"),
+        lambda scope: _saidi(scope), group="供电可靠性"),
+    "report_on_time": Indicator(
+        "季度分析按时报送", "count", judge.LOWER_IS_BETTER, ("reporting.*.due",),
+        _not_yet("季度分析按时报送", "day", judge.LOWER_IS_BETTER, "报告送达回执尚无记录", "reporting.*.due"),
+        group="报告"),
+}
+
+
+def _approvals(scope: Scope) -> list[Measure]:
+    """Department cases decided in the period, per department: share decided by their due date."""
+    from approvals.models import DEPARTMENT_CHOICES, DepartmentCase
+
+    limits = (scope.policy.get("approvals") or {}).get("limits", {})
+    source = "; ".join(limit.get("source", "") for limit in limits.values())
+    qs = DepartmentCase.objects.filter(request__application__region=scope.region, decided_at__isnull=False,
+                                       decided_at__date__gte=scope.period.start, decided_at__date__lt=scope.period.end)
+    if scope.county_ids is not None:
+        qs = qs.filter(request__application__county_id__in=scope.county_ids)
+    rows = {r["department"]: r for r in qs.values("department").annotate(
+        n=Count("pk"), within=Count("pk", filter=Q(decided_at__date__lte=F("due_date")) | Q(due_date__isnull=True)))}
+    names = dict(DEPARTMENT_CHOICES)
+    return [Measure("approval_within_share", f"{names.get(code, code)}：审批按时办结比例", "percent",
+                    judge.share(row["within"], row["n"]), 100.0 if limits else None, judge.HIGHER_IS_BETTER, source,
+                    code, row["n"]) for code, row in sorted(rows.items())] or [
+        Measure("approval_within_share", "电力接入工程审批按时办结比例", "percent", None, 100.0 if limits else None,
+                judge.HIGHER_IS_BETTER, source, note="本期没有办结的审批案件")]
+
+
+def _completion_push(scope: Scope) -> list[Measure]:
+    from approvals.models import ApprovalRequest
+
+    rule = (scope.policy.get("approvals") or {}).get("completion_push")
+    if not rule:
+        return []
+    today = scope.today or scope.period.end
+    qs = ApprovalRequest.objects.filter(application__region=scope.region, completion_push_due__gte=scope.period.start,
+                                        completion_push_due__lt=min(scope.period.end, today))
+    if scope.county_ids is not None:
+        qs = qs.filter(application__county_id__in=scope.county_ids)
+    counts = qs.aggregate(n=Count("pk"), within=Count("pk", filter=Q(
+        completion_pushed_at__isnull=False, completion_pushed_at__date__lte=F("completion_push_due"))))
+    return [Measure("completion_push_within_share", "竣工信息在期限内推送至审批部门的比例", "percent",
+                    judge.share(counts["within"], counts["n"]), 100.0, judge.HIGHER_IS_BETTER,
+                    rule["within"].get("source", ""), cases=counts["n"])]
+
+
+def _violation_reports(scope: Scope) -> list[Measure]:
+    from disclosure.models import ViolationReport
+
+    limit = (scope.policy.get("fees") or {}).get("report_limit")
+    if not limit:
+        return []
+    qs = ViolationReport.objects.filter(region=scope.region, received_at__date__gte=scope.period.start,
+                                        received_at__date__lt=scope.period.end)
+    counts = qs.aggregate(n=Count("pk"), within=Count("pk", filter=Q(
+        closed_at__isnull=False, closed_at__date__lte=F("due_date"))))
+    return [Measure("violation_reports_within_share", "“三指定”及违规收费举报在时限内办结的比例", "percent",
+                    judge.share(counts["within"], counts["n"]), 100.0, judge.HIGHER_IS_BETTER,
+                    limit.get("reason") or limit.get("source", ""), cases=counts["n"])]
+
+
+def _saidi(scope: Scope) -> list[Measure]:
+    """户均停电时间 per city group and area, year to date, against the year's target or the
+    year-on-year cut where the policy says "或" (met if either holds)."""
+    from outages.labels import LABELS as OUTAGE_LABELS
+    from outages.models import Area
+    from outages.queries import reliability_report
+
+    report = reliability_report(year=scope.period.year, region=scope.region)
+    groups, areas = OUTAGE_LABELS["city_group"], dict(Area.choices) | {"all": "全部区域"}
+    out = []
+    for row in report["targets"]:
+        verdict = {True: judge.MET, False: judge.MISSED, None: None}[row.get("met")]
+        out.append(Measure(
+            "saidi", f"户均停电时间：{groups.get(row['city_group'], '全部城市')} · {areas.get(row['area'], row['area'])}",
+            "hour", round(row["saidi_hours"], 3), row.get("target_hours"), judge.LOWER_IS_BETTER, row.get("source") or "",
+            f"{row['city_group']}.{row['area']}", row.get("customers"), verdict=verdict,
+            note=(f"{scope.period.year}年初至今；或同比压减{row['yoy_reduction_percent']}%"
+                  if row.get("yoy_reduction_percent") else f"{scope.period.year}年初至今")))
+    zones = scope.policy.get("high_reliability_zones")
+    if zones:
+        out.append(Measure("saidi", "高可靠性示范区户均停电时间", "hour", None, float(zones["saidi"]["value"]),
+                           judge.LOWER_IS_BETTER, zones.get("source", ""), "high_reliability_zones",
+                           note="网络数据尚未标注示范区范围，暂无数据"))
+    return out

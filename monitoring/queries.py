@@ -1,0 +1,175 @@
+"""Reads of indicators: the only way the CLI, the API and the pages get them."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from django.db.models import Avg, Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import Division, User
+from core.errors import NotFound, invalid
+from monitoring import judge, periods
+from monitoring.indicators import INDICATORS, Measure, Scope
+from monitoring.models import ApplicationFact
+from monitoring.periods import BadPeriod, Period, parse
+from policies import queries as policy_queries
+from policies.models import PolicyVersion
+
+ROOT_REGION = "national"
+
+
+def period_from(text: str) -> Period:
+    try:
+        return parse(text)
+    except BadPeriod as exc:
+        raise invalid("period", str(exc)) from exc
+
+
+def _policy_for(region: str, period: Period) -> dict:
+    last_day = min(period.end - timedelta(days=1), timezone.localdate())
+    if last_day < period.start:
+        raise invalid("period", f"{period.label} 尚未开始")
+    document = dict(policy_queries.version_in_force(region=region, on=last_day).document)
+    try:
+        national = policy_queries.version_in_force(region=ROOT_REGION, on=last_day).document
+    except NotFound:
+        national = {}
+    # The national limits ("现行国家规定时限") that relative targets are measured against.
+    document["_national_limits"] = {
+        code: category["grid_side_limit"]["value"]
+        for code, category in national.get("categories", {}).items() if category.get("grid_side_limit")
+    }
+    return document
+
+
+def county_ids_for(*, region: str, county: str | None, user: User | None) -> frozenset[int] | None:
+    """The counties a request covers: a named county (with its subtree), narrowed to what the user may see."""
+    ids: set[int] | None = None
+    if county:
+        found = Division.objects.filter(code=county, policy_region=region).first()
+        if found is None:
+            raise invalid("county", f"{region} 没有代码为 {county} 的区县")
+        ids = access.division_subtree({found.id})
+    if user is not None:
+        j = access.jurisdiction(user)
+        if not j.everything:
+            ids = set(j.division_ids) if ids is None else ids & set(j.division_ids)
+            if not ids:
+                raise NotFound("county not in your jurisdiction", fields={"county": "不在您的管辖范围内"})
+    return None if ids is None else frozenset(ids)
+
+
+def scope_for(*, region: str, period: Period, county: str | None = None, user: User | None = None) -> Scope:
+    if region not in policy_queries.known_regions() or region == ROOT_REGION:
+        raise invalid("region", f"未知地区 {region!r}")
+    return Scope(region=region, period=period, policy=_policy_for(region, period),
+                 county_ids=county_ids_for(region=region, county=county, user=user), today=timezone.localdate())
+
+
+def measures(scope: Scope, codes: list[str] | None = None) -> list[Measure]:
+    out: list[Measure] = []
+    for code, indicator in INDICATORS.items():
+        if codes is None or code in codes:
+            out += [replace(m, group=indicator.group) for m in indicator.compute(scope)]
+    return out
+
+
+def indicators_show(*, region: str, period: str, county: str | None = None, user: User | None = None,
+                    refresh: bool = True) -> list[dict]:
+    """Every indicator of a region (or county) for a period, live."""
+    parsed = period_from(period)
+    scope = scope_for(region=region, period=parsed, county=county, user=user)
+    if refresh:
+        from monitoring.actions import facts_refresh  # a read that first brings derived facts up to date
+
+        facts_refresh()
+    return [m.as_dict() for m in measures(scope)]
+
+
+def facts_behind(*, user: User, region: str, period: str, category: str = "", stage: str = "", late: str = "",
+                 county: str | None = None):
+    """The applications a number rests on, within the user's jurisdiction (drill-down)."""
+    parsed = period_from(period)
+    ids = county_ids_for(region=region, county=county, user=user)
+    qs = ApplicationFact.objects.filter(region=region, energised_on__gte=parsed.start, energised_on__lt=parsed.end)
+    if ids is not None:
+        qs = qs.filter(county_id__in=ids)
+    if category:
+        qs = qs.filter(category=category)
+    if stage:
+        qs = qs.filter(stages__code=stage)
+        if late:
+            qs = qs.filter(stages__code=stage, stages__within=False)
+    elif late == "stage":
+        qs = qs.filter(stages_late__gt=0)
+    return qs.select_related("application", "county").order_by("-energised_on", "application_id")
+
+
+def _within_grid_limit():
+    from monitoring.indicators import _held
+
+    return Q(grid_side_limit__gte=_held("grid_side"))
+
+
+def monthly_trend(scope: Scope) -> dict:
+    """Per month of the period's year, up to the period's end: cases energised, share within
+    the grid-side limit, average full-process working days and cases with a late stage."""
+    year_start = date(scope.period.year, 1, 1)
+    qs = scope.facts().filter(energised_on__gte=year_start, energised_on__lt=scope.period.end)
+    rows = {r["month"]: r for r in qs.annotate(month=TruncMonth("energised_on")).values("month").annotate(
+        n=Count("pk"), limited=Count("pk", filter=Q(grid_side_limit__isnull=False)),
+        within=Count("pk", filter=_within_grid_limit()), late=Count("pk", filter=Q(stages_late__gt=0)),
+        full=Avg("full_process_workdays"))}
+    months = [m for m in periods.year(scope.period.year).months() if m.start < scope.period.end]
+    series = {"months": [m.label for m in months], "energised": [], "within_share": [], "late": [], "full_avg": []}
+    for month in months:
+        found = rows.get(month.start) or rows.get(_as_datetime(month.start)) or {}
+        series["energised"].append(found.get("n", 0))
+        series["within_share"].append(judge.share(found.get("within", 0), found.get("limited", 0)))
+        series["late"].append(found.get("late", 0))
+        full = found.get("full")
+        series["full_avg"].append(None if full is None else round(float(full), 2))
+    return series
+
+
+def _as_datetime(day: date):
+    # TruncMonth over a DateField answers a date on every backend we run; keep a datetime fallback.
+    return datetime(day.year, day.month, day.day)
+
+
+RANKING_COLUMNS = {
+    "within_share": "电网环节按时率",
+    "energised": "送电户数",
+    "late": "超时案例",
+    "escalations": "督办次数",
+    "rating": "平均评分",
+}
+
+
+def county_ranking(scope: Scope, *, sort: str = "within_share") -> list[dict]:
+    """Counties of the region (within the user's reach) ranked for the period; a `sort` outside
+    the columns is refused naming the field."""
+    if sort not in RANKING_COLUMNS:
+        raise invalid("sort", f"可按 {', '.join(RANKING_COLUMNS)} 排序")
+    grouped = scope.energised().values("county_id", "county__name", "county__code").annotate(
+        energised=Count("pk"), limited=Count("pk", filter=Q(grid_side_limit__isnull=False)),
+        within=Count("pk", filter=_within_grid_limit()), late=Count("pk", filter=Q(stages_late__gt=0)),
+        escalations=Sum("escalations"), rating=Avg("rating"))
+    rows = [{"county": r["county__name"], "code": r["county__code"], "energised": r["energised"],
+             "within_share": judge.share(r["within"], r["limited"]), "late": r["late"],
+             "escalations": r["escalations"] or 0, "rating": None if r["rating"] is None else round(r["rating"], 2)}
+            for r in grouped]
+    better_high = sort in ("within_share", "energised", "rating")
+    rows.sort(key=lambda r: (r[sort] is None, -(r[sort] or 0) if better_high else (r[sort] or 0), r["code"]))
+    for rank, r in enumerate(rows, start=1):
+        r["rank"] = rank
+    return rows
+
+
+def region_names() -> dict[str, str]:
+    names = dict(PolicyVersion.objects.exclude(region=ROOT_REGION).order_by("region", "-effective_from")
+                 .values_list("region", "name").distinct())
+    return dict(sorted(names.items()))

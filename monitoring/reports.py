@@ -1,0 +1,150 @@
+"""月统计、季分析: the monthly Excel workbook and the quarterly Word/PDF analysis, built from the
+same indicator rows as the dashboard and the API."""
+from __future__ import annotations
+
+import base64
+import io
+from collections import defaultdict
+
+from django.utils import timezone
+
+from monitoring import charts, narrative, queries
+from monitoring.indicators import UNIT_NAMES
+from monitoring.models import ApplicationFact
+
+STATUS_NAMES = narrative.STATUS_NAMES
+INDICATOR_COLUMNS = ["地区", "指标", "实际", "单位", "目标", "状态", "案例数", "依据"]
+LEDGER_COLUMNS = ["申请编号", "地区", "区县", "类别", "状态", "申请日期", "送电日期", "电网环节（工作日）",
+                  "电网环节（天）", "电网环节时限", "超时环节数"]
+
+
+def _regions(region: str | None) -> dict[str, str]:
+    names = queries.region_names()
+    if region:
+        if region not in names:
+            from core.errors import invalid
+
+            raise invalid("region", f"未知地区 {region!r}")
+        return {region: names[region]}
+    return names
+
+
+def _target(row: dict) -> str:
+    if row["target"] is None:
+        return "—"
+    return f"{'≤' if row['direction'] == '<=' else '≥'}{row['target']}"
+
+
+def monthly_workbook(*, month: str, region: str | None = None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    period = queries.period_from(month)
+    if period.kind != "month":
+        from core.errors import invalid
+
+        raise invalid("month", "月份格式应为 2026-10")
+    book = Workbook()
+    book.remove(book.active)
+    by_group: dict[str, list[list]] = defaultdict(list)
+    regions = _regions(region)
+    for code, name in regions.items():
+        for row in queries.indicators_show(region=code, period=period.label):
+            by_group[row["group"]].append([name, row["name"], row["value"], UNIT_NAMES.get(row["unit"], row["unit"]),
+                                           _target(row), STATUS_NAMES[row["status"]], row["cases"], row["source"]])
+    for group, rows in by_group.items():
+        sheet = book.create_sheet(group[:31])
+        sheet.append(INDICATOR_COLUMNS)
+        for row in rows:
+            sheet.append(row)
+        _style(sheet, Font)
+    ledger = book.create_sheet("台账")
+    ledger.append(LEDGER_COLUMNS)
+    facts = (ApplicationFact.objects.filter(region__in=regions, submitted_on__lt=period.end)
+             .exclude(energised_on__lt=period.start).select_related("application", "county").order_by("region", "submitted_on"))
+    for fact in facts.iterator(chunk_size=2000):
+        app = fact.application
+        ledger.append([app.number, regions[fact.region], fact.county.name, app.category_name, app.get_status_display(),
+                       fact.submitted_on, fact.energised_on, fact.grid_side_workdays, fact.grid_side_days,
+                       fact.grid_side_limit, fact.stages_late])
+    _style(ledger, Font)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _style(sheet, font_class) -> None:
+    for cell in sheet[1]:
+        cell.font = font_class(bold=True)
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in list(column)[:200])
+        sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 1.6), 60)
+
+
+def quarterly_sections(*, quarter: str, region: str | None = None) -> list[dict]:
+    period = queries.period_from(quarter)
+    if period.kind != "quarter":
+        from core.errors import invalid
+
+        raise invalid("quarter", "季度格式应为 2026Q3")
+    previous = period.previous()
+    sections = []
+    for code, name in _regions(region).items():
+        rows = queries.indicators_show(region=code, period=period.label)
+        before = queries.indicators_show(region=code, period=previous.label, refresh=False)
+        scope = queries.scope_for(region=code, period=period)
+        png = charts.trend_png(queries.monthly_trend(scope), title=f"{name} {period.year}年按月送电户数与按时率")
+        sections.append({"region": name, "period": period.chinese, "rows": [
+            {**row, "status_name": STATUS_NAMES[row["status"]], "target_shown": _target(row),
+             "unit_name": UNIT_NAMES.get(row["unit"], row["unit"])} for row in rows],
+            "narrative": narrative.sentences(region_name=name, period_name=period.chinese, rows=rows,
+                                             previous=before, previous_name=previous.chinese),
+            "chart_png": png, "chart_data_uri": "data:image/png;base64," + base64.b64encode(png).decode()})
+    return sections
+
+
+def quarterly_document(*, quarter: str, fmt: str, region: str | None = None) -> bytes:
+    if fmt not in ("pdf", "docx"):
+        from core.errors import invalid
+
+        raise invalid("format", "格式应为 pdf 或 docx")
+    sections = quarterly_sections(quarter=quarter, region=region)
+    title = f"获得电力工作季度分析（{queries.period_from(quarter).chinese}）"
+    if fmt == "pdf":
+        from core import pdf
+
+        return pdf.render("monitoring/report_quarterly.html",
+                          {"title": title, "sections": sections, "generated": timezone.localtime()})
+    return _docx(title, sections)
+
+
+def _docx(title: str, sections: list[dict]) -> bytes:
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Noto Sans CJK SC"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
+    document.add_heading(title, level=0)
+    for section in sections:
+        document.add_heading(f"{section['region']} · {section['period']}", level=1)
+        for sentence in section["narrative"]:
+            document.add_paragraph(sentence)
+        document.add_picture(io.BytesIO(section["chart_png"]), width=Cm(16))
+        table = document.add_table(rows=1, cols=5)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ["指标", "实际", "目标", "状态", "案例数"], strict=True):
+            cell.text = text
+        for row in section["rows"]:
+            cells = table.add_row().cells
+            value = "—" if row["value"] is None else f"{row['value']} {row['unit_name']}"
+            for cell, text in zip(cells, [row["name"], value, row["target_shown"], row["status_name"],
+                                          "—" if row["cases"] is None else str(row["cases"])], strict=True):
+                cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+

@@ -1,0 +1,13 @@
+"""Event verbs of monitoring, declared once with their Chinese labels."""
+VERBS = {
+    "indicators.facts_refreshed": "更新指标事实表",
+    "indicators.snapshot_taken": "保存指标快照",
+    "indicators.corrected": "更正指标快照",
+    "report.generated": "生成报告",
+    "bulletin.published": "发布通报",
+    "spot_check.drawn": "抽取抽查样本",
+    "spot_check.finding_recorded": "记录抽查发现",
+}
+MESSAGE_KINDS = {
+    "report_ready": "报告已生成",
+}

@@ -55,5 +55,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payment.pay": frozenset({Role.APPLICANT}),
     "appointment.publish": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR}),
     "appointment.book": frozenset({Role.APPLICANT}),
+    # 投诉 / hot-line cases: applicants file their own; staff enter phone cases and answer them.
+    "complaint.file": frozenset({Role.APPLICANT}),
+    "complaint.enter": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "complaint.view": frozenset({*GRID_STAFF, Role.REGULATOR, Role.ADMIN}),
+    "complaint.reply": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "complaint.close": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     "appointment.cancel": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
 }

@@ -25,7 +25,7 @@ from core import events, pii
 from core.errors import Conflict, Forbidden, invalid
 from customers.channels import CHANNELS, default_channel
 from customers.identity import DEFAULT_PROVIDER, PROVIDERS, IdentityClaim
-from customers.models import Complaint, OneTimeCode, Profile, Rating
+from customers.models import OneTimeCode, Profile, Rating
 
 # Our settings for one-time codes (not policy: no seed speaks of them).
 CODE_DIGITS = 6
@@ -202,29 +202,3 @@ def rating_submit(*, application: Application, by: User, score, comment: str = "
         events.record(actor=by, verb="rating.submitted", subject=application,
                       data={"score": score, "comment": rating.comment})
     return rating
-
-
-def complaint_file(*, application: Application, by: User, text: str) -> Complaint:
-    """投诉: to the county supervisor, due on the clock after the policy's escalation limit
-    (an operating setting of the policy, the same one 督办 uses)."""
-    _require_applicant(application, by)
-    if not text.strip():
-        raise invalid("text", "请写明投诉内容")
-    now = timezone.now()
-    today = deadlines.local_date(now)
-    version = application.policy_version or rules.version_in_force(application.region, today)
-    n, unit = rules.escalation_limit(version)
-    supervisor = app_actions.county_supervisor(application)
-    with transaction.atomic():
-        complaint = Complaint.objects.create(application=application, by=by, text=text.strip(), supervisor=supervisor,
-                                             filed_at=now, due_date=deadlines.add(today, n, unit))
-        events.record(actor=by, verb="complaint.filed", subject=application,
-                      data={"complaint": complaint.pk, "due": complaint.due_date, "limit": n, "unit": unit,
-                            "supervisor": supervisor.username if supervisor else None})
-        if supervisor is not None:
-            Notification.objects.create(
-                recipient=supervisor, application=application, kind="complaint",
-                message=f"投诉：{application.number}（{application.applicant_name}），请于 {complaint.due_date} 前处理并答复",
-                dedupe_key=f"complaint:{complaint.pk}", created_at=now,
-            )
-    return complaint

@@ -16,4 +16,6 @@ urlpatterns = [
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<int:pk>/rate/", views.rate, name="rate"),
     path("applications/<int:pk>/complain/", views.complain, name="complain"),
+    path("complaints/", views.complaints, name="complaints"),
+    path("complaints/<int:pk>/feedback/", views.complaint_feedback, name="complaint_feedback"),
 ]

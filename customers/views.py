@@ -13,14 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.models import Division, User
 from applications import actions as app_actions
 from applications import api as app_api
 from applications import deadlines, queries as app_queries, rules
 from applications.models import Application, Pause, Stage, Status
 from core.errors import DomainError, Forbidden, NotFound
 from customers import actions, forms, queries
-from customers.models import Complaint, Profile, Rating
+from complaints import actions as complaint_actions
+from complaints import queries as complaint_queries
+from complaints.models import Complaint
+from customers.models import Profile, Rating
 
 SIGNUP_SESSION_KEY = "customers.signup"
 
@@ -296,7 +299,10 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
         "upload_needed": any(not c["held"] for c in choices),
         "is_applicant": is_applicant, "rating": rating,
         "can_rate": is_applicant and application.status == Status.ENERGISED and rating is None,
-        "complaints": list(Complaint.objects.filter(application=application)),
+        "complaints": list(complaint_queries.mine(request.user).filter(application=application))
+        if is_applicant else [],
+        "feedback_form": forms_in.get("feedback_form") or forms.FeedbackForm(),
+        "feedback_for": forms_in.get("feedback_for"),
         "notifications": queries.my_notifications(request.user, application=application),
         "accepted": application.accepted_at is not None,
         "upload_form": forms_in.get("upload_form") or forms.UploadForm(),
@@ -361,5 +367,63 @@ def rate(request, pk):
 @require_POST
 def complain(request, pk):
     def run(application, data):
-        actions.complaint_file(application=application, by=request.user, text=data["text"])
+        complaint_actions.complaint_file(by=request.user, text=data["text"], application=application,
+                                         channel="portal", idempotency_key=f"portal:{data['idempotency_key']}")
     return _post_action(request, pk, forms.ComplaintForm, "complaint", run, "complaint")
+
+
+# ---------------------------------------------------------------- my complaints
+
+def _my_complaint(request, pk) -> Complaint:
+    found = complaint_queries.mine(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("complaint not found")
+    return found
+
+
+@login_required
+def complaints(request):
+    """我的投诉: every case of mine with its answers, and a complaint about the service in general."""
+    form = forms.GeneralComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            county = Division.objects.get(code=data["county"], level=Division.Level.COUNTY)
+            complaint, _created = complaint_actions.complaint_file(
+                by=request.user, text=data["text"], county=county, channel="portal",
+                idempotency_key=f"portal:{data['idempotency_key']}")
+        except DomainError as exc:
+            forms.show_errors(form, exc)
+        else:
+            return redirect(f"{reverse('customers:complaints')}?done=filed#c{complaint.pk}")
+    return render(request, "customers/complaints.html", {
+        "form": form, "complaints": list(complaint_queries.mine(request.user)),
+        "feedback_form": forms.FeedbackForm(), "done": request.GET.get("done", ""),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def complaint_feedback(request, pk):
+    complaint = _my_complaint(request, pk)
+    form = forms.FeedbackForm(request.POST)
+    back_to_application = complaint.application_id and request.POST.get("back") == "application"
+    if form.is_valid():
+        try:
+            complaint_actions.complaint_feedback(complaint=complaint, by=request.user,
+                                                 satisfied=form.cleaned_data["satisfied"],
+                                                 comment=form.cleaned_data["comment"])
+        except DomainError as exc:
+            forms.show_errors(form, exc)
+        else:
+            done = "confirmed" if form.cleaned_data["satisfied"] else "reopened"
+            target = (reverse("customers:application", args=[complaint.application_id]) if back_to_application
+                      else reverse("customers:complaints"))
+            return redirect(f"{target}?done={done}#c{complaint.pk}")
+    if back_to_application:
+        application = _visible(request, complaint.application_id)
+        context = _detail_context(request, application, feedback_form=form, feedback_for=complaint.pk)
+        return render(request, "customers/application.html", context, status=400)
+    return render(request, "customers/complaints.html", {
+        "form": forms.GeneralComplaintForm(), "complaints": list(complaint_queries.mine(request.user)),
+        "feedback_form": form, "feedback_for": complaint.pk, "done": ""}, status=400)

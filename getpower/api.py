@@ -63,3 +63,4 @@ def on_unexpected(request, exc):
 api.add_router("/workdays/", "workdays.api.router")
 api.add_router("/policies/", "policies.api.router")
 api.add_router("/applications/", "applications.api.router")
+api.add_router("/complaints/", "complaints.api.router")

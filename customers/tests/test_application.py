@@ -9,7 +9,8 @@ from applications import deadlines, rules
 from applications.models import Document, Notification
 from applications.tests.conftest import at, person
 from core.models import Event
-from customers.models import Complaint, Rating
+from complaints.models import Complaint
+from customers.models import Rating
 from customers.tests.conftest import as_user
 
 pytestmark = pytest.mark.django_db
@@ -130,19 +131,28 @@ def test_rating_once_and_only_after_energisation(zz, travel):
 
 
 def test_a_complaint_goes_to_the_county_supervisor_with_its_own_deadline(zz, travel):
+    from complaints.actions import complaint_limit
+
     travel(at(2026, 9, 29, 9))
     application = lv_application(zz)
+    form = as_user(zz.applicant).get(f"/me/applications/{application.pk}/").content.decode()
+    key = form.split('name="idempotency_key" value="')[1].split('"')[0]
     response = as_user(zz.applicant).post(f"/me/applications/{application.pk}/complain/",
-                                          {"text": "客户经理未按约上门"})
+                                          {"text": "客户经理未按约上门", "idempotency_key": key})
     assert response.status_code == 302
     complaint = Complaint.objects.get(application=application)
-    n, unit = rules.escalation_limit(rules.version_in_force(application.region, at(2026, 9, 29).date()))
+    limit = complaint_limit()
     assert complaint.supervisor == zz.supervisor
-    assert complaint.due_date == deadlines.add(at(2026, 9, 29).date(), n, unit)
+    assert complaint.due_date == deadlines.add(at(2026, 9, 29).date(), limit.value, limit.unit)
     note = Notification.objects.get(recipient=zz.supervisor, kind="complaint")
     assert note.application == application and str(complaint.due_date) in note.message
-    assert Event.objects.filter(verb="complaint.filed", subject_id=str(application.pk)).exists()
-    empty = as_user(zz.applicant).post(f"/me/applications/{application.pk}/complain/", {"text": " "})
+    assert Event.objects.filter(verb="complaint.filed", subject_id=str(complaint.pk)).exists()
+    # The same form sent twice (double click) is one case.
+    again = as_user(zz.applicant).post(f"/me/applications/{application.pk}/complain/",
+                                       {"text": "客户经理未按约上门", "idempotency_key": key})
+    assert again.status_code == 302 and Complaint.objects.filter(application=application).count() == 1
+    empty = as_user(zz.applicant).post(f"/me/applications/{application.pk}/complain/",
+                                       {"text": " ", "idempotency_key": "k2"})
     assert empty.status_code == 400
 
 
@@ -174,12 +184,12 @@ def test_a_pause_that_moved_the_due_date_is_explained_with_its_reason(zz, travel
 def test_operators_read_complaints_and_ratings_in_the_admin_without_editing_them(zz, world, travel):
     travel(at(2026, 9, 29, 9))
     application = lv_application(zz)
-    from customers import actions
+    from complaints import actions
 
-    complaint = actions.complaint_file(application=application, by=zz.applicant, text="电话无人接听")
+    complaint, _created = actions.complaint_file(application=application, by=zz.applicant, text="电话无人接听")
     admin = as_user(world.root)
-    listing = admin.get("/admin/customers/complaint/")
+    listing = admin.get("/admin/complaints/complaint/")
     assert listing.status_code == 200 and application.number in listing.content.decode()
-    assert admin.get("/admin/customers/complaint/add/").status_code == 403
-    assert admin.post(f"/admin/customers/complaint/{complaint.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin.get("/admin/complaints/complaint/add/").status_code == 403
+    assert admin.post(f"/admin/complaints/complaint/{complaint.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Complaint.objects.filter(pk=complaint.pk).exists()

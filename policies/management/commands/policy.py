@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.errors import DomainError, NotFound
 from policies import queries
 from policies.actions import policy_load
-from policies.labels import LABELS
+from policies.labels import FLAT as LABELS
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -1,0 +1,329 @@
+"""An application's life: filing (业务受理), acceptance with the policy pinned, and the exits.
+
+The status machine lives here: submitted → in_progress → energised, with rejected and
+withdrawn as exits from any open state. Stages follow the policy version pinned at
+acceptance; their due dates come from applications.deadlines (the one clock).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import access
+from accounts.identity import id_number_problem, uscc_problem
+from accounts.models import Division, Organisation, User
+from accounts.roles import Role
+from applications import deadlines, rules
+from applications.actions.progress import finish_stage, start_next
+from applications.models import (
+    AreaCategory,
+    Application,
+    Channel,
+    IdempotencyKey,
+    Pause,
+    Stage,
+    Status,
+)
+from core import events, pii
+from core.errors import Conflict, InvalidInput, invalid
+
+
+STAFF_CHANNELS = {Channel.HALL, Channel.PHONE}
+
+
+@dataclass(frozen=True)
+class ApplicationInput:
+    county: str
+    site_address: str
+    area_category: str
+    voltage_kv: Decimal
+    capacity_kva: Decimal
+    applicant_kind: str
+    applicant_name: str
+    channel: str
+    supply: str = "single"
+    uscc: str = ""
+    id_number: str = ""
+    contact_phone: str = ""
+    business_type: str = "new"
+    residential: bool = False
+    important: bool = False
+    sanling: bool = False
+    no_works: bool = False
+    conditional: bool = False
+    in_park: bool = False
+    utility: str = ""
+
+
+def positive_decimal(field: str, value) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise invalid(field, f"not a number: {value!r}")
+    if not number.is_finite() or number <= 0:
+        raise invalid(field, "must be a positive number")
+    return number
+
+
+def _validate(data: ApplicationInput, *, by: User) -> dict:
+    fields: dict[str, str] = {}
+    if not data.site_address.strip():
+        fields["site_address"] = "required"
+    if data.area_category not in AreaCategory.values:
+        fields["area_category"] = f"one of {', '.join(AreaCategory.values)}"
+    if data.applicant_kind not in Application.ApplicantKind.values:
+        fields["applicant_kind"] = "person or enterprise"
+    if not data.applicant_name.strip():
+        fields["applicant_name"] = "required"
+    if data.supply not in Application.Supply.values:
+        fields["supply"] = "single or dual"
+    if data.business_type not in Application.BusinessType.values:
+        fields["business_type"] = f"one of {', '.join(Application.BusinessType.values)}"
+    if data.channel not in Channel.values:
+        fields["channel"] = f"one of {', '.join(Channel.values)}"
+    elif data.channel in STAFF_CHANNELS and not access.is_grid_staff(by) and Role.ADMIN not in by.roles:
+        fields["channel"] = "hall and phone applications are entered by staff"
+    if data.applicant_kind == "enterprise":
+        problem = uscc_problem(data.uscc) if data.uscc else "required for an enterprise"
+        if problem:
+            fields["uscc"] = problem
+    if data.applicant_kind == "person":
+        problem = id_number_problem(data.id_number) if data.id_number else "required for a person"
+        if problem:
+            fields["id_number"] = problem
+    elif data.id_number and (problem := id_number_problem(data.id_number)):
+        fields["id_number"] = problem
+    numbers = {}
+    for name in ("voltage_kv", "capacity_kva"):
+        try:
+            numbers[name] = positive_decimal(name, getattr(data, name))
+        except InvalidInput as exc:
+            fields.update(exc.fields)
+    if fields:
+        raise InvalidInput("; ".join(f"{k}: {v}" for k, v in fields.items()), fields=fields)
+    return numbers
+
+
+def _county_and_utility(*, county_code: str, utility_code: str) -> tuple[Division, Organisation]:
+    county = Division.objects.filter(code=county_code, level=Division.Level.COUNTY).first()
+    if county is None:
+        raise invalid("county", f"unknown county {county_code!r}")
+    serving = list(
+        Organisation.objects.filter(division=county, kind=Organisation.Kind.UTILITY).order_by("code")
+    )
+    if utility_code:
+        chosen = [o for o in serving if o.code == utility_code or o.utility_root.code == utility_code]
+        if not chosen:
+            raise invalid("utility", f"{utility_code!r} does not serve {county.name}")
+        return county, chosen[0]
+    if not serving:
+        raise invalid("county", f"no utility serves {county.name}")
+    if len(serving) > 1:
+        names = ", ".join(o.utility_root.code for o in serving)
+        raise invalid("utility", f"several utilities serve {county.name}; choose one of {names}")
+    return county, serving[0]
+
+
+def _normalise_site(address: str) -> str:
+    return "".join(address.split()).upper()
+
+
+def _request_digest(data: ApplicationInput) -> str:
+    return hashlib.sha256(json.dumps(data.__dict__, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def application_create(*, by: User, data: ApplicationInput, idempotency_key: str = "") -> tuple[Application, bool]:
+    """Register an application (the start of 业务受理). Returns (application, created).
+
+    With an idempotency key, a repeat returns the first application; the same key with a
+    different body is refused rather than silently answered with the wrong object."""
+    access.require(by, "application.create")
+    numbers = _validate(data, by=by)
+    if idempotency_key:
+        if len(idempotency_key) > 128:
+            raise invalid("Idempotency-Key", "at most 128 characters")
+        existing = _idempotent_replay(by=by, key=idempotency_key, digest=_request_digest(data))
+        if existing:
+            return existing, False
+    county, handling_org = _county_and_utility(county_code=data.county, utility_code=data.utility)
+    now = timezone.now()
+    version = rules.version_in_force(county.policy_region, deadlines.local_date(now))
+    category = rules.resolve_category(version, data=data, voltage_kv=numbers["voltage_kv"],
+                                      capacity_kva=numbers["capacity_kva"])
+    id_digest = pii.lookup_digest(data.id_number, key=settings.PII_KEY) if data.id_number else ""
+    site_digest = hashlib.sha256(_normalise_site(data.site_address).encode()).hexdigest()
+    try:
+        with transaction.atomic():
+            previous = _refiled_from(uscc=data.uscc, id_digest=id_digest, site_digest=site_digest)
+            application = Application.objects.create(
+                number=f"tmp-{now.timestamp()}-{by.pk}",
+                region=county.policy_region,
+                county=county,
+                utility=handling_org.utility_root,
+                handling_org=handling_org,
+                applicant_user=by if Role.APPLICANT in by.roles and not access.is_grid_staff(by) else None,
+                applicant_kind=data.applicant_kind,
+                applicant_name=data.applicant_name.strip(),
+                uscc=data.uscc.strip().upper(),
+                id_number_enc=pii.encrypt(data.id_number.strip().upper(), key=settings.PII_KEY) if data.id_number else "",
+                id_digest=id_digest,
+                contact_phone_enc=pii.encrypt(data.contact_phone, key=settings.PII_KEY) if data.contact_phone else "",
+                site_address=data.site_address.strip(),
+                site_digest=site_digest,
+                area_category=data.area_category,
+                business_type=data.business_type,
+                voltage_kv=numbers["voltage_kv"],
+                capacity_kva=numbers["capacity_kva"],
+                supply=data.supply,
+                residential=data.residential,
+                important=data.important,
+                sanling=data.sanling,
+                no_works=data.no_works,
+                conditional=data.conditional,
+                in_park=data.in_park,
+                category=category.code,
+                category_name=category.name,
+                channel=data.channel,
+                submitted_at=now,
+                first_submitted_at=previous.first_submitted_at if previous else now,
+                previous=previous,
+                created_by=by,
+                account_manager=by if Role.ACCOUNT_MANAGER in by.roles else None,
+            )
+            application.number = f"{county.policy_region[:2].upper()}{deadlines.local_date(now):%Y%m%d}{application.pk:06d}"
+            application.save(update_fields=["number"])
+            acceptance = rules.stage_plan(version, category.code, application=application)[0]
+            today = deadlines.local_date(now)
+            due = deadlines.stage_due(start=today, limit=acceptance.limit, unit=acceptance.unit)
+            Stage.objects.create(
+                application=application, seq=1, code=acceptance.code, name=acceptance.name,
+                limit=acceptance.limit, unit=acceptance.unit, own_limit=acceptance.own_limit,
+                state=Stage.State.ACTIVE, started_at=now, start_date=today, counts_from=today,
+                base_due=due and due.base_due, due_date=due and due.due_date, provisional=bool(due and due.provisional),
+                assignee=application.account_manager,
+            )
+            if idempotency_key:
+                IdempotencyKey.objects.create(
+                    key=idempotency_key, scope="application.create", user=by,
+                    request_digest=_request_digest(data), application=application, created_at=now,
+                )
+            events.record(
+                actor=by, verb="application.created", subject=application,
+                data={"number": application.number, "category": category.code, "channel": data.channel,
+                      "county": county.code, "previous": previous.number if previous else None},
+            )
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its application.
+        if idempotency_key:
+            existing = _idempotent_replay(by=by, key=idempotency_key, digest=_request_digest(data))
+            if existing:
+                return existing, False
+        raise
+    return application, True
+
+
+def _idempotent_replay(*, by: User, key: str, digest: str) -> Application | None:
+    record = IdempotencyKey.objects.filter(scope="application.create", user=by, key=key).select_related(
+        "application").first()
+    if record is None:
+        return None
+    if record.request_digest != digest:
+        raise Conflict("Idempotency-Key was already used with a different request",
+                       fields={"Idempotency-Key": "reused with a different body"}, code="idempotency_mismatch")
+    return record.application
+
+
+def _refiled_from(*, uscc: str, id_digest: str, site_digest: str) -> Application | None:
+    """重走流程: the same customer and site filed again after a rejection or withdrawal."""
+    customer = {"uscc": uscc.strip().upper()} if uscc else ({"id_digest": id_digest} if id_digest else None)
+    if customer is None:
+        return None
+    return (
+        Application.objects.filter(site_digest=site_digest, status__in=[Status.REJECTED, Status.WITHDRAWN], **customer)
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def application_accept(*, application: Application, by: User, result: str = "") -> Application:
+    """Complete 业务受理: pin the policy version in force today, lay out the remaining
+    stages from it and start the next one."""
+    access.require(by, "application.accept")
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status != Status.SUBMITTED:
+            raise Conflict(f"{application.number} is {application.status}, not awaiting acceptance",
+                           fields={"status": application.status})
+        now = timezone.now()
+        today = deadlines.local_date(now)
+        version = rules.version_in_force(application.region, today)
+        category = rules.resolve_category(version, data=application, voltage_kv=application.voltage_kv,
+                                          capacity_kva=application.capacity_kva)
+        application.policy_version = version
+        application.category, application.category_name = category.code, category.name
+        application.accepted_at = now
+        application.status = Status.IN_PROGRESS
+        application.zero_investment, application.investment_boundary = rules.investment(version, application, today)
+        if application.account_manager is None and Role.ACCOUNT_MANAGER in by.roles:
+            application.account_manager = by
+        if application.is_hv and application.project_manager is None:
+            application.project_manager = _project_manager_for(application)
+        application.save()
+        plan = rules.stage_plan(version, category.code, application=application)
+        acceptance = application.stages.get(seq=1)
+        finish_stage(stage=acceptance, by=by, now=now, result=result or "受理")
+        for seq, step in enumerate(plan[1:], start=2):
+            Stage.objects.create(application=application, seq=seq, code=step.code, name=step.name,
+                                 limit=step.limit, unit=step.unit, own_limit=step.own_limit)
+        events.record(
+            actor=by, verb="application.accepted", subject=application,
+            data={"policy_version": version.version, "region": version.region, "category": category.code,
+                  "stages": [s.code for s in plan], "zero_investment": application.zero_investment},
+        )
+        start_next(application=application, after=acceptance, now=now)
+    return application
+
+
+def _project_manager_for(application: Application) -> User | None:
+    return (
+        User.objects.filter(memberships__role=Role.PROJECT_MANAGER,
+                            memberships__organisation=application.handling_org, is_active=True)
+        .order_by("id").first()
+    )
+
+
+def _close(*, application: Application, by: User, status: str, reason: str, verb: str) -> Application:
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if not application.is_open:
+            raise Conflict(f"{application.number} is already {application.status}", fields={"status": application.status})
+        now = timezone.now()
+        application.status = status
+        application.closed_at = now
+        application.closing_reason = reason
+        application.save(update_fields=["status", "closed_at", "closing_reason"])
+        application.stages.filter(state__in=[Stage.State.PENDING, Stage.State.ACTIVE, Stage.State.PAUSED]).update(
+            state=Stage.State.CANCELLED)
+        Pause.objects.filter(stage__application=application, ended_at__isnull=True).update(ended_at=now, ended_by=by)
+        events.record(actor=by, verb=verb, subject=application, data={"reason": reason})
+    return application
+
+
+def application_reject(*, application: Application, by: User, reason: str) -> Application:
+    access.require(by, "application.reject")
+    if not reason.strip():
+        raise invalid("reason", "a rejection needs a reason the applicant can read")
+    return _close(application=application, by=by, status=Status.REJECTED, reason=reason.strip(),
+                  verb="application.rejected")
+
+
+def application_withdraw(*, application: Application, by: User, reason: str = "") -> Application:
+    access.require(by, "application.withdraw")
+    return _close(application=application, by=by, status=Status.WITHDRAWN, reason=reason.strip(),
+                  verb="application.withdrawn")

@@ -1,0 +1,76 @@
+"""How a file moves from stage to stage: finish one, start the next, refuse what the policy lacks.
+
+Shared by the actions of this package; not part of its public surface."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from accounts.models import User
+from applications import deadlines, rules
+from applications.models import Application, Stage, Status
+from core import events
+from core.errors import PolicyViolation
+
+
+def finish_stage(*, stage: Stage, by: User, now, result: str, checked_by: User | None = None,
+                  evidence_date: date | None = None) -> None:
+    held = deadlines.workdays_between(stage.start_date, deadlines.local_date(now))
+    stage.state = Stage.State.DONE
+    stage.ended_at = now
+    stage.completed_by = by
+    stage.checked_by = checked_by
+    stage.result = result
+    stage.evidence_date = evidence_date
+    stage.grid_workdays = max(held - stage.paused_workdays, 0)
+    if stage.due_date is not None and deadlines.local_date(now) > stage.due_date:
+        stage.alert = Stage.Alert.OVERDUE
+    stage.save()
+
+
+def start_next(*, application: Application, after: Stage, now) -> Stage | None:
+    nxt = application.stages.filter(seq__gt=after.seq).order_by("seq").first()
+    if nxt is None:
+        application.status = Status.ENERGISED
+        application.energised_at = now
+        application.closed_at = now
+        application.save(update_fields=["status", "energised_at", "closed_at"])
+        events.record(actor=None, verb="application.energised", subject=application,
+                      data={"number": application.number})
+        return None
+    start = deadlines.local_date(now)
+    nxt.counts_from = start if nxt.own_limit else application.stages.get(seq=1).counts_from
+    due = deadlines.stage_due(start=nxt.counts_from, limit=nxt.limit, unit=nxt.unit)
+    nxt.state = Stage.State.ACTIVE
+    nxt.started_at = now
+    nxt.start_date = start
+    nxt.base_due, nxt.due_date, nxt.provisional = (due.base_due, due.due_date, due.provisional) if due else (
+        None, None, False)
+    nxt.assignee = rules.assignee_for(application, nxt.code)
+    nxt.save()
+    events.record(actor=None, verb="stage.started", subject=application,
+                  data={"stage": nxt.code, "due": nxt.due_date, "provisional": nxt.provisional})
+    return nxt
+
+
+def require_stage_in_policy(*, application: Application, code: str, by: User) -> None:
+    """Checked before the action's transaction so the refusal's event is not rolled back."""
+    if not application.stages.filter(code=code).exists():
+        raise refuse_not_in_policy(application=application, what="stage", value=code, by=by,
+                                    allowed=list(application.stages.values_list("code", flat=True)))
+
+
+def active_stage(application: Application, code: str) -> Stage:
+    return application.stages.select_for_update().get(code=code)
+
+
+def refuse_not_in_policy(*, application: Application, what: str, value: str, by: User | None = None,
+                          allowed=()) -> PolicyViolation:
+    """Log the attempt in its own transaction (it must survive the refusal) and build the error."""
+    with transaction.atomic():
+        events.record(actor=by, verb="policy.refused", subject=application,
+                      data={"what": what, "value": value, "category": application.category})
+    hint = f"; the policy lists: {', '.join(allowed)}" if allowed else ""
+    return PolicyViolation(f"{what} {value!r} is not in the policy for {application.category_name}{hint}",
+                           fields={what: f"{value!r} is not in the policy"})

@@ -1,0 +1,156 @@
+"""Supply schemes (供电方案) and the grid projects that follow them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import User
+from applications import rules
+from applications.actions.progress import finish_stage, refuse_not_in_policy, start_next
+from applications.models import OPEN_STAGE_STATES, Application, Stage
+from core import events
+from core.errors import Conflict, InvalidInput, invalid
+
+
+@dataclass(frozen=True)
+class SchemeInput:
+    label: str
+    connection_point: str
+    boundary: str
+    customer_cost: Decimal
+    utility_cost: Decimal
+    description: str = ""
+
+
+def _check_scheme(application: Application, scheme: SchemeInput, index: int) -> dict:
+    prefix = f"schemes[{index}]"
+    fields = {}
+    if not scheme.label.strip():
+        fields[f"{prefix}.label"] = "required"
+    if not scheme.connection_point.strip():
+        fields[f"{prefix}.connection_point"] = "required"
+    allowed = rules.boundaries(application.policy_version, application.category, in_park=application.in_park)
+    if scheme.boundary not in allowed:
+        fields[f"{prefix}.boundary"] = f"not an investment boundary of the policy; one of {', '.join(sorted(allowed))}"
+    try:
+        customer, utility = Decimal(str(scheme.customer_cost)), Decimal(str(scheme.utility_cost))
+    except InvalidOperation:
+        fields[f"{prefix}.customer_cost"] = "not a number"
+        return fields
+    if customer < 0 or utility < 0:
+        fields[f"{prefix}.customer_cost"] = "costs cannot be negative"
+    elif application.zero_investment and customer > 0:
+        # 三零: the utility invests to the boundary; nothing of the connection works is the customer's.
+        fields[f"{prefix}.customer_cost"] = "zero-investment customer: the connection works cost the customer nothing"
+    return fields
+
+
+def scheme_propose(*, application: Application, by: User, schemes: list[SchemeInput], onsite: bool = False,
+                   transitional: bool = False) -> list:
+    """Put one or several supply schemes to the applicant during 供电方案答复. `onsite`
+    answers at the site survey where the policy allows it and completes the stage."""
+    from applications.models import SupplyScheme
+
+    access.require(by, "scheme.propose")
+    if not schemes:
+        raise invalid("schemes", "at least one scheme")
+    if application.policy_version is None:
+        raise Conflict("accept the application first", fields={"status": application.status})
+    fields: dict[str, str] = {}
+    for index, scheme in enumerate(schemes):
+        fields.update(_check_scheme(application, scheme, index))
+    labels = [s.label.strip() for s in schemes]
+    if len(set(labels)) != len(labels):
+        fields["schemes"] = "labels must differ"
+    if onsite and not rules.onsite_reply_allowed(application):
+        raise refuse_not_in_policy(application=application, what="onsite", value="现场答复", by=by)
+    if transitional and not rules.transitional_allowed(application):
+        raise refuse_not_in_policy(application=application, what="transitional", value="过渡方案", by=by)
+    if fields:
+        raise InvalidInput("; ".join(f"{k}: {v}" for k, v in fields.items()), fields=fields)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        stage = application.stages.filter(code="scheme_reply").first()
+        if stage is None or stage.state not in OPEN_STAGE_STATES:
+            raise Conflict("schemes are proposed while 供电方案答复 is open", fields={"stage": "scheme_reply"})
+        now = timezone.now()
+        created = [
+            SupplyScheme.objects.create(
+                application=application, label=s.label.strip(), connection_point=s.connection_point.strip(),
+                boundary=s.boundary, customer_cost=Decimal(str(s.customer_cost)),
+                utility_cost=Decimal(str(s.utility_cost)), description=s.description, onsite=onsite,
+                transitional=transitional, proposed_by=by, proposed_at=now,
+            )
+            for s in schemes
+        ]
+        events.record(actor=by, verb="scheme.proposed", subject=application,
+                      data={"schemes": [{"label": s.label, "boundary": s.boundary, "customer_cost": s.customer_cost,
+                                         "utility_cost": s.utility_cost} for s in created],
+                            "onsite": onsite, "transitional": transitional})
+        if onsite and stage.state == Stage.State.ACTIVE:
+            finish_stage(stage=stage, by=by, now=now, result="现场答复供电方案")
+            events.record(actor=by, verb="stage.completed", subject=application,
+                          data={"stage": stage.code, "result": stage.result, "onsite": True,
+                                "grid_workdays": stage.grid_workdays, "due": stage.due_date})
+            start_next(application=application, after=stage, now=now)
+    return created
+
+
+def scheme_choose(*, application: Application, by: User, label: str):
+    from applications.models import SupplyScheme
+
+    access.require(by, "scheme.choose")
+    with transaction.atomic():
+        scheme = SupplyScheme.objects.select_for_update().filter(application=application, label=label).first()
+        if scheme is None:
+            raise invalid("label", f"no scheme {label!r} for {application.number}")
+        now = timezone.now()
+        SupplyScheme.objects.filter(application=application, chosen=True).update(chosen=False)
+        scheme.chosen, scheme.chosen_by, scheme.chosen_at = True, by, now
+        scheme.save()
+        events.record(actor=by, verb="scheme.chosen", subject=application, data={"label": label})
+    return scheme
+
+
+def grid_project_open(*, application: Application, by: User, kind: str, name: str, planned_end: date | None = None):
+    from applications.models import GridProject
+
+    access.require(by, "project.update")
+    if kind not in GridProject.Kind.values:
+        raise invalid("kind", f"one of {', '.join(GridProject.Kind.values)}")
+    if not name.strip():
+        raise invalid("name", "required")
+    if kind == GridProject.Kind.UPGRADE and not application.schemes.filter(transitional=True).exists():
+        raise invalid("kind", "an upgrade project follows a transitional scheme (过渡方案)")
+    with transaction.atomic():
+        project = GridProject.objects.create(application=application, kind=kind, name=name.strip(),
+                                             opened_at=timezone.now(), planned_end=planned_end)
+        events.record(actor=by, verb="project.opened", subject=application,
+                      data={"project": project.pk, "kind": kind, "name": project.name, "planned_end": planned_end})
+    return project
+
+
+def grid_project_update(*, project, by: User, filed_on: date | None = None, construction_start: date | None = None,
+                        construction_end: date | None = None):
+    access.require(by, "project.update")
+    changes = {k: v for k, v in {"filed_on": filed_on, "construction_start": construction_start,
+                                 "construction_end": construction_end}.items() if v is not None}
+    if not changes:
+        raise invalid("filed_on", "give at least one date")
+    start = changes.get("construction_start", project.construction_start)
+    end = changes.get("construction_end", project.construction_end)
+    if end is not None and (start is None or end < start):
+        raise invalid("construction_end", "must be on or after construction_start")
+    with transaction.atomic():
+        before = {k: getattr(project, k) for k in changes}
+        for key, value in changes.items():
+            setattr(project, key, value)
+        project.save()
+        events.record(actor=by, verb="project.updated", subject=project.application,
+                      data={"project": project.pk, "before": before, "after": changes})
+    return project

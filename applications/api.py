@@ -51,6 +51,7 @@ class PauseOut(Schema):
     started_by: str
     ended_at: datetime | None
     workdays: int | None
+    requested_documents: list[str]
 
 
 class StageOut(Schema):
@@ -209,7 +210,8 @@ def detail(application: Application) -> dict:
                 "result": s.result, "explain": explain_dict(s),
                 "pauses": [
                     {"reason": p.reason, "note": p.note, "started_at": p.started_at,
-                     "started_by": p.started_by.username, "ended_at": p.ended_at, "workdays": p.workdays}
+                     "started_by": p.started_by.username, "ended_at": p.ended_at, "workdays": p.workdays,
+                     "requested_documents": p.requested_documents}
                     for p in s.pauses.all()
                 ],
             }
@@ -273,6 +275,8 @@ class PauseIn(Schema):
     reason: str = Field(description="awaiting_documents | customer_works | customer_requested_date | force_majeure")
     note: str = ""
     approved_by: str | None = None
+    documents: list[str] = Field(default_factory=list, max_length=20,
+                                 description="awaiting_documents: the policy's document codes asked for")
 
 
 class ReasonIn(Schema):
@@ -307,7 +311,8 @@ def complete_stage(request, application_id: int, code: str, payload: CompleteIn)
 def pause_stage(request, application_id: int, code: str, payload: PauseIn):
     application = queries.application_for(request.auth, application_id)
     actions.stage_pause(application=application, code=code, by=request.auth, reason=payload.reason,
-                        note=payload.note, approved_by=_user("approved_by", payload.approved_by))
+                        note=payload.note, approved_by=_user("approved_by", payload.approved_by),
+                        documents=payload.documents)
     return detail(queries.application_for(request.auth, application_id))
 
 

@@ -63,11 +63,21 @@ class CompleteForm(forms.Form):
 class PauseForm(forms.Form):
     code = forms.CharField(widget=forms.HiddenInput)
     reason = forms.ChoiceField(label=_("暂停原因（客户原因）"))
+    documents = forms.MultipleChoiceField(label=_("需要客户补充的资料（等待客户补充资料时必选）"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
     approved_by = UserChoice(label=_("批准主管（不可抗力时必填）"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
+        if application.policy_version:
+            # Only what the policy lists for the category and data sharing does not already provide (四免).
+            names = rules.document_names(application.policy_version)
+            shared = rules.shared_documents(application.policy_version)
+            self.fields["documents"].choices = [
+                (code, names.get(code, code))
+                for code in rules.category_documents(application.policy_version, application.category)
+                if code not in shared]
         reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
         self.fields["reason"].choices = (
             [(code, name) for code, (name, _needs) in reasons.items()] if reasons else list(Pause.Reason.choices))

@@ -27,7 +27,7 @@ from accounts.models import Division, User
 from accounts.roles import GRID_STAFF, Role
 from applications import actions, api, deadlines, forms, queries, rules
 from applications.models import OPEN_STAGE_STATES, Application, Escalation, Pause, Stage, Status
-from core import pii
+from core import labels, pii
 from core.errors import DomainError, Forbidden, NotFound
 
 WORKBENCH_ROLES = {*GRID_STAFF, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}
@@ -148,10 +148,35 @@ def _masked(token: str) -> str:
         return "****"
 
 
+def _people(data: dict) -> dict[str, str]:
+    """Usernames the detail names (actors, assignees, who paused) → the names people know."""
+    usernames = {e["actor"] for e in data["events"]}
+    for s in data["stages"]:
+        usernames |= {s["assignee"], s["completed_by"], *(p["started_by"] for p in s["pauses"])}
+    usernames.discard(None)
+    return {u.username: labels.person(u) for u in User.objects.filter(username__in=usernames)}
+
+
+def _events(data: dict, application: Application) -> list[dict]:
+    """The log as people read it: verbs, stages and reasons in 中文, actors by name."""
+    people = _people(data)
+    stage_names = {s["code"]: s["name"] for s in data["stages"]}
+    reasons = dict(Pause.Reason.choices)
+    if application.policy_version:
+        reasons.update({code: name for code, (name, _n) in rules.pause_reasons(application.policy_version).items()})
+    return [{**e, "actor_name": people.get(e["actor"], labels.label("actor", e["actor"])),
+             "stage_name": stage_names.get(e["data"].get("stage"), labels.label("stage", e["data"].get("stage")))
+             if e["data"].get("stage") else "",
+             "reason_name": reasons.get(e["data"].get("reason"), "") if isinstance(e["data"].get("reason"), str)
+             else ""} for e in data["events"]]
+
+
 def _timeline(data: dict, application: Application, today: date) -> list[dict]:
     reasons = dict(Pause.Reason.choices)
     if application.policy_version:
         reasons.update({code: name for code, (name, _needs) in rules.pause_reasons(application.policy_version).items()})
+    doc_names = rules.document_names(application.policy_version) if application.policy_version else {}
+    people = _people(data)
     stages = []
     for s in data["stages"]:
         why = s["explain"]
@@ -169,7 +194,10 @@ def _timeline(data: dict, application: Application, today: date) -> list[dict]:
         stages.append({
             **s, "why": explain, "state_name": Stage.State(s["state"]).label,
             "left": workdays_left(s["due_date"], today) if open_ else None,
-            "pauses": [{**p, "reason_name": reasons.get(p["reason"], p["reason"])} for p in s["pauses"]],
+            "pauses": [{**p, "reason_name": reasons.get(p["reason"], p["reason"]),
+                        "started_by": people.get(p["started_by"], p["started_by"]),
+                        "requested_names": [doc_names.get(d, labels.label("document", d))
+                                            for d in p["requested_documents"]]} for p in s["pauses"]],
         })
     return stages
 
@@ -229,7 +257,7 @@ def _page_context(request, application: Application, *, bound: dict | None = Non
         "application": application,
         "data": data,
         "stages": _timeline(data, application, today),
-        "events": data["events"],
+        "events": _events(data, application),
         "current": current,
         "documents": documents,
         "masked_id": _masked(application.id_number_enc),
@@ -298,7 +326,7 @@ def _do_pause(request, application):
     if form.is_valid():
         d = form.cleaned_data
         pause = actions.stage_pause(application=application, code=d["code"], by=request.user, reason=d["reason"],
-                                    note=d["note"], approved_by=d["approved_by"])
+                                    note=d["note"], approved_by=d["approved_by"], documents=d["documents"])
         return form, _("%(stage)s 已暂停：%(reason)s。恢复后到期日按暂停的工作日顺延。") % {
             "stage": pause.stage.name, "reason": dict(form.fields["reason"].choices).get(pause.reason, pause.reason)}
     return form, None

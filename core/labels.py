@@ -138,3 +138,14 @@ def reset() -> None:
     global _registry, _verbs
     _registry = None
     _verbs = None
+
+
+# Who did it, for actors that are not people (system jobs write events too).
+LABELS = {
+    "actor": {
+        "system": "系统",
+        "anonymous": "匿名访问",
+        "job:escalations": "系统（时限巡检）",
+        "job:complaints": "系统（投诉巡检）",
+    },
+}

@@ -19,7 +19,7 @@ def show_errors(form: forms.Form, exc: DomainError) -> None:
     if not exc.fields:
         form.add_error(None, exc.message)
     for name, message in exc.fields.items():
-        form.add_error(name if name in form.fields else None, message if name in form.fields else f"{name}: {message}")
+        form.add_error(name if name in form.fields else None, message)
 
 
 class SignupForm(forms.Form):
@@ -154,6 +154,10 @@ class FeedbackForm(forms.Form):
                                        widget=forms.RadioSelect)
     comment = forms.CharField(label=_("补充说明（不满意时必填）"), required=False, max_length=TEXT_MAX,
                               widget=forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_MAX}))
+
+
+class ChooseSchemeForm(forms.Form):
+    label = forms.CharField(label=_("选择的供电方案"), max_length=32)
 
 
 class WithdrawForm(forms.Form):

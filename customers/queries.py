@@ -195,3 +195,105 @@ def my_notifications(user: User, *, application: Application | None = None, limi
     if application is not None:
         qs = qs.filter(application=application)
     return list(qs.select_related("application")[:limit])
+
+
+# ---------------------------------------------------------------- answering online
+
+@dataclass
+class UploadChoice:
+    """One document the applicant may be asked for on an open stage, and where it stands."""
+    value: str              # "stage_code:doc_type", what the upload form posts
+    stage: str
+    code: str
+    name: str
+    shared: bool = False    # 四免: obtained by government data sharing, never asked
+    held: bool = False      # 四免: already submitted on another application and still held
+    uploaded: bool = False
+    requested: bool = False  # asked for by the open 等待客户补充资料 pause
+
+    @property
+    def needed(self) -> bool:
+        return not (self.shared or self.held)
+
+
+@dataclass
+class PauseRequest:
+    stage: str
+    reason: str
+    note: str
+    started_at: object
+    documents: list[UploadChoice]
+
+
+def _version(application: Application):
+    return application.policy_version or rules.version_in_force(
+        application.region, deadlines.local_date(application.submitted_at))
+
+
+def upload_choices(application: Application, *, held: set[str], uploaded: set[str]) -> list[UploadChoice]:
+    """Per open stage, what the policy lists for it plus what an open pause asked for."""
+    if not application.is_open:
+        return []
+    version = _version(application)
+    names = rules.document_names(version)
+    shared = rules.shared_documents(version)
+    choices: list[UploadChoice] = []
+    for stage in application.stages.filter(state__in=[Stage.State.ACTIVE, Stage.State.PAUSED]):
+        asked = set()
+        pause = stage.pauses.filter(ended_at__isnull=True).first() if stage.state == Stage.State.PAUSED else None
+        if pause is not None:
+            asked = set(pause.requested_documents)
+        codes = sorted(rules.allowed_documents(version, application.category, stage.code))
+        codes += [code for code in pause.requested_documents if code not in codes] if pause else []
+        for code in codes:
+            choices.append(UploadChoice(
+                value=f"{stage.code}:{code}", stage=stage.name, code=code, name=names.get(code, code),
+                shared=code in shared, held=code in held and code not in asked, uploaded=code in uploaded,
+                requested=code in asked))
+    return choices
+
+
+def pause_requests(application: Application, choices: list[UploadChoice]) -> list[PauseRequest]:
+    """What the open customer-side pauses ask of the applicant, in words."""
+    requests = []
+    by_value = {c.value: c for c in choices}
+    version = _version(application)
+    reasons = {code: name for code, (name, _n) in rules.pause_reasons(version).items()} if application.policy_version \
+        else {}
+    for stage in application.stages.filter(state=Stage.State.PAUSED):
+        pause = stage.pauses.filter(ended_at__isnull=True).first()
+        if pause is None:
+            continue
+        documents = [by_value[f"{stage.code}:{code}"] for code in pause.requested_documents
+                     if f"{stage.code}:{code}" in by_value]
+        requests.append(PauseRequest(stage=stage.name, reason=reasons.get(pause.reason) or pause.get_reason_display(),
+                                     note=pause.note, started_at=pause.started_at, documents=documents))
+    return requests
+
+
+def one_certificate(application: Application) -> dict | None:
+    """一证通办 as the policy says it: the one document shown, and what data sharing brings."""
+    version = _version(application)
+    one = rules.one_certificate(version)
+    if one is None:
+        return None
+    names = rules.document_names(version)
+    return {"document": names.get(one, one),
+            "shared": [names.get(code, code) for code in sorted(rules.shared_documents(version))]}
+
+
+def paperwork(application: Application) -> dict:
+    """Fees (paid or not), the supply contract and the booked visit, for the application page."""
+    from appointments.models import Booking
+    from contracts.models import Contract
+    from payments.models import Payment
+
+    paid = set(Payment.objects.filter(application=application, state=Payment.State.SUCCEEDED)
+               .values_list("fee_id", flat=True))
+    return {
+        "fees": [(fee, fee.pk in paid) for fee in application.fees.all()],
+        "contract": Contract.objects.filter(application=application).first(),
+        "booking": Booking.objects.filter(application=application, cancelled_at__isnull=True)
+                   .select_related("slot__manager").first(),
+        "schemes": list(application.schemes.all()),
+    }

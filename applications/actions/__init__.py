@@ -3,7 +3,8 @@
 One module per subdomain; callers import from the package (`from applications import
 actions`), so moving a function between modules never changes a call site.
 """
-from applications.actions.documents import ALLOWED_CONTENT_TYPES, MAX_UPLOAD_BYTES, document_upload
+from applications.actions.documents import (ALLOWED_CONTENT_TYPES, MAX_UPLOAD_BYTES, document_delete, document_reviewed,
+                                            document_upload, open_pause_request, uploadable_documents)
 from applications.actions.escalations import (
     county_supervisor,
     escalation_close,
@@ -34,6 +35,10 @@ __all__ = [
     "application_reject",
     "application_withdraw",
     "county_supervisor",
+    "document_delete",
+    "document_reviewed",
+    "open_pause_request",
+    "uploadable_documents",
     "document_upload",
     "escalation_close",
     "escalation_reply",

@@ -12,7 +12,8 @@ from accounts.models import User
 from applications import deadlines, rules
 from applications.actions.escalations import stage_alert
 from applications.actions.lifecycle import application_accept
-from applications.actions.progress import active_stage, finish_stage, require_stage_in_policy, start_next
+from applications.actions.progress import (active_stage, finish_stage, refuse_not_in_policy, require_stage_in_policy,
+                                           start_next)
 from applications.models import OPEN_STAGE_STATES, Application, Pause, Stage
 from core import events
 from core.errors import Conflict, invalid
@@ -50,9 +51,29 @@ def stage_complete(*, application: Application, code: str, by: User, result: str
 
 
 def stage_pause(*, application: Application, code: str, by: User, reason: str, note: str = "",
-                approved_by: User | None = None) -> Pause:
-    """Stop the grid-side clock for a customer-side reason from the fixed list."""
+                approved_by: User | None = None, documents=()) -> Pause:
+    """Stop the grid-side clock for a customer-side reason from the fixed list. Waiting for
+    documents names which ones (only those the policy lists for the category; none that
+    data sharing already provides), so the applicant sees exactly what is asked."""
     access.require(by, "stage.pause")
+    documents = list(dict.fromkeys(documents or ()))
+    if documents and reason != Pause.Reason.AWAITING_DOCUMENTS:
+        raise invalid("documents", "只有“等待客户补充资料”的暂停可以要求补充资料")
+    if reason == Pause.Reason.AWAITING_DOCUMENTS and not documents:
+        raise invalid("documents", "请勾选需要客户补充的资料")
+    if documents:
+        version = application.policy_version or rules.version_in_force(
+            application.region, deadlines.local_date(application.submitted_at))
+        listed = rules.category_documents(version, application.category)
+        for doc_type in documents:
+            if doc_type not in listed:
+                raise refuse_not_in_policy(application=application, what="documents", value=doc_type, by=by,
+                                            allowed=listed)
+        shared = rules.shared_documents(version) & set(documents)
+        if shared:
+            names = rules.document_names(version)
+            raise invalid("documents", "、".join(names.get(d, d) for d in sorted(shared))
+                          + " 已通过数据共享获取，不得再向客户索要（四免）")
     reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
     if reason not in Pause.Reason.values or (reasons and reason not in reasons):
         raise invalid("reason", f"not a customer-side reason; one of {', '.join(reasons or Pause.Reason.values)}")
@@ -68,11 +89,11 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
                            fields={"stage": stage.state})
         now = timezone.now()
         pause = Pause.objects.create(stage=stage, reason=reason, note=note, started_at=now, started_by=by,
-                                     approved_by=approved_by)
+                                     approved_by=approved_by, requested_documents=documents)
         stage.state = Stage.State.PAUSED
         stage.save(update_fields=["state"])
         events.record(actor=by, verb="stage.paused", subject=application,
-                      data={"stage": code, "reason": reason, "note": note,
+                      data={"stage": code, "reason": reason, "note": note, "documents": documents,
                             "approved_by": approved_by.username if approved_by else None})
     return pause
 

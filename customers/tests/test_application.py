@@ -95,7 +95,8 @@ def test_upload_accepts_only_the_policy_documents_of_an_open_stage(zz, travel):
     assert f"{names['property_certificate']} · p.pdf" in client.get(f"/me/applications/{application.pk}/").content.decode()
     refused = client.post(url, {"document": "acceptance:traffic_plan",
                                 "file": SimpleUploadedFile("t.pdf", PDF, content_type="application/pdf")})
-    assert refused.status_code == 400 and "traffic_plan" in refused.content.decode()
+    refusal = refused.content.decode()
+    assert refused.status_code == 400 and "交通疏解方案" in refusal and "traffic_plan" not in refusal
     assert Document.objects.filter(application=application).count() == 1
 
 

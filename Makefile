@@ -9,14 +9,24 @@ PYTEST_ARGS ?=
 
 .PHONY: install install-dev browser system-deps run serve test test-sqlite test-postgres bench clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(CHART_JS)
+
+# Chart.js from the npm registry, served as a static file (no CDN at run time).
+CHART_JS_VERSION = 4.4.7
+CHART_JS = outages/static/outages/vendor/chart.umd.js
+$(CHART_JS):
+	@mkdir -p $(dir $@) build/npm
+	cd build/npm && npm pack --silent chart.js@$(CHART_JS_VERSION) >/dev/null
+	tar -xzf build/npm/chart.js-$(CHART_JS_VERSION).tgz -C build/npm package/dist/chart.umd.js package/LICENSE.md
+	cp build/npm/package/dist/chart.umd.js $@
+	cp build/npm/package/LICENSE.md $(dir $@)chart.js-LICENSE.md
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -e .
 	@touch $@
 
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(CHART_JS)
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'

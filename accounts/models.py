@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from accounts.roles import Role
+from accounts.roles import Role, role_choices
 
 
 class Division(models.Model):
@@ -104,7 +104,8 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
+    # A callable: migrations refer to it, so adding a role needs no migration.
+    role = models.CharField(max_length=20, choices=role_choices)
 
     class Meta:
         constraints = [

@@ -12,11 +12,18 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", "检验人员 inspector"
     INSTALLER = "installer", "装表接电人员 installer"
     SUPERVISOR = "supervisor", "营销主管 supervisor"
+    DISPATCHER = "dispatcher", "运检调度 dispatcher"
     GOV_OFFICER = "gov_officer", "政府部门 gov officer"
+    GOV_SUPERVISOR = "gov_supervisor", "政府部门负责人 department supervisor"
     REGULATOR = "regulator", "能源监管 regulator"
     ADMIN = "admin", "系统管理员 admin"
 
 
+
+def role_choices() -> list[tuple[str, str]]:
+    return Role.choices
+
+GOVERNMENT = {Role.GOV_OFFICER, Role.GOV_SUPERVISOR}
 GRID_STAFF = {
     Role.ACCOUNT_MANAGER,
     Role.PROJECT_MANAGER,
@@ -61,5 +68,25 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "complaint.view": frozenset({*GRID_STAFF, Role.REGULATOR, Role.ADMIN}),
     "complaint.reply": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
     "complaint.close": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # Outages: operations staff plan and run them; the supervisor approves (先算后停).
+    "outage.view": frozenset({*GRID_STAFF, Role.DISPATCHER, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}),
+    "outage.plan": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
+    "outage.approve": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "outage.operate": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),
+    # Task ledger: units report, the energy bureau (a gov_officer in an energy_bureau org) reviews.
+    "ledger.view": frozenset({*GRID_STAFF, Role.GOV_OFFICER, Role.REGULATOR, Role.ADMIN}),
+    "ledger.report": frozenset({Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.ACCOUNT_MANAGER, Role.GOV_OFFICER,
+                                Role.REGULATOR, Role.ADMIN}),
+    "ledger.review": frozenset({Role.GOV_OFFICER, Role.ADMIN}),
+    "ledger.rectify": frozenset({Role.SUPERVISOR, Role.GOV_OFFICER, Role.ADMIN}),
+    "practice.submit": frozenset({Role.SUPERVISOR, Role.GOV_OFFICER, Role.REGULATOR, Role.ADMIN}),
+    "practice.review": frozenset({Role.GOV_OFFICER, Role.REGULATOR, Role.ADMIN}),
+    "fee_report.handle": frozenset({Role.REGULATOR, Role.ADMIN}),
     "appointment.cancel": frozenset({Role.APPLICANT, Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    # Power-access approvals: grid staff route and file; the department's officers decide;
+    # its supervisor also receives the overdue cases (督办).
+    "approval.view": frozenset({*GRID_STAFF, *GOVERNMENT, Role.APPLICANT, Role.REGULATOR, Role.ADMIN}),
+    "approval.route": frozenset({Role.ACCOUNT_MANAGER, Role.PROJECT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "approval.file": frozenset({Role.ACCOUNT_MANAGER, Role.PROJECT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "approval.decide": frozenset(GOVERNMENT),
 }

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils import timezone
 
-from core.models import Event
+from core.models import Event, OutboxMessage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -26,3 +27,33 @@ class EventAdmin(ReadOnlyAdmin):
     # Counting a long table on every page view is the slow part of the changelist.
     show_full_result_count = False
     list_per_page = 50
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Delivery state of every message; filter by 发送失败（已停止重试） for the dead ones."""
+
+    list_display = ["created_at", "kind", "channel", "recipient", "status", "attempts", "next_attempt_at",
+                    "last_error"]
+    list_filter = ["status", "channel", "kind"]
+    search_fields = ["=key", "=user__username"]
+    exclude = ["destination_enc"]  # personal data: not shown, not needed to judge delivery
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["retry_now"]
+
+    @admin.display(description="收件人")
+    def recipient(self, obj):
+        return obj.user.display_name or obj.user.username if obj.user_id else obj.contact_name
+
+    @admin.action(description="立即重试所选消息")
+    def retry_now(self, request, queryset):
+        from core import events, outbox
+
+        ids = list(queryset.filter(status__in=["failed", "dead"]).values_list("pk", flat=True))
+        n = OutboxMessage.objects.filter(pk__in=ids).update(status="pending", attempts=0,
+                                                            next_attempt_at=timezone.now(), lease_until=None)
+        if n:
+            events.record(actor=request.user, verb="outbox.retried", data={"messages": n, "ids": ids[:100]})
+        run = outbox.deliver_due()
+        self.message_user(request, f"已重试 {n} 条：成功 {run.sent}，失败 {run.failed}，停止 {run.dead}")

@@ -90,3 +90,65 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.last_seq} {self.last_hash[:12]}"
+
+
+class OutboxMessage(models.Model):
+    """One message to one recipient on one channel, written in the same transaction as the
+    change it tells about (core.outbox.enqueue) and delivered afterwards by the worker.
+
+    `key` is the idempotency key per recipient-event and channel: a second enqueue of the same
+    event is a no-op, and channels pass the key on so a retried send reaches the person once.
+    An in-app row is delivered by being stored; it is what the message centre lists.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败（将重试）"
+        DEAD = "dead", "发送失败（已停止重试）"
+
+    key = models.CharField(max_length=200, unique=True)
+    # The recipient is a user (in-app plus their channel) or a contact who is not one.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="messages")
+    contact_name = models.CharField(max_length=128, blank=True, default="")
+    # Phone or e-mail of a contact (or the user's, copied at enqueue): SM4-GCM ciphertext.
+    destination_enc = models.TextField(blank=True, default="")
+    kind = models.CharField(max_length=40)
+    channel = models.CharField(max_length=16)
+    text = models.TextField()
+    subject_type = models.CharField(max_length=100, blank=True, default="")
+    subject_id = models.CharField(max_length=64, blank=True, default="")
+    link = models.CharField(max_length=255, blank=True, default="")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    # A worker's claim: nobody else sends the row until it runs out (a killed worker's claim does).
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The worker's scan: what is due, oldest first.
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            # The message centre and the unread count.
+            models.Index(fields=["user", "channel", "read_at"], name="outbox_inbox"),
+            models.Index(fields=["subject_type", "subject_id"], name="outbox_subject"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(destination_enc=""),
+                                   name="outbox_has_recipient"),
+            models.CheckConstraint(condition=~Q(kind="") & ~Q(channel="") & ~Q(text=""),
+                                   name="outbox_kind_channel_text"),
+            models.CheckConstraint(condition=Q(status="sent", sent_at__isnull=False) | ~Q(status="sent"),
+                                   name="outbox_sent_has_time"),
+            models.CheckConstraint(condition=Q(channel="inapp", user__isnull=False) | ~Q(channel="inapp"),
+                                   name="outbox_inapp_needs_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user or self.contact_name} [{self.channel}, {self.status}]"

@@ -74,6 +74,11 @@ INSTALLED_APPS = [
     "payments",
     "appointments",
     "complaints",
+    "outages",
+    "approvals",
+    "sharing",
+    "ledger",
+    "disclosure",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +155,33 @@ LOGIN_REDIRECT_URL = "/"
 
 # Policy data files (one per seed plus the national root).
 POLICY_DIR = Path(os.environ.get("GETPOWER_POLICY_DIR", BASE_DIR / "policies" / "data"))
+
+# Messages (core.outbox, core.channels). People get in-app messages always, plus this channel:
+# "console" writes to the log (development), "sms" posts to the gateway below, "email" uses EMAIL_*.
+NOTIFY_CHANNEL = os.environ.get("GETPOWER_NOTIFY_CHANNEL", "console")
+SMS_GATEWAY_URL = os.environ.get("GETPOWER_SMS_URL", "")
+SMS_GATEWAY_KEY = os.environ.get("GETPOWER_SMS_KEY", "")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("GETPOWER_SMS_TIMEOUT", "10"))
+WEBHOOK_SECRET = os.environ.get("GETPOWER_WEBHOOK_SECRET", SECRET_KEY)
+WEBHOOK_TIMEOUT = float(os.environ.get("GETPOWER_WEBHOOK_TIMEOUT", "10"))
+EMAIL_MESSAGE_ID_DOMAIN = os.environ.get("GETPOWER_EMAIL_DOMAIN", "getpower.local")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "getpower <noreply@getpower.local>")
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+else:
+    # No relay configured: mail is written to the log instead of being lost in a refused connection.
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Delivery: after OUTBOX_MAX_ATTEMPTS failures a message is dead (admin list); the wait between
+# attempts doubles from OUTBOX_BACKOFF_SECONDS up to OUTBOX_BACKOFF_MAX_SECONDS. A worker's claim
+# on a message lasts OUTBOX_LEASE_SECONDS (longer than any channel timeout).
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("GETPOWER_OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_BACKOFF_SECONDS = int(os.environ.get("GETPOWER_OUTBOX_BACKOFF_SECONDS", "30"))
+OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("GETPOWER_OUTBOX_BACKOFF_MAX_SECONDS", str(6 * 3600)))
+OUTBOX_LEASE_SECONDS = int(os.environ.get("GETPOWER_OUTBOX_LEASE_SECONDS", "120"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY_IMMEDIATE = env_bool("GETPOWER_HUEY_IMMEDIATE", False)

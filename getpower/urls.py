@@ -21,4 +21,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("pay/", include("payments.urls")),
     path("appointments/", include("appointments.urls")),
+    path("outages/", include("outages.urls")),
+    path("approvals/", include("approvals.urls")),
+    path("ledger/", include("ledger.urls")),
 ]

@@ -94,6 +94,30 @@ Route = Literal[
     "standard",
     "road_works_agreement",
 ]
+# What a grid-connection route crosses or digs (issue 11); the policy maps each to departments.
+CROSSING_CODES = (
+    "expressway",
+    "trunk_road",
+    "highway",
+    "city_road",
+    "green_space",
+    "trees",
+    "ancient_trees",
+    "national_road",
+    "provincial_road",
+    "county_road",
+)
+Crossing = Literal[CROSSING_CODES]
+# One department code list for policy data, demo and tests (issue 11).
+DEPARTMENT_CODES = (
+    "natural_resources",
+    "housing_construction",
+    "roads",
+    "greening",
+    "traffic_police",
+    "administrative_approval",
+)
+Department = Literal[DEPARTMENT_CODES]
 Period = Literal["month", "quarter", "year", "realtime", "unspecified"]
 OneWayRuleCode = Literal["zero_investment_never_shrinks", "saidi_never_loosens"]
 
@@ -243,6 +267,20 @@ class Category(Model):
 # --- approvals (电力接入工程审批) ----------------------------------------------------------
 
 
+class Departments(Model):
+    """Which departments a case goes to, and on what authority."""
+
+    departments: list[Department] = Field(min_length=1)
+    source: Source
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _reasoned(self) -> Departments:
+        if self.source == SETTING and not self.reason:
+            raise ValueError("departments marked 'source: setting' need a 'reason'")
+        return self
+
+
 class ApprovalLimit(Model):
     name: Text
     voltage: Voltage
@@ -266,8 +304,10 @@ class ExemptionConditions(Model):
 
 class ExemptionException(Model):
     works: Text
+    # The crossings that take a case out of the exemption onto this exception's routes.
+    crossings: list[Crossing] = []
     routes: list[Route]
-    departments: list[Code] = []
+    departments: list[Department] = []
     advance_notice: Duration | None = None
     requires: list[Text] = []
     source: Source
@@ -296,11 +336,36 @@ class CompletionPush(Model):
     source: Source
 
 
+class FullProcessRule(Model):
+    """Whether the departments' approval time counts toward full-process limits."""
+
+    counts_approval_time: bool
+    source: Source
+    reason: str | None = None
+
+
 class Approvals(Model):
     limits: dict[Code, ApprovalLimit] = {}
     exemption: Exemption | None = None
     notification_commitment: NotificationCommitment | None = None
     completion_push: CompletionPush | None = None
+    # Every case that is not exempt goes to `base`, plus each crossing's departments.
+    base: Departments | None = None
+    crossings: dict[Crossing, Departments] = {}
+    full_process: FullProcessRule | None = None
+
+    @model_validator(mode="after")
+    def _exceptions_disjoint(self) -> Approvals:
+        if self.exemption is not None:
+            seen: dict[str, int] = {}
+            for i, exception in enumerate(self.exemption.exceptions):
+                for crossing in exception.crossings:
+                    if crossing in seen:
+                        raise ValueError(
+                            f"exemption.exceptions[{i}]: crossing {crossing} is already in exceptions[{seen[crossing]}]"
+                        )
+                    seen[crossing] = i
+        return self
 
 
 # --- zero investment and the investment boundary -------------------------------------
@@ -469,6 +534,10 @@ class Settings(Model):
     escalation_limit: Duration
     two_person_stages: list[StageCode]
     pause_reasons: dict[Code, PauseReason]
+    # Planned outages are noticed at least this long before they start (outages app).
+    outage_notice_lead: Duration | None = None
+    # Planned works on the same feeder within this many days are proposed for merging (一停多用).
+    outage_merge_window: Duration | None = None
     reason: Text
     source: Literal["setting"]
 

@@ -8,7 +8,7 @@ from datetime import date
 from django.db import transaction
 
 from accounts.models import User
-from applications import deadlines, rules
+from applications import deadlines, hooks, rules
 from applications.models import Application, Stage, Status
 from core import events, labels
 from core.errors import PolicyViolation
@@ -38,6 +38,7 @@ def start_next(*, application: Application, after: Stage, now) -> Stage | None:
         application.save(update_fields=["status", "energised_at", "closed_at"])
         events.record(actor=None, verb="application.energised", subject=application,
                       data={"number": application.number})
+        hooks.energised(application)
         return None
     start = deadlines.local_date(now)
     nxt.counts_from = start if nxt.own_limit else application.stages.get(seq=1).counts_from

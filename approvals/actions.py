@@ -1,0 +1,384 @@
+"""Every state change of a power-access approval: keyword-only, atomic, one event each.
+
+request_submit routes the works under the policy in force and opens one case per
+department at once (并联审批); case_decide records a department's decision; the sweep
+(`cases_check_overdue`) marks late cases and escalates them to the department supervisor;
+after the works, staff record completion and restoration and push the completion
+information to the approving departments inside the policy's months.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import Membership, Organisation, User
+from accounts.roles import GOVERNMENT, Role
+from applications.actions import ALLOWED_CONTENT_TYPES, MAX_UPLOAD_BYTES
+from applications.deadlines import local_date
+from applications.models import Application, Status as ApplicationStatus
+from approvals.labels import label
+from approvals.models import (
+    DECIDED,
+    ApprovalRequest,
+    CaseStatus,
+    DepartmentCase,
+    DossierDocument,
+    RequestStatus,
+)
+from core import events
+from core.errors import Conflict, Forbidden, PolicyViolation, invalid
+from policies import queries as policy_queries
+from policies.resolve import ResolutionError
+from policies.routing import MAX_KW, MAX_LENGTH_M, add_months, check_crossings, route
+from workdays.schedule import get_schedule
+
+MAX_TEXT = 2000
+OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_PROGRESS)
+
+
+def _text(field: str, value: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise invalid(field, "must not contain the NUL character")
+    if len(value) > limit:
+        raise invalid(field, f"at most {limit} characters")
+    if required and not value:
+        raise invalid(field, "required")
+    return value
+
+
+def _decimal(field: str, value, upper: float) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise invalid(field, f"not a number: {value!r}") from None
+    if not number.is_finite() or number < 0:
+        raise invalid(field, "must be zero or more")
+    if number > Decimal(str(upper)):
+        raise invalid(field, f"must be at most {upper:g}")
+    return number
+
+
+def department_organisation(application: Application, department: str) -> Organisation | None:
+    """The department's office nearest the site: the county's, else the city's, else the province's."""
+    chain = application.county.ancestors_and_self()
+    offices = {
+        org.division_id: org
+        for org in Organisation.objects.filter(
+            kind=Organisation.Kind.GOV_DEPARTMENT, department=department, division__in=chain
+        ).order_by("code")
+    }
+    return next((offices[d.id] for d in chain if d.id in offices), None)
+
+
+def government_organisations(user: User) -> set[int]:
+    return set(
+        Membership.objects.filter(user=user, role__in=GOVERNMENT).values_list("organisation_id", flat=True)
+    )
+
+
+# ---------------------------------------------------------------- submission and parallel cases
+
+def request_submit(
+    *,
+    application: Application,
+    by: User,
+    kw,
+    length_m,
+    crossings: list[str] | tuple[str, ...] = (),
+    interested_parties: bool = False,
+    sanling: bool | None = None,
+) -> ApprovalRequest:
+    """Route the works of `application` and, unless exempt, open every department's case at once."""
+    access.require(by, "approval.route")
+    if application.status not in OPEN_APPLICATION:
+        raise Conflict(f"application {application.number} is {application.get_status_display()}",
+                       fields={"application": "not open"})
+    kw = _decimal("kw", kw, MAX_KW)
+    length_m = _decimal("length_m", length_m, MAX_LENGTH_M)
+    sanling = application.sanling if sanling is None else bool(sanling)
+    now = timezone.now()
+    today = local_date(now)
+    version = policy_queries.version_in_force(region=application.region, on=today)
+    try:
+        routing = route(
+            version.document, voltage_kv=float(application.voltage_kv), kw=float(kw), length_m=float(length_m),
+            sanling=sanling, interested_parties=bool(interested_parties), crossings=list(crossings),
+            submitted=today, schedule=get_schedule(),
+        )
+    except ResolutionError as exc:
+        raise invalid(exc.field, exc.message) from exc
+    offices = {}
+    for department in routing.departments:
+        office = department_organisation(application, department)
+        if office is None:
+            raise Conflict(
+                f"no {label('department', department)} office is registered for {application.county.name} or above",
+                fields={"departments": f"{department}: no office registered"},
+            )
+        offices[department] = office
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.approval_requests.filter(status=RequestStatus.IN_APPROVAL).exists():
+            raise Conflict("this application already has an approval in progress",
+                           fields={"application": "approval in progress"})
+        data = routing.as_json()
+        request = ApprovalRequest.objects.create(
+            number=f"tmp-{now.timestamp()}-{by.pk}",
+            application=application, policy_version=version, voltage_kv=application.voltage_kv, kw=kw,
+            length_m=length_m, sanling=sanling, interested_parties=bool(interested_parties),
+            crossings=check_crossings(list(crossings)), routes=routing.routes,
+            exempt=routing.exempt, rule=routing.rule, source=routing.source[:500], routing=data,
+            submitted_on=today, submitted_at=now, submitted_by=by,
+            status=RequestStatus.EXEMPT if routing.exempt else RequestStatus.IN_APPROVAL, due_date=routing.due,
+        )
+        request.number = f"SP{today:%Y%m%d}{request.pk:06d}"
+        request.save(update_fields=["number"])
+        limits = [limit.as_json() for limit in routing.limits]
+        for department, office in offices.items():
+            DepartmentCase.objects.create(
+                request=request, department=department, organisation=office, limits=limits,
+                due_date=routing.due, provisional=routing.provisional, opened_at=now,
+            )
+        events.record(actor=by, verb="approval.submitted", subject=application, data={
+            "request": request.number, "routes": routing.routes, "exempt": routing.exempt,
+            "departments": routing.departments, "due": routing.due, "rule": routing.rule,
+            "crossings": request.crossings, "kw": kw, "length_m": length_m,
+        })
+    return request
+
+
+def _settle(request: ApprovalRequest, *, by: User, now) -> None:
+    """A request is rejected once any department rejects, approved once all have approved."""
+    statuses = list(request.cases.values_list("status", flat=True))
+    if CaseStatus.REJECTED in statuses:
+        new = RequestStatus.REJECTED
+    elif statuses and all(s in DECIDED for s in statuses):
+        new = RequestStatus.APPROVED
+    else:
+        return
+    if request.status != new:
+        request.status = new
+        request.save(update_fields=["status"])
+        events.record(actor=by, verb=f"approval.{new}", subject=request.application,
+                      data={"request": request.number})
+
+
+def _require_department_member(case: DepartmentCase, by: User) -> None:
+    if case.organisation_id not in government_organisations(by):
+        raise Forbidden("only the department this case is addressed to may decide it",
+                        fields={"organisation": case.organisation.name})
+
+
+def case_decide(*, case: DepartmentCase, by: User, decision: str, conditions: str = "", reason: str = "") -> DepartmentCase:
+    """Approve, approve with conditions, or reject with a reason."""
+    access.require(by, "approval.decide")
+    _require_department_member(case, by)
+    if decision not in DECIDED:
+        raise invalid("decision", "one of approved, approved_with_conditions, rejected")
+    conditions = _text("conditions", conditions, required=decision == CaseStatus.APPROVED_WITH_CONDITIONS)
+    reason = _text("reason", reason, required=decision == CaseStatus.REJECTED)
+    now = timezone.now()
+    with transaction.atomic():
+        case = DepartmentCase.objects.select_for_update().select_related("request").get(pk=case.pk)
+        if case.status != CaseStatus.PENDING:
+            raise Conflict(f"already decided: {case.get_status_display()}", fields={"decision": "already decided"})
+        case.status = decision
+        case.conditions = conditions if decision == CaseStatus.APPROVED_WITH_CONDITIONS else ""
+        case.reason = reason if decision == CaseStatus.REJECTED else ""
+        case.decided_at, case.decided_by = now, by
+        if case.due_date is not None and local_date(now) > case.due_date:
+            case.overdue = True
+        case.save()
+        events.record(actor=by, verb="approval_case.decided", subject=case.request.application, data={
+            "request": case.request.number, "department": case.department, "decision": decision,
+            "conditions": case.conditions, "reason": case.reason, "due": case.due_date, "late": case.overdue,
+        })
+        _settle(case.request, by=by, now=now)
+    return case
+
+
+def department_supervisors(organisation: Organisation) -> list[User]:
+    return list(User.objects.filter(memberships__role=Role.GOV_SUPERVISOR, memberships__organisation=organisation,
+                                    is_active=True).order_by("id"))
+
+
+def cases_check_overdue(*, today: date | None = None) -> dict[str, int]:
+    """Mark every undecided case past its due date overdue and escalate it to its department's
+    supervisor, once. Safe to run as often as wanted."""
+    now = timezone.now()
+    today = today or local_date(now)
+    escalated = 0
+    late = DepartmentCase.objects.filter(status=CaseStatus.PENDING, due_date__lt=today, overdue=False)
+    for case in late.select_related("request__application", "organisation"):
+        with transaction.atomic():
+            updated = DepartmentCase.objects.filter(pk=case.pk, overdue=False).update(overdue=True, escalated_at=now)
+            if not updated:
+                continue
+            supervisors = department_supervisors(case.organisation)
+            events.record(actor="job:approvals", verb="approval_case.escalated", subject=case.request.application,
+                          data={"request": case.request.number, "department": case.department, "due": case.due_date,
+                                "to": [str(u) for u in supervisors]})
+            escalated += 1
+    return {"escalated": escalated}
+
+
+# ---------------------------------------------------------------- 告知承诺 / 备案 dossier
+
+def dossier_documents(request: ApprovalRequest) -> list[str]:
+    """The documents the policy lists for a 告知承诺 filing; nothing beyond them may be asked."""
+    nc = request.policy_version.policy().approvals
+    return list(nc.notification_commitment.documents) if nc and nc.notification_commitment else []
+
+
+def _files_online(request: ApprovalRequest) -> bool:
+    return bool({"notification_commitment", "filing"} & set(request.routes))
+
+
+def dossier_upload(*, request: ApprovalRequest, by: User, doc_type: str, upload) -> DossierDocument:
+    access.require(by, "approval.file")
+    if not _files_online(request):
+        raise Conflict("this works is not on the 告知承诺 / 备案 route", fields={"request": "no filing route"})
+    allowed = dossier_documents(request)
+    if doc_type not in allowed:
+        raise PolicyViolation(f"{doc_type!r} is not in the policy's filing list {allowed}",
+                              fields={"doc_type": f"not in the policy list: {', '.join(allowed) or 'none'}"})
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise invalid("file", f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
+    head = upload.read(8)
+    upload.seek(0)
+    sniffed = ("application/pdf" if head.startswith(b"%PDF") else "image/png" if head.startswith(b"\x89PNG")
+               else "image/jpeg" if head.startswith(b"\xff\xd8") else "")
+    if content_type not in ALLOWED_CONTENT_TYPES or sniffed != content_type:
+        raise invalid("file", "only PDF, JPEG or PNG files whose content matches their type")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        document = DossierDocument.objects.create(
+            request=request, doc_type=doc_type, file=upload, original_name=upload.name[:255],
+            sha256=digest.hexdigest(), uploaded_by=by, uploaded_at=timezone.now(),
+        )
+        events.record(actor=by, verb="approval.dossier_filed", subject=request.application,
+                      data={"request": request.number, "doc_type": doc_type, "sha256": document.sha256})
+    return document
+
+
+def filing_issue(*, request: ApprovalRequest, by: User) -> ApprovalRequest:
+    """Issue the filing certificate (备案证明) once every listed document is on file."""
+    access.require(by, "approval.file")
+    if not _files_online(request):
+        raise Conflict("this works is not on the 告知承诺 / 备案 route", fields={"request": "no filing route"})
+    held = set(request.dossier.values_list("doc_type", flat=True))
+    missing = [d for d in dossier_documents(request) if d not in held]
+    if missing:
+        raise Conflict(f"documents missing: {', '.join(missing)}", fields={"dossier": ", ".join(missing)})
+    now = timezone.now()
+    with transaction.atomic():
+        locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.filing_number:
+            return locked
+        locked.filing_number = f"BA{locked.number}"
+        locked.filed_at = now
+        locked.save(update_fields=["filing_number", "filed_at"])
+        events.record(actor=by, verb="approval.filing_issued", subject=locked.application,
+                      data={"request": locked.number, "filing_number": locked.filing_number})
+    return locked
+
+
+# ---------------------------------------------------------------- after the works
+
+def push_months(request: ApprovalRequest):
+    approvals = request.policy_version.policy().approvals
+    if approvals is None:
+        return None
+    if approvals.completion_push is not None:
+        return approvals.completion_push.within
+    if approvals.notification_commitment is not None and approvals.notification_commitment.report_within:
+        return approvals.notification_commitment.report_within
+    return None
+
+
+def works_complete(*, request: ApprovalRequest, by: User, completed_on: date) -> ApprovalRequest:
+    """Record the end of the works; the completion push falls due the policy's months later."""
+    access.require(by, "approval.file")
+    today = local_date(timezone.now())
+    if completed_on > today:
+        raise invalid("completed_on", "cannot be in the future")
+    if completed_on < request.submitted_on:
+        raise invalid("completed_on", "before the approval was submitted")
+    if request.status in (RequestStatus.IN_APPROVAL, RequestStatus.REJECTED):
+        raise Conflict("the works may only complete after approval (or exemption)",
+                       fields={"request": request.get_status_display()})
+    months = push_months(request)
+    with transaction.atomic():
+        locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.works_completed_on is not None:
+            raise Conflict("works completion is already recorded", fields={"completed_on": "already recorded"})
+        locked.works_completed_on = completed_on
+        if months is not None:
+            locked.completion_push_due = add_months(completed_on, int(months.value), get_schedule())
+        locked.save(update_fields=["works_completed_on", "completion_push_due"])
+        events.record(actor=by, verb="approval.works_completed", subject=locked.application,
+                      data={"request": locked.number, "completed_on": completed_on,
+                            "push_due": locked.completion_push_due,
+                            "source": months.source if months is not None else None})
+    return locked
+
+
+def restoration_record(*, request: ApprovalRequest, by: User, restored_on: date, note: str) -> ApprovalRequest:
+    """Road and green space restored to the original standard after the works."""
+    access.require(by, "approval.file")
+    note = _text("note", note, required=True, limit=1000)
+    if request.works_completed_on is None:
+        raise Conflict("record the works completion first", fields={"restored_on": "works not completed"})
+    if restored_on < request.works_completed_on or restored_on > local_date(timezone.now()):
+        raise invalid("restored_on", "between the works completion and today")
+    with transaction.atomic():
+        request.restored_on, request.restoration_note = restored_on, note
+        request.save(update_fields=["restored_on", "restoration_note"])
+        events.record(actor=by, verb="approval.restored", subject=request.application,
+                      data={"request": request.number, "restored_on": restored_on, "note": note})
+    return request
+
+
+def push_recipients(request: ApprovalRequest) -> list[Organisation]:
+    """The approving departments: every case's office, plus the policy's named recipients."""
+    offices = {case.organisation_id: case.organisation for case in request.cases.select_related("organisation")}
+    approvals = request.policy_version.policy().approvals
+    named = approvals.completion_push.recipients if approvals and approvals.completion_push else []
+    for department in named:
+        office = department_organisation(request.application, department)
+        if office is not None:
+            offices.setdefault(office.pk, office)
+    return list(offices.values())
+
+
+def completion_push(*, request: ApprovalRequest, by: User, survey: str) -> ApprovalRequest:
+    """Push the construction information and completion survey to the approving departments."""
+    access.require(by, "approval.file")
+    survey = _text("survey", survey, required=True)
+    if request.works_completed_on is None:
+        raise Conflict("record the works completion first", fields={"survey": "works not completed"})
+    recipients = push_recipients(request)
+    if not recipients:
+        raise Conflict("no approving department to push to", fields={"survey": "no recipient"})
+    now = timezone.now()
+    with transaction.atomic():
+        locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.completion_pushed_at is not None:
+            return locked
+        locked.completion_pushed_at, locked.completion_survey = now, survey
+        locked.save(update_fields=["completion_pushed_at", "completion_survey"])
+        late = locked.completion_push_due is not None and local_date(now) > locked.completion_push_due
+        events.record(actor=by, verb="approval.completion_pushed", subject=locked.application,
+                      data={"request": locked.number, "to": [o.code for o in recipients],
+                            "due": locked.completion_push_due, "late": late})
+    return locked

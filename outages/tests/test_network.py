@@ -1,0 +1,58 @@
+"""The network import: all or nothing, errors with line and column; city groups county first."""
+from pathlib import Path
+
+import pytest
+
+from accounts import actions as accounts
+from core.errors import InvalidInput
+from outages import network
+from outages.models import Customer, Feeder, Transformer
+
+
+def test_import_builds_the_topology(grid):
+    assert Feeder.objects.count() == 2 and Transformer.objects.count() == 3 and Customer.objects.count() == 6
+    c5 = grid.c("C5")
+    assert c5.kind == "mv" and c5.transformer is None and c5.feeder.code == "F2"
+    assert grid.c("C1").feeder.code == "F1"  # from its transformer
+
+
+def test_a_bad_row_keeps_nothing_and_names_line_and_column(grid, tmp_path: Path):
+    path = tmp_path / "more.csv"
+    path.write_text("type,code,name,parent,county,area\n"
+                    "transformer,T9,新公变,F1,610113,urban\n"
+                    "customer_lv,C9,赵磊,T404,610113,urban\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        network.network_import(path=path)
+    assert caught.value.fields == {"line 3.parent": "unknown transformer 'T404' (list it on an earlier line)"}
+    assert not Transformer.objects.filter(code="T9").exists()
+
+
+def test_bad_area_and_missing_column(grid, tmp_path: Path):
+    path = tmp_path / "bad.csv"
+    path.write_text("type,code,name,parent,county,area\nfeeder,F9,线,S1,610113,downtown\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="line 2, column area"):
+        network.network_import(path=path)
+    path.write_text("type,code,name,parent,county\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="line 1, column area: missing column"):
+        network.network_import(path=path)
+
+
+def test_cli_import_exits_2_on_a_bad_row(grid, tmp_path: Path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "bad.csv"
+    path.write_text("type,code,name,parent,county,area\nsubstation,S2,站,,999999,\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="line 2, column county") as caught:
+        call_command("network", "import", str(path))
+    assert caught.value.returncode == 2
+
+
+def test_city_group_is_resolved_county_first(db):
+    sd = accounts.division_create(code="370000", name="山东省", level="province", policy_region="zaozhuang")
+    zz = accounts.division_create(code="370400", name="枣庄市", level="city", parent=sd, city_group="other")
+    tez = accounts.division_create(code="370405", name="台儿庄区", level="county", parent=zz,
+                                   city_group="taierzhuang_gaoxin")
+    shizhong = accounts.division_create(code="370402", name="市中区", level="county", parent=zz)
+    assert network.city_group(tez) == "taierzhuang_gaoxin"
+    assert network.city_group(shizhong) == "other"

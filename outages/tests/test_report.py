@@ -1,0 +1,146 @@
+"""The database report equals the pure module on the same data; the CLI and the pages."""
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from outages import actions, queries, reliability
+from outages.models import Customer, Interruption, Outage
+from outages.tests.conftest import at
+
+CUSTOMERS_CSV = """customer_id,transformer_id,feeder_id,county,area
+c1,T1,F1,A,urban
+c2,T1,F1,A,urban
+c3,T2,F1,A,rural
+c4,T3,F2,B,rural
+"""
+EVENTS_CSV = """event_id,kind,cause,start,end,scope_type,scope_id
+e1,planned,maintenance,2024-01-10T08:00:00,2024-01-10T12:00:00,feeder,F1
+e2,fault,equipment,2024-01-10T11:00:00,2024-01-10T13:00:00,transformer,T1
+e3,fault,external,2023-12-31T22:00:00,2024-01-01T02:00:00,customer,c4
+e4,fault,supply_shortage,2024-01-20T10:00:00,2024-01-20T11:30:00,transformer,T2
+e5,fault,weather,2024-01-25T10:00:00,2024-01-25T10:02:00,feeder,F2
+"""
+
+
+def _files(tmp_path: Path, events: str = EVENTS_CSV) -> list[str]:
+    (tmp_path / "customers.csv").write_text(CUSTOMERS_CSV, encoding="utf-8")
+    (tmp_path / "interruptions.csv").write_text(events, encoding="utf-8")
+    return ["reliability", "compute", "--customers", str(tmp_path / "customers.csv"),
+            "--interruptions", str(tmp_path / "interruptions.csv"), "--from", "2024-01-01", "--to", "2024-01-31"]
+
+
+def test_compute_prints_the_contract_keys(tmp_path, capsys, db):
+    call_command(*_files(tmp_path), "--json")
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) >= {"customers", "period_hours", "saidi_hours", "saidi_excl_external_hours",
+                        "saidi_excl_shortage_hours", "saifi", "caidi_hours", "rs1_percent", "short_interruptions",
+                        "by_area", "by_county", "planned", "fault"}
+    assert doc["saidi_hours"] == 4.375 and doc["period_hours"] == 744 and doc["short_interruptions"] == 1
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("e9,fault,equipment,2024-01-10T13:00:00,2024-01-10T12:00:00,feeder,F1", "interruptions.csv:7: column end: before start"),
+    ("e9,fault,equipment,2024-01-10 noon,2024-01-10T12:00:00,feeder,F1", "interruptions.csv:7: column start"),
+    ("e9,fault,equipment,2024-01-10T11:00:00,2024-01-10T12:00:00,feeder,F404", "interruptions.csv:7: column scope_id"),
+    ("e9,outage,equipment,2024-01-10T11:00:00,2024-01-10T12:00:00,feeder,F1", "interruptions.csv:7: column kind"),
+])
+def test_bad_rows_exit_2_naming_line_and_column(tmp_path, db, line, expected):
+    with pytest.raises(CommandError) as caught:
+        call_command(*_files(tmp_path, EVENTS_CSV + line + "\n"), "--json")
+    assert caught.value.returncode == 2 and expected in str(caught.value)
+
+
+def test_missing_column_exits_2(tmp_path, db):
+    args = _files(tmp_path, "event_id,kind,cause,start,scope_type,scope_id\n")
+    with pytest.raises(CommandError, match="interruptions.csv:1: column end: missing column") as caught:
+        call_command(*args)
+    assert caught.value.returncode == 2
+
+
+def test_database_report_equals_the_pure_module(grid, travel):
+    """Faults and plans through the actions, then the SQL report against reliability.report."""
+    travel(at(2026, 3, 2, 9))
+    plan = actions.outage_plan(by=grid.dan, county=grid.county, title="F1检修", cause="maintenance",
+                               planned_start=at(2026, 3, 10, 8), planned_end=at(2026, 3, 10, 12),
+                               scopes=[("feeder", "F1")])
+    actions.outage_approve(outage=plan, by=grid.carol)
+    travel(at(2026, 3, 10, 8))
+    actions.outage_start(outage=plan, by=grid.dan)
+    travel(at(2026, 3, 10, 11))
+    fault, _ = actions.fault_report(by=grid.dan, county=grid.county, cause="equipment", scopes=[("transformer", "T1")])
+    travel(at(2026, 3, 10, 12))
+    actions.outage_restore(outage=plan, by=grid.dan)
+    travel(at(2026, 3, 10, 13))
+    actions.outage_restore(outage=fault, by=grid.dan)
+    travel(at(2026, 4, 30, 23, 0))
+    ext, _ = actions.fault_report(by=grid.dan, county=grid.county, cause="external", scopes=[("customer", "C4")])
+    travel(at(2026, 5, 1, 1, 0))
+    actions.outage_restore(outage=ext, by=grid.dan)
+    travel(at(2026, 5, 2, 9, 0))
+    short, _ = actions.fault_report(by=grid.dan, county=grid.county, cause="weather", scopes=[("feeder", "F2")])
+    travel(at(2026, 5, 2, 9, 2))
+    actions.outage_restore(outage=short, by=grid.dan)
+    travel(at(2027, 1, 5, 9))
+
+    customers = [reliability.Customer(str(c.pk), str(c.transformer_id), str(c.feeder_id), c.county.code, c.area)
+                 for c in Customer.objects.select_related("county")]
+    rows = [reliability.Interruption(str(r.customer_id), r.start_s, r.end_s, r.kind, r.cause)
+            for r in Interruption.objects.all()]
+    for lo, hi in ((datetime(2026, 1, 1), datetime(2027, 1, 1)), (datetime(2026, 5, 1), datetime(2026, 6, 1))):
+        expected = reliability.report(customers, rows, period_start=reliability.seconds(lo),
+                                      period_end=reliability.seconds(hi))
+        got = queries.indices_doc(lo=reliability.seconds(lo), hi=reliability.seconds(hi), region="shaanxi")
+        got.pop("_cells")
+        assert got == expected
+    doc = queries.reliability_report(year=2026, region="shaanxi")
+    # C1, C2 08:00–13:00 (5 h each), C3 4 h, C4 2 h external across May 1st: 16 h over 6 customers.
+    assert doc["saidi_hours"] == round(16 / 6, 6) and doc["short_interruptions"] == 3
+    assert doc["by_month"]["2026-03"]["saidi_hours"] == round(14 / 6, 6)
+    urban = next(t for t in doc["targets"] if t["area"] == "urban" and t["city_group"] == "xian")
+    assert urban["target_hours"] == 2 and urban["saidi_hours"] == round(14 / 3, 6) and urban["met"] is False
+
+
+def test_report_cli_and_pages(grid, travel, client, capsys):
+    travel(at(2026, 3, 2, 9))
+    plan = actions.outage_plan(by=grid.dan, county=grid.county, title="科技路线路检修", cause="maintenance",
+                               planned_start=at(2026, 3, 10, 8), planned_end=at(2026, 3, 10, 12),
+                               scopes=[("feeder", "F1")])
+    call_command("reliability", "report", "--year", "2026", "--region", "shaanxi", "--json")
+    assert json.loads(capsys.readouterr().out)["customers"] == 6
+    with pytest.raises(CommandError, match="region"):
+        call_command("reliability", "report", "--year", "2026", "--region", "atlantis")
+    assert "科技路线路检修" not in client.get("/outages/public/").content.decode()  # not approved yet
+    actions.outage_approve(outage=plan, by=grid.carol)
+    public = client.get("/outages/public/?county=610113").content.decode()
+    assert "科技路线路检修" in public and "科技路10kV线" in public and "雁塔区" in public
+    client.force_login(grid.carol)
+    page = client.get("/outages/reliability/?year=2026&region=shaanxi").content.decode()
+    assert "chart.umd.js" in page and "户均停电时间" in page and "西安市 · 市区" in page
+    assert "urban" not in page.split("<main")[-1].split("reliability-data")[0]  # no raw codes before the JSON
+    detail = client.get(f"/outages/{plan.pk}/").content.decode()
+    assert "先算后停" in detail and "计划停电通知：2 户" in detail.replace(" ", "").replace("\n", "") or "计划停电通知" in detail
+    client.force_login(grid.world.alice)
+    assert "科技路线路检修" in client.get("/outages/mine/").content.decode()
+    assert client.get("/outages/reliability/").status_code == 404
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="monthly partitions are PostgreSQL's; SQLite keeps one plain table",
+)
+def test_interruptions_are_partitioned_by_month_on_postgresql(grid, travel):
+    from django.db import connection
+
+    travel(at(2026, 3, 10, 10))
+    fault, _ = actions.fault_report(by=grid.dan, county=grid.county, cause="equipment", scopes=[("feeder", "F1")])
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = 'outages_interruption'::regclass")
+        assert cur.fetchone()[0] == 21 * 12 + 1  # 2015–2035 by month, and a default partition
+        cur.execute("SELECT count(*) FROM outages_interruption_y2026m03")
+        assert cur.fetchone()[0] == 3
+    assert Interruption.objects.filter(outage=fault).count() == 3

@@ -1,0 +1,111 @@
+"""Pages: the outage list and detail for grid staff, the reliability page with charts, the
+public planned-outage list by area, and the portal's "my outages"."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from accounts import access
+from accounts.models import Division
+from core.errors import DomainError, NotFound
+from outages import queries
+from outages.verbs import MESSAGE_KINDS
+from outages.labels import LABELS
+from outages.models import AvoidedOutage, Area, Cause, Kind, Notice, Outage, RepairOrder
+
+REGION_NAMES = {"shaanxi": "陕西", "zhejiang": "浙江", "zaozhuang": "枣庄"}
+CITY_GROUPS = LABELS["city_group"]
+
+
+def _labels():
+    return {"areas": dict(Area.choices), "causes": dict(Cause.choices), "kinds": dict(Kind.choices),
+            "statuses": dict(Outage.Status.choices)}
+
+
+def _staff(user) -> bool:
+    return access.can(user, "outage.view")
+
+
+@login_required
+@require_safe
+def outage_list(request):
+    if not _staff(request.user):
+        raise Http404
+    outages = queries.visible_outages(request.user).annotate(n_notices=Count("notices"))[:200]
+    lists = {"repeated": queries.repeated_faults(n=2, days=60), "overloaded": queries.overloaded(),
+             "low_voltage": queries.low_voltage()}
+    return render(request, "outages/list.html", {"outages": outages, "lists": lists, **_labels()})
+
+
+@login_required
+@require_safe
+def outage_detail(request, outage_id: int):
+    if not _staff(request.user):
+        raise Http404
+    try:
+        outage = access.get_visible(request.user, Outage.objects.select_related("county", "approved_by"),
+                                    pk=outage_id, what="outage", division_field="county")
+    except NotFound:
+        raise Http404 from None
+    assessment = queries.assess(outage) if outage.kind == Kind.PLANNED and outage.planned_end else None
+    return render(request, "outages/detail.html", {
+        "outage": outage, "assessment": assessment,
+        "scopes": outage.scopes.select_related("feeder", "transformer", "customer"),
+        "notices": [{"label": MESSAGE_KINDS.get(row["kind"], row["kind"]), "n": row["n"]}
+                    for row in Notice.objects.filter(outage=outage).values("kind").annotate(n=Count("id"))],
+        "repair": RepairOrder.objects.filter(outage=outage).first(), **_labels()})
+
+
+@login_required
+@require_safe
+def reliability_page(request):
+    if not _staff(request.user):
+        raise Http404
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else timezone.localdate().year
+    region = request.GET.get("region") or None
+    error = None
+    try:
+        report = queries.reliability_report(year=year, region=region)
+    except DomainError as exc:
+        report, error = None, exc.message
+    chart = None
+    if report:
+        for t in report["targets"]:
+            t["label"] = (f"{REGION_NAMES.get(t['region'], t['region'])} · {CITY_GROUPS.get(t['city_group'], t['city_group'])}"
+                          f" · {dict(Area.choices).get(t['area'], '全部区域')}")
+        for method, v in report["avoided"].items():
+            v["label"] = dict(AvoidedOutage.Method.choices)[method]
+        chart = {
+            "months": list(report["by_month"]),
+            "saidi": [m["saidi_hours"] for m in report["by_month"].values()],
+            "planned": [m["planned_saidi_hours"] for m in report["by_month"].values()],
+            "fault": [m["fault_saidi_hours"] for m in report["by_month"].values()],
+            "targets": [{"label": t["label"], "saidi": t["saidi_hours"], "target": t["target_hours"], "met": t["met"]}
+                        for t in report["targets"]],
+        }
+    return render(request, "outages/reliability.html", {
+        "report": report, "chart": chart, "year": year, "region": region, "error": error,
+        "regions": REGION_NAMES, **_labels()})
+
+
+@require_safe
+def public_planned(request):
+    """停电信息公告: readable without login, by county."""
+    county = request.GET.get("county") or None
+    outages = list(queries.public_planned(county_code=county)[:500])
+    counties = Division.objects.filter(level=Division.Level.COUNTY,
+                                       pk__in=queries.public_planned().values("county_id")).order_by("code")
+    return render(request, "outages/public.html", {"outages": outages, "counties": counties, "county": county,
+                                                   **_labels()})
+
+
+@login_required
+@require_safe
+def my_outages(request):
+    outages = queries.my_outages(request.user).select_related("county")[:100]
+    return render(request, "outages/mine.html", {"outages": outages, **_labels()})

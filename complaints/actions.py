@@ -18,8 +18,8 @@ from accounts import access
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
 from applications import deadlines
-from applications.models import Application, Notification
-from core import events, pii
+from applications.models import Application
+from core import events, outbox, pii
 from core.errors import Conflict, Forbidden, invalid
 from complaints.models import PHONE_CHANNELS, TEXT_MAX, Channel, Complaint, Entry
 
@@ -65,15 +65,15 @@ def supervisor_of(org: Organisation) -> User | None:
             .order_by("id").first())
 
 
-def _notify(*, recipient: User | None, complaint: Complaint, kind: str, text: str, key: str) -> None:
-    """An in-app notice, keyed so a retried action never sends it twice."""
-    if recipient is None:
-        return
-    Notification.objects.get_or_create(
-        dedupe_key=key,
-        defaults={"recipient": recipient, "application": complaint.application, "kind": kind, "message": text,
-                  "created_at": timezone.now()},
-    )
+def _notify(*, recipient: User | None, complaint: Complaint, kind: str, text: str, key: str,
+            phone: str = "") -> None:
+    """One message per recipient-event through the outbox, inside the caller's transaction;
+    a caller with no account (a phone case) gets it by SMS to the number they called from."""
+    if recipient is not None:
+        outbox.enqueue(kind=kind, text=text, key=key, user=recipient, subject=complaint)
+    elif phone:
+        outbox.enqueue(kind=kind, text=text, key=key, contact={"name": complaint.contact_name, "phone": phone},
+                       subject=complaint)
 
 
 def _round(complaint: Complaint, today: date) -> None:
@@ -146,8 +146,8 @@ def complaint_file(*, by: User, text: str, channel: str = Channel.PORTAL, applic
                 "contact": pii.mask(contact_phone) if contact_phone else "",
             })
             about = f"（申请 {application.number}）" if application else "（一般服务）"
-            _notify(recipient=supervisor, complaint=complaint, kind="complaint",
-                    key=f"complaint:{complaint.pk}:filed",
+            _notify(recipient=supervisor, complaint=complaint, kind="complaint_filed",
+                    key=f"complaint:{complaint.pk}:filed:{supervisor.pk if supervisor else 0}",
                     text=f"新投诉 {complaint.number}{about}：{contact_name}，请于 {complaint.due_date} 前答复")
     except IntegrityError:
         existing = _duplicate(by=by, key=idempotency_key, digest=digest, application=application, now=now)
@@ -192,7 +192,9 @@ def complaint_reply(*, complaint: Complaint, by: User, text: str) -> Complaint:
             "number": complaint.number, "round": complaint.reopened + 1, "due": complaint.due_date, "late": late,
             "before": {"state": "open"}, "after": {"state": "replied"},
         })
-        _notify(recipient=complaint.complainant, complaint=complaint, kind="complaint_replied",
+        phone = (pii.decrypt(complaint.contact_phone_enc, key=settings.PII_KEY)
+                 if complaint.contact_phone_enc and complaint.complainant_id is None else "")
+        _notify(recipient=complaint.complainant, complaint=complaint, kind="complaint_replied", phone=phone,
                 key=f"complaint:{complaint.pk}:replied:{complaint.reopened}",
                 text=f"您的投诉 {complaint.number} 已答复：{text[:60]}{'…' if len(text) > 60 else ''}。"
                      f"请确认是否满意。")
@@ -234,7 +236,7 @@ def complaint_feedback(*, complaint: Complaint, by: User, satisfied: bool, comme
             events.record(actor=by, verb="complaint.reopened", subject=complaint, data={
                 "number": complaint.number, "round": complaint.reopened + 1, "due": complaint.due_date,
                 "on_behalf": on_behalf, "before": {"state": "replied"}, "after": {"state": "open"}})
-            _notify(recipient=complaint.supervisor, complaint=complaint, kind="complaint",
+            _notify(recipient=complaint.supervisor, complaint=complaint, kind="complaint_reopened",
                     key=f"complaint:{complaint.pk}:reopened:{complaint.reopened}",
                     text=f"投诉 {complaint.number} 投诉人不满意，已重新打开，请于 {complaint.due_date} 前再次答复")
     return complaint

@@ -77,6 +77,12 @@ class Complaint(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def message_link(self, user) -> str:
+        """Where a message about this case leads its reader: the portal or the workbench."""
+        if user is not None and user.pk == self.complainant_id:
+            return f"/me/complaints/#c{self.pk}"
+        return f"/work/complaints/{self.pk}/"
+
 
 
 class Entry(models.Model):

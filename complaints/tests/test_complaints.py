@@ -7,13 +7,12 @@ from django.test import Client
 
 from applications import actions as app_actions
 from applications import deadlines
-from applications.models import Notification
 from applications.tests.conftest import at, person
 from complaints import actions
 from complaints.actions import complaint_limit
 from complaints.models import TEXT_MAX, Complaint
 from core.errors import Conflict, Forbidden, InvalidInput
-from core.models import Event
+from core.models import Event, OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +56,8 @@ def test_filed_replied_reopened_replied_confirmed(zz, travel):
     assert work.post(f"/work/complaints/{complaint.pk}/reply/", {"text": "已约定10月8日上门，致歉。"}).status_code == 302
     complaint.refresh_from_db()
     assert complaint.state == "replied"
-    told = Notification.objects.get(recipient=zz.applicant, kind="complaint_replied")
-    assert complaint.number in told.message
+    told = OutboxMessage.objects.get(user=zz.applicant, kind="complaint_replied", channel="inapp")
+    assert complaint.number in told.text and told.link == f"/me/complaints/#c{complaint.pk}"
 
     page = portal.get(f"/me/applications/{application.pk}/").content.decode()
     assert "已约定10月8日上门" in page and "您对答复是否满意" in page
@@ -72,7 +71,8 @@ def test_filed_replied_reopened_replied_confirmed(zz, travel):
     # A fresh round on the clock from the day it was reopened.
     assert complaint.opened_on == at(2026, 10, 9).date()
     assert complaint.due_date == deadlines.add(at(2026, 10, 9).date(), limit.value, limit.unit)
-    assert Notification.objects.filter(recipient=zz.supervisor, message__contains="重新打开").count() == 1
+    reopened_note = OutboxMessage.objects.get(user=zz.supervisor, kind="complaint_reopened", channel="inapp")
+    assert "重新打开" in reopened_note.text and reopened_note.link == f"/work/complaints/{complaint.pk}/"
 
     work.post(f"/work/complaints/{complaint.pk}/reply/", {"text": "已于今日上门装表。"})
     confirmed = portal.post(f"/me/complaints/{complaint.pk}/feedback/", {"satisfied": "yes"})
@@ -144,6 +144,10 @@ def test_staff_enter_a_phone_case_and_record_the_callback(zz, travel):
     assert complaint.state == "closed"
     entry = complaint.entries.last()
     assert entry.on_behalf and entry.by == zz.supervisor
+    # The caller has no account: the reply reached them by SMS at the number they called from.
+    sms = OutboxMessage.objects.get(kind="complaint_replied")
+    assert sms.user is None and sms.contact_name == "李先生" and sms.channel != "inapp"
+    assert "已批评教育抄表员" in sms.text
 
 
 def test_double_submissions_make_one_case(zz, travel):
@@ -194,7 +198,7 @@ def test_the_sweep_marks_late_cases_once_and_counts_them_per_county(zz, travel):
     assert actions.complaints_check_overdue(today=day_after) == 0  # once per round
     late.refresh_from_db()
     assert late.overdue and verbs(late)[-1] == "complaint.overdue"
-    assert Notification.objects.filter(recipient=zz.supervisor, kind="overdue").count() == 1
+    assert OutboxMessage.objects.filter(user=zz.supervisor, kind="overdue", channel="inapp").count() == 1
     travel(at(day_after.year, day_after.month, day_after.day, 9))
     listing = as_user(zz.supervisor).get("/work/complaints/?overdue=1").content.decode()
     assert late.number in listing and answered.number not in listing

@@ -8,7 +8,7 @@ from applications import actions as app_actions
 from applications import deadlines, rules
 from applications.models import Document, Notification
 from applications.tests.conftest import at, person
-from core.models import Event
+from core.models import Event, OutboxMessage
 from complaints.models import Complaint
 from customers.models import Rating
 from customers.tests.conftest import as_user
@@ -145,8 +145,8 @@ def test_a_complaint_goes_to_the_county_supervisor_with_its_own_deadline(zz, tra
     limit = complaint_limit()
     assert complaint.supervisor == zz.supervisor
     assert complaint.due_date == deadlines.add(at(2026, 9, 29).date(), limit.value, limit.unit)
-    note = Notification.objects.get(recipient=zz.supervisor, kind="complaint")
-    assert note.application == application and str(complaint.due_date) in note.message
+    note = OutboxMessage.objects.get(user=zz.supervisor, kind="complaint_filed", channel="inapp")
+    assert note.link == f"/work/complaints/{complaint.pk}/" and str(complaint.due_date) in note.text
     assert Event.objects.filter(verb="complaint.filed", subject_id=str(complaint.pk)).exists()
     # The same form sent twice (double click) is one case.
     again = as_user(zz.applicant).post(f"/me/applications/{application.pk}/complain/",

@@ -7,9 +7,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
+from django.conf import settings
+
 from accounts.models import Division, User
 from applications import deadlines, rules
 from applications.models import Application, Document, Notification, Stage, Status, current_stage
+from core import labels
 from core.errors import DomainError
 from policies import resolve
 
@@ -77,19 +80,27 @@ def _number(value) -> Decimal | None:
 
 def suggested_voltage(doc, capacity_kva: Decimal) -> tuple[Decimal | None, str]:
     """LV up to the policy's LV connection capacity (低压接入容量), else the lowest
-    standard voltage of the HV class. No suggestion where the policy states no capacity."""
+    standard voltage of the HV class; the national rule where the policy states no capacity."""
     classes = doc.voltage_classes
     if classes is None:
         return None, ""
     lv = [v for v in VOLTAGES if v <= Decimal(str(classes.lv.max.value))]
     hv = [v for v in VOLTAGES if v >= Decimal(str(classes.hv.min.value))]
     if doc.connection is None:
-        return None, "该地区政策未规定低压接入容量上限，请按供电方案选择电压等级"
-    bound = doc.connection.lv_capacity_max
+        # The region states no LV connection capacity: the national rule, and the form says so.
+        fallback = settings.LV_CONNECTION_FALLBACK
+        value, unit = Decimal(str(fallback["value"])), fallback["unit"]
+        why = f"该地区政策未规定低压接入容量，按国家规定建议（{fallback['reason']}）"
+    else:
+        bound = doc.connection.lv_capacity_max
+        value, unit, why = Decimal(str(bound.value)), bound.unit, ""
+    shown = f"{value:g} {labels.label('unit', unit)}"
     # A kW bound is met by any kVA at or under it (kW ≤ kVA), the reading policies.resolve uses too.
-    if capacity_kva <= Decimal(str(bound.value)):
-        return lv[-1], f"{bound.value:g} {bound.unit} 及以下原则上低压接入（{classes.lv.name}）"
-    return hv[0], f"超过 {bound.value:g} {bound.unit}，高压接入（{classes.hv.name}）"
+    if capacity_kva <= value:
+        reason = f"{shown}及以下原则上低压接入（{classes.lv.name}）"
+        return lv[-1], f"{why}：{reason}" if why else reason
+    reason = f"超过{shown}，高压接入（{classes.hv.name}）"
+    return hv[0], f"{why}：{reason}" if why else reason
 
 
 def preview(*, user: User, values: dict, on: date) -> Preview | None:

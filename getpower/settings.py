@@ -52,6 +52,14 @@ COMPLAINT_LIMIT = {
     "reason": "三份行动方案均未规定投诉办理时限；系统设置为受理后5个工作日内答复（与供电企业公开的服务承诺同一量级），"
               "政策文件给出时限后以政策为准。",
 }
+# Which voltage to suggest where a region's policy states no LV connection capacity (e.g. Shaanxi,
+# Zaozhuang before 2021-06): the national rule, said so on the form. Never a refusal: the supply
+# scheme reply decides the voltage in the end.
+LV_CONNECTION_FALLBACK = {
+    "value": float(os.environ.get("GETPOWER_LV_FALLBACK_KW", "100")),
+    "unit": "kW",
+    "reason": "国家《供电营业规则》：用户用电设备容量在100千瓦及以下的，可采用低压三相四线制供电",
+}
 # VAT rate printed on electronic invoices for connection fees (a rate, not a percentage).
 INVOICE_TAX_RATE = os.environ.get("GETPOWER_INVOICE_TAX_RATE", "0.13")
 

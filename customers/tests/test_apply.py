@@ -88,6 +88,11 @@ def test_errors_from_the_action_show_next_to_their_field(zz, travel):
     assert response.status_code == 400
     html = response.content.decode()
     assert 'id="id_id_number-error"' in html and "校验码错误" in html
+    # The summary at the top links to each field that needs fixing.
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_id_number"' in summary and "校验码错误" in summary
+    # The submit button comes after the policy preview (a phone reads top to bottom).
+    assert html.index('id="preview"') < html.index('form="apply-form"')
     assert not Application.objects.exists()
 
 

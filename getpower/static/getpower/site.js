@@ -12,12 +12,13 @@
       return;
     }
     if (form.hasAttribute("data-busy") && !event.defaultPrevented) {
-      if (form.getAttribute("aria-busy") === "true") {
+      if (form.dataset.submitting === "true") {
         event.preventDefault();  // a second click while the first is on its way
         return;
       }
+      form.dataset.submitting = "true";
       form.setAttribute("aria-busy", "true");
-      var button = form.querySelector("button[type=submit], button:not([type])");
+      var button = event.submitter || form.querySelector("button[type=submit], button:not([type])");
       if (button) {
         button.dataset.label = button.textContent;
         button.textContent = button.getAttribute("data-busy-label") || "处理中…";
@@ -28,16 +29,22 @@
   }, true);
   // Back/forward cache: a page shown again must not keep a busy button.
   window.addEventListener("pageshow", function () {
-    document.querySelectorAll("form[aria-busy=true]").forEach(function (form) {
+    document.querySelectorAll("form[data-submitting=true]").forEach(function (form) {
+      delete form.dataset.submitting;
       form.removeAttribute("aria-busy");
-      var button = form.querySelector("button[disabled]");
+      var button = form.querySelector("button[disabled]") || document.querySelector("button[form='" + form.id + "'][disabled]");
       if (button) { button.disabled = false; if (button.dataset.label) button.textContent = button.dataset.label; }
     });
+  });
+  // A failed submit: take the reader to the summary of what to fix.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
     event.target.setAttribute("aria-busy", "true");
   });
   document.addEventListener("htmx:afterRequest", function (event) {
-    event.target.removeAttribute("aria-busy");
+    if (event.target.dataset.submitting !== "true") event.target.removeAttribute("aria-busy");
   });
 })();

@@ -18,11 +18,11 @@ def fee_add(*, application: Application, by: User, item: str, amount, basis: str
     access.require(by, "fee.add")
     amount = positive_decimal("amount", amount)
     if not item.strip():
-        raise invalid("item", "required")
+        raise invalid("item", "请填写收费项目")
     if not basis.strip():
         raise invalid("basis", "name the approved price item (价格主管部门批准的项目)")
     if works and application.zero_investment:
-        raise invalid("works", "zero-investment customer: no charge for connection works")
+        raise invalid("works", "零投资（三零）客户不得收取接入工程费用")
     with transaction.atomic():
         fee = Fee.objects.create(application=application, item=item.strip(), amount=amount, basis=basis.strip(),
                                  works=works, added_by=by, added_at=timezone.now())

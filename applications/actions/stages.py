@@ -31,14 +31,14 @@ def stage_complete(*, application: Application, code: str, by: User, result: str
         application = Application.objects.select_for_update().get(pk=application.pk)
         stage = active_stage(application, code)
         if stage.state == Stage.State.PAUSED:
-            raise Conflict(f"stage {code} is paused; resume it first", fields={"stage": "paused"})
+            raise Conflict(f"{stage.name}已暂停，请先恢复计时", fields={"stage": "paused"})
         if stage.state != Stage.State.ACTIVE:
-            raise Conflict(f"stage {code} is {stage.state}, not active", fields={"stage": stage.state})
+            raise Conflict(f"{stage.name}当前为“{stage.get_state_display()}”，不在办理中", fields={"stage": stage.state})
         if code in rules.two_person_stages(application.policy_version, application.category):
             if checked_by is None:
-                raise invalid("checked_by", f"{stage.name} needs a second person to check it")
+                raise invalid("checked_by", f"{stage.name}须由第二人复核，请选择复核人")
             if checked_by.pk == by.pk:
-                raise invalid("checked_by", "the checker must not be the person completing the stage")
+                raise invalid("checked_by", "复核人不能是办理人本人")
         now = timezone.now()
         finish_stage(stage=stage, by=by, now=now, result=result, checked_by=checked_by,
                       evidence_date=evidence_date)
@@ -76,16 +76,17 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
                           + " 已通过数据共享获取，不得再向客户索要（四免）")
     reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
     if reason not in Pause.Reason.values or (reasons and reason not in reasons):
-        raise invalid("reason", f"not a customer-side reason; one of {', '.join(reasons or Pause.Reason.values)}")
+        raise invalid("reason", "不是客户原因，不能暂停计时；可选：" + "、".join(
+            name for name, _n in reasons.values()) if reasons else "不是客户原因，不能暂停计时")
     if reasons.get(reason, ("", reason == Pause.Reason.FORCE_MAJEURE))[1]:
         if approved_by is None or not access.can(approved_by, "pause.approve_force_majeure"):
-            raise invalid("approved_by", f"{reasons[reason][0] if reason in reasons else reason}: needs a supervisor's approval")
+            raise invalid("approved_by", f"{reasons[reason][0] if reason in reasons else '不可抗力'}须经营销主管批准，请选择批准主管")
     require_stage_in_policy(application=application, code=code, by=by)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         stage = active_stage(application, code)
         if stage.state != Stage.State.ACTIVE:
-            raise Conflict(f"stage {code} is {stage.state}; only an active stage can be paused",
+            raise Conflict(f"{stage.name}当前为“{stage.get_state_display()}”，只有办理中的环节可以暂停",
                            fields={"stage": stage.state})
         now = timezone.now()
         pause = Pause.objects.create(stage=stage, reason=reason, note=note, started_at=now, started_by=by,
@@ -106,7 +107,7 @@ def stage_resume(*, application: Application, code: str, by: User) -> Stage:
         stage = active_stage(application, code)
         pause = stage.pauses.filter(ended_at__isnull=True).first()
         if stage.state != Stage.State.PAUSED or pause is None:
-            raise Conflict(f"stage {code} is not paused", fields={"stage": stage.state})
+            raise Conflict(f"{stage.name}没有暂停，无需恢复", fields={"stage": stage.state})
         now = timezone.now()
         pause.ended_at, pause.ended_by = now, by
         pause.workdays = deadlines.workdays_between(deadlines.local_date(pause.started_at), deadlines.local_date(now))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from applications import rules
+from core import labels
 from applications.models import Application, GridProject, Pause, Status
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -24,7 +25,7 @@ def staff_of(application: Application, *roles: str):
 
 class UserChoice(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return f"{user} ({user.username})" if user.display_name else user.username
+        return labels.person(user)  # people by name, never the login
 
 
 class FilterForm(forms.Form):

@@ -194,6 +194,8 @@ def _timeline(data: dict, application: Application, today: date) -> list[dict]:
         stages.append({
             **s, "why": explain, "state_name": Stage.State(s["state"]).label,
             "left": workdays_left(s["due_date"], today) if open_ else None,
+            "completed_by": people.get(s["completed_by"], s["completed_by"]),
+            "assignee": people.get(s["assignee"], s["assignee"]),
             "pauses": [{**p, "reason_name": reasons.get(p["reason"], p["reason"]),
                         "started_by": people.get(p["started_by"], p["started_by"]),
                         "requested_names": [doc_names.get(d, labels.label("document", d))

@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev browser system-deps run serve test test-sqlite test-postgres bench clean locale
+.PHONY: install install-dev browser system-deps run serve test test-sqlite test-postgres bench bench-api clean locale
 
 install: $(VENV)/.installed $(CHART_JS)
 
@@ -32,14 +32,15 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
+# The demo is plain http on the loopback address (GETPOWER_HTTPS=0); keys are generated into
+# var/local-keys.json on the first run. `serve` also runs the task consumer (periodic sweeps).
+run: export GETPOWER_HTTPS ?= 0
 run: install system-deps
 	$(BIN)/getpower migrate --noinput
-	$(BIN)/getpower calendar sync
-	$(BIN)/getpower policy load
 	$(BIN)/getpower collectstatic --noinput -v 0
 	$(BIN)/getpower demo load
 	$(BIN)/getpower bootstrap --host http://$(HOST):$(PORT)
-	$(BIN)/getpower runserver $(HOST):$(PORT)
+	$(BIN)/getpower serve --host $(HOST) --port $(PORT)
 
 # Browser tests drive Debian's chromium through Playwright (never a downloaded browser).
 browser:
@@ -67,6 +68,11 @@ test-postgres: install-dev browser system-deps
 
 bench: install-dev
 	$(BIN)/python bench/deadlines.py
+
+# The API under `getpower serve` (4 workers) vs a bare Django JSON view, on PostgreSQL
+# (a database of its own, dropped and re-created: BENCH_DATABASE_URL).
+bench-api: install-dev
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) var build .pytest_cache .hypothesis

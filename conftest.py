@@ -68,6 +68,49 @@ def _build_world():
     )
 
 
+# ---------------------------------------------------------------- the console script on a real database
+
+GETPOWER = str(Path(os.sys.executable).with_name("getpower"))
+
+
+def console_env(data_dir: Path) -> dict[str, str]:
+    """The environment of `getpower` run as an operator would, on `data_dir`'s own SQLite file."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="getpower.settings_test", GETPOWER_DATA_DIR=str(data_dir),
+               DATABASE_URL=f"sqlite:///{data_dir / 'getpower.sqlite3'}",
+               GETPOWER_ANCHOR_STORE=f"file:{data_dir / 'anchors.jsonl'}",
+               GETPOWER_LOCAL_PAY_LEDGER=str(data_dir / "local-pay-ledger.jsonl"))
+    return env
+
+
+@pytest.fixture(scope="session")
+def prepared_database(tmp_path_factory):
+    """One SQLite database migrated by the console script once per test session (per xdist
+    worker); tests copy it instead of migrating their own (a migrate costs seconds)."""
+    import subprocess
+
+    data_dir = tmp_path_factory.mktemp("prepared-database")
+    subprocess.run([GETPOWER, "migrate", "--noinput", "-v", "0"], env=console_env(data_dir), check=True, timeout=600)
+    return data_dir / "getpower.sqlite3"
+
+
+@pytest.fixture
+def getpower_console(tmp_path, prepared_database):
+    """getpower_console(*args) runs `getpower` on a fresh copy of the prepared database; .env and
+    .data_dir are there for tests that start their own processes."""
+    import shutil
+    import subprocess
+
+    shutil.copyfile(prepared_database, tmp_path / "getpower.sqlite3")
+    env = console_env(tmp_path)
+
+    def run(*args: str, timeout: int = 120, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run([GETPOWER, *args], env=env, capture_output=True, text=True, timeout=timeout, **kwargs)
+
+    run.env, run.data_dir = env, tmp_path
+    return run
+
+
 # ---------------------------------------------------------------- browser (Playwright + Debian chromium)
 
 CHROMIUM_FLAGS = [

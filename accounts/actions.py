@@ -2,12 +2,20 @@
 core event log is available through core.events)."""
 from __future__ import annotations
 
-from django.db import transaction
+import hashlib
+import secrets
+from datetime import timedelta
 
-from accounts.models import Division, Membership, Organisation, User
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ApiToken, Division, Membership, Organisation, User
 from accounts.roles import Role
 from core import events
 from core.errors import invalid
+
+API_TOKEN_DAYS = 90
+API_TOKEN_MAX_DAYS = 366
 
 
 @transaction.atomic
@@ -67,6 +75,16 @@ def user_create(*, username: str, password: str = "", password_hash: str = "", r
     return user
 
 
+def generated_username() -> str:
+    """A sign-in name that says nothing about its owner ("u" + 10 random letters/digits): the
+    phone number or e-mail stays a way to log in, never the name the logs and pages carry."""
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"  # no look-alikes (l/1, o/0)
+    while True:
+        name = "u" + "".join(secrets.choice(alphabet) for _ in range(10))
+        if not User.objects.filter(username=name).exists():
+            return name
+
+
 @transaction.atomic
 def membership_add(*, user: User, role: str, organisation: Organisation | None) -> Membership:
     if role not in Role.values:
@@ -80,18 +98,42 @@ def membership_add(*, user: User, role: str, organisation: Organisation | None) 
     return membership
 
 
-def api_token_create(*, user: User, name: str) -> str:
-    """Create a token and return it once; only its digest is kept."""
-    import hashlib
-    import secrets
+def api_token_create(*, user: User, name: str, days: int = API_TOKEN_DAYS) -> str:
+    """Create a token valid for `days` and return it once; only its digest is kept."""
+    token, _ = api_token_issue(user=user, name=name, days=days)
+    return token
 
-    from accounts.models import ApiToken
 
+def api_token_issue(*, user: User, name: str, days: int = API_TOKEN_DAYS, by: User | str | None = None
+                    ) -> tuple[str, ApiToken]:
+    """The token (shown once, never stored) and its record."""
     if not name.strip():
         raise invalid("name", "required")
+    if len(name.strip()) > ApiToken._meta.get_field("name").max_length:
+        raise invalid("name", f"at most {ApiToken._meta.get_field('name').max_length} characters")
+    if not 1 <= days <= API_TOKEN_MAX_DAYS:
+        raise invalid("days", f"a token lives 1 to {API_TOKEN_MAX_DAYS} days")
+    if not user.is_active:
+        raise invalid("user", "is deactivated")
     token = secrets.token_urlsafe(32)
+    now = timezone.now()
     with transaction.atomic():
-        record = ApiToken.objects.create(user=user, name=name.strip(),
+        record = ApiToken.objects.create(user=user, name=name.strip(), created_at=now,
+                                         expires_at=now + timedelta(days=days),
                                          key_digest=hashlib.sha256(token.encode()).hexdigest())
-        events.record(actor=user, verb="api_token.created", subject=record, data={"name": record.name})
+        events.record(actor=by if by is not None else user, verb="api_token.created", subject=record,
+                      data={"name": record.name, "user": user.pk, "expires_at": record.expires_at})
+    return token, record
+
+
+def api_token_revoke(*, token: ApiToken, by: User | str | None = None) -> ApiToken:
+    """Stop a token now. Revoking a revoked token changes nothing and logs nothing."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked:
+            return token
+        token.revoked, token.revoked_at = True, timezone.now()
+        token.save(update_fields=["revoked", "revoked_at"])
+        events.record(actor=by, verb="api_token.revoked", subject=token,
+                      data={"name": token.name, "user": token.user_id})
     return token

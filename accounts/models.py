@@ -129,7 +129,19 @@ class ApiToken(models.Model):
     key_digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Every token ends: a forgotten integration stops working instead of staying open forever.
+    expires_at = models.DateTimeField()
     revoked = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")),
+                                   name="api_token_expires_after_creation"),
+            models.CheckConstraint(condition=models.Q(revoked=False, revoked_at__isnull=True)
+                                   | models.Q(revoked=True, revoked_at__isnull=False),
+                                   name="api_token_revoked_at_with_revoked"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"

@@ -1,7 +1,7 @@
 """Read-only admin views: changes go through applications.actions so each writes its event."""
 from django.contrib import admin
 
-from applications.models import Application, Document, Escalation, Notification, Pause, Stage
+from applications.models import Application, Document, Escalation, Pause, Stage
 from core.admin import ReadOnlyAdmin
 
 
@@ -35,11 +35,6 @@ class PauseAdmin(ReadOnlyAdmin):
 class EscalationAdmin(ReadOnlyAdmin):
     list_display = ["stage", "supervisor", "state", "opened_at", "due_date"]
     list_filter = ["state"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["recipient", "kind", "created_at", "read_at"]
 
 
 @admin.register(Document)

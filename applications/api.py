@@ -11,8 +11,10 @@ from pydantic import Field
 
 from accounts.auth import API_AUTH
 from accounts.models import User
-from applications import actions, deadlines, queries
-from applications.models import Application, Stage, current_stage
+from applications import actions, queries
+from applications.models import CAPACITY_KVA, VOLTAGE_KV, Application, Stage, current_stage
+from core.bounds import MONEY, NOTE_LENGTH, POSITIVE_MONEY, text
+from core.dates import StrictDate
 from core.errors import NotFound, invalid
 from core.models import Event
 from workdays import clock
@@ -20,28 +22,31 @@ from workdays.schedule import get_schedule
 
 router = Router(tags=["applications"], auth=API_AUTH)
 
+Note = text(NOTE_LENGTH)
+Username = text(150)
+
 
 class ApplicationIn(Schema):
-    county: str = Field(description="county division code, e.g. 610113")
-    site_address: str
-    area_category: str = Field(description="city_core | urban | town | rural")
-    voltage_kv: Decimal
-    capacity_kva: Decimal
-    applicant_kind: str = Field(description="person | enterprise")
-    applicant_name: str
-    channel: str = Field("online", description="online | app | hall | phone")
-    supply: str = "single"
-    uscc: str = ""
-    id_number: str = ""
-    contact_phone: str = ""
-    business_type: str = "new"
+    county: text(12) = Field(description="county division code, e.g. 610113")
+    site_address: text(255)
+    area_category: text(16) = Field(description="city_core | urban | town | rural")
+    voltage_kv: VOLTAGE_KV.schema(description="supply voltage in kV, 0.22 to 1000")
+    capacity_kva: CAPACITY_KVA.schema(description="capacity in kVA, above 0 and at most 1,000,000")
+    applicant_kind: text(16) = Field(description="person | enterprise")
+    applicant_name: text(128)
+    channel: text(16) = Field("online", description="online | app | hall | phone")
+    supply: text(8) = "single"
+    uscc: text(18) = ""
+    id_number: text(18) = ""
+    contact_phone: text(20) = ""
+    business_type: text(16) = "new"
     residential: bool = False
     important: bool = False
     sanling: bool = False
     no_works: bool = False
     conditional: bool = False
     in_park: bool = False
-    utility: str = ""
+    utility: text(64) = ""
 
 
 class PauseOut(Schema):
@@ -132,6 +137,25 @@ class FeeOut(Schema):
     amount: Decimal
     basis: str
     works: bool
+    cancelled_at: datetime | None
+
+
+class ConfirmationOut(Schema):
+    id: int
+    application: str
+    kind: str
+    stage: str
+    requested_by: str
+    confirmer: str
+    state: str
+    requested_at: datetime
+    data: dict
+
+
+def confirmation_dict(c) -> dict:
+    return {"id": c.pk, "application": c.application.number, "kind": c.kind, "stage": c.stage.code,
+            "requested_by": c.requested_by.username, "confirmer": c.confirmer.username, "state": c.state,
+            "requested_at": c.requested_at, "data": c.data}
 
 
 class ApplicationDetail(ApplicationSummary):
@@ -153,6 +177,7 @@ class ApplicationDetail(ApplicationSummary):
     schemes: list[SchemeOut]
     grid_projects: list[ProjectOut]
     fees: list[FeeOut]
+    confirmations: list[ConfirmationOut]
     events: list[EventOut]
 
 
@@ -220,6 +245,8 @@ def detail(application: Application) -> dict:
         "schemes": list(application.schemes.all()),
         "grid_projects": list(application.grid_projects.all()),
         "fees": list(application.fees.all()),
+        "confirmations": [confirmation_dict(c) for c in application.confirmations.filter(state="pending")
+                          .select_related("application", "stage", "requested_by", "confirmer")],
         "events": [
             {"seq": e.seq, "at": e.at, "actor": e.actor_label, "verb": e.verb, "data": e.data,
              "claimed_at": e.claimed_at}
@@ -233,8 +260,8 @@ class ListFilters(Schema):
     county: str | None = None
     category: str | None = None
     overdue: bool | None = None
-    submitted_from: date | None = None
-    submitted_to: date | None = None
+    submitted_from: StrictDate | None = None
+    submitted_to: StrictDate | None = None
 
 
 @router.post("/", response={200: ApplicationDetail, 201: ApplicationDetail})
@@ -251,7 +278,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn):
 def list_applications(request: HttpRequest, filters: Query[ListFilters]):
     qs = queries.filter_applications(
         queries.applications_for(request.auth).select_related("county").prefetch_related("stages"),
-        today=deadlines.local_date(timezone.now()), **filters.dict())
+        today=timezone.localdate(timezone.now()), **filters.dict())
     return [summary(a) for a in qs]
 
 
@@ -261,26 +288,31 @@ def get_application(request: HttpRequest, application_id: int):
 
 
 class AcceptIn(Schema):
-    result: str = ""
+    result: Note = ""
 
 
 class CompleteIn(Schema):
-    result: str = ""
-    checked_by: str | None = Field(None, description="username of the second person, where the policy needs two")
-    evidence_date: date | None = Field(None, description="date written on the evidence (survey, meter reading)")
+    result: Note = ""
+    checked_by: Username | None = Field(None, description="username of the second person, where the policy needs two")
+    checker_password: text(128) | None = Field(
+        None, description="the checker's own password, checking on the spot; without it the check waits in their queue")
+    evidence_date: StrictDate | None = Field(None, description="date written on the evidence (survey, meter reading)")
     claimed_at: datetime | None = Field(None, description="when the client says it happened; stored as a claim only")
 
 
 class PauseIn(Schema):
-    reason: str = Field(description="awaiting_documents | customer_works | customer_requested_date | force_majeure")
-    note: str = ""
-    approved_by: str | None = None
+    reason: text(32) = Field(description="awaiting_documents | customer_works | customer_requested_date | force_majeure")
+    note: Note = ""
+    respond_by: StrictDate | None = Field(None, description="the day the customer is asked to act by")
+    approved_by: Username | None = None
+    approver_password: text(128) | None = Field(
+        None, description="the supervisor's own password, approving on the spot; without it the approval waits in their queue")
     documents: list[str] = Field(default_factory=list, max_length=20,
                                  description="awaiting_documents: the policy's document codes asked for")
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: Note = ""
 
 
 def _user(field: str, username: str | None) -> User | None:
@@ -302,7 +334,8 @@ def accept(request, application_id: int, payload: AcceptIn):
 def complete_stage(request, application_id: int, code: str, payload: CompleteIn):
     application = queries.application_for(request.auth, application_id)
     actions.stage_complete(application=application, code=code, by=request.auth, result=payload.result,
-                           checked_by=_user("checked_by", payload.checked_by), evidence_date=payload.evidence_date,
+                           checked_by=_user("checked_by", payload.checked_by),
+                           checker_password=payload.checker_password, evidence_date=payload.evidence_date,
                            claimed_at=payload.claimed_at)
     return detail(queries.application_for(request.auth, application_id))
 
@@ -312,6 +345,7 @@ def pause_stage(request, application_id: int, code: str, payload: PauseIn):
     application = queries.application_for(request.auth, application_id)
     actions.stage_pause(application=application, code=code, by=request.auth, reason=payload.reason,
                         note=payload.note, approved_by=_user("approved_by", payload.approved_by),
+                        approver_password=payload.approver_password, respond_by=payload.respond_by,
                         documents=payload.documents)
     return detail(queries.application_for(request.auth, application_id))
 
@@ -373,16 +407,16 @@ def integrity_findings(request):
 
 
 class SchemeIn(Schema):
-    label: str
-    connection_point: str
-    boundary: str
-    customer_cost: Decimal
-    utility_cost: Decimal
-    description: str = ""
+    label: text(32)
+    connection_point: text(255)
+    boundary: text(40)
+    customer_cost: MONEY.schema(description="yuan, fen precision")
+    utility_cost: MONEY.schema(description="yuan, fen precision")
+    description: Note = ""
 
 
 class SchemesIn(Schema):
-    schemes: list[SchemeIn]
+    schemes: list[SchemeIn] = Field(max_length=actions.MAX_SCHEMES)
     onsite: bool = Field(False, description="answered at the site survey where the policy allows; completes scheme_reply")
     transitional: bool = Field(False, description="过渡方案 where the grid is constrained and the policy allows")
 
@@ -397,7 +431,7 @@ def propose_schemes(request, application_id: int, payload: SchemesIn):
 
 
 class ChoiceIn(Schema):
-    label: str
+    label: text(32)
 
 
 @router.post("/{int:application_id}/schemes/choose", response=ApplicationDetail)
@@ -408,9 +442,9 @@ def choose_scheme(request, application_id: int, payload: ChoiceIn):
 
 
 class ProjectIn(Schema):
-    kind: str = Field(description="supporting_works | upgrade")
-    name: str
-    planned_end: date | None = None
+    kind: text(20) = Field(description="supporting_works | upgrade")
+    name: text(128)
+    planned_end: StrictDate | None = None
 
 
 @router.post("/{int:application_id}/projects", response=ApplicationDetail)
@@ -421,9 +455,9 @@ def open_project(request, application_id: int, payload: ProjectIn):
 
 
 class ProjectDatesIn(Schema):
-    filed_on: date | None = None
-    construction_start: date | None = None
-    construction_end: date | None = None
+    filed_on: StrictDate | None = None
+    construction_start: StrictDate | None = None
+    construction_end: StrictDate | None = None
 
 
 @router.post("/{int:application_id}/projects/{int:project_id}", response=ApplicationDetail)
@@ -437,10 +471,34 @@ def update_project(request, application_id: int, project_id: int, payload: Proje
 
 
 class FeeIn(Schema):
-    item: str
-    amount: Decimal
-    basis: str
-    works: bool = False
+    item: text(64) = Field(description="a fee catalogue item of the region's policy: code or name")
+    amount: POSITIVE_MONEY.schema(description="yuan, fen precision, above 0")
+
+
+class ContractorIn(Schema):
+    role: str = Field(description="designer | builder | supplier")
+    name: str = Field(max_length=128)
+    uscc: str = Field("", max_length=18)
+
+
+class ContractorOut(Schema):
+    role: str
+    name: str
+    uscc: str
+    chosen_at: datetime
+
+
+@router.put("/{int:application_id}/contractors", response=list[ContractorOut],
+            summary="The applicant records their own choice of designer / builder / supplier (三指定 ban)")
+def choose_contractor(request, application_id: int, payload: ContractorIn):
+    application = queries.application_for(request.auth, application_id)
+    actions.contractor_choose(application=application, by=request.auth, **payload.dict())
+    return list(application.contractors.all())
+
+
+@router.get("/{int:application_id}/contractors", response=list[ContractorOut])
+def list_contractors(request, application_id: int):
+    return list(queries.application_for(request.auth, application_id).contractors.all())
 
 
 @router.post("/{int:application_id}/fees", response=ApplicationDetail)
@@ -448,3 +506,27 @@ def add_fee(request, application_id: int, payload: FeeIn):
     application = queries.application_for(request.auth, application_id)
     actions.fee_add(application=application, by=request.auth, **payload.dict())
     return detail(queries.application_for(request.auth, application_id))
+
+
+@router.get("/confirmations", response=list[ConfirmationOut])
+def my_confirmations(request):
+    """双人复核 and force-majeure approvals waiting for the caller to confirm themselves."""
+    return [confirmation_dict(c) for c in queries.confirmations_for(request.auth).select_related("confirmer")]
+
+
+class DeclineIn(Schema):
+    note: Note = ""
+
+
+@router.post("/confirmations/{int:confirmation_id}/confirm", response=ApplicationDetail)
+def confirm(request, confirmation_id: int):
+    confirmation = queries.confirmation_for(request.auth, confirmation_id)
+    actions.confirmation_confirm(confirmation=confirmation, by=request.auth)
+    return detail(queries.application_for(request.auth, confirmation.application_id))
+
+
+@router.post("/confirmations/{int:confirmation_id}/decline", response=ApplicationDetail)
+def decline(request, confirmation_id: int, payload: DeclineIn):
+    confirmation = queries.confirmation_for(request.auth, confirmation_id)
+    actions.confirmation_decline(confirmation=confirmation, by=request.auth, note=payload.note)
+    return detail(queries.application_for(request.auth, confirmation.application_id))

@@ -19,8 +19,9 @@ from django.utils import timezone
 from accounts import actions as accounts
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
-from applications import actions, deadlines, rules
+from applications import actions, deadlines, queries, rules
 from applications.models import Application, Pause, Stage
+from workdays.schedule import get_schedule
 
 SEED = 20261123
 PASSWORD = "getpower-demo"
@@ -50,6 +51,12 @@ REGION_PROFILES = {
     "zaozhuang": ["lv_residential", "lv_sanling", "lv_nonresidential", "hv10_single", "hv10_dual", "hv35_single",
                   "hv35_dual"],
 }
+# Other apps add their demo history here (AppConfig.ready): hook(world=, scheduler=, rng=,
+# start_day=, today=, now=) builds what it needs and schedules its steps on the same time line,
+# so their steps run in the same time order as the applications'.
+DEMO_HOOKS: dict[str, Callable[..., None]] = {}
+# A county's own reliability city group where it differs from its city's (枣庄 台儿庄区).
+COUNTY_CITY_GROUPS = {"370405": "taierzhuang_gaoxin"}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
 COMPANIES = ["秦川机械", "长安食品", "曲江文旅", "丝路物流", "高新电子", "鸿运建材", "华清药业", "钱塘纺织",
@@ -119,7 +126,8 @@ def build_world() -> World:
                            city.name)
         world.staff.setdefault(city.code, {})[Role.SUPERVISOR] = supervisor
     for code, (name, city) in {**sx_counties, **other_counties}.items():
-        county = accounts.division_create(code=code, name=name, level=D.COUNTY, parent=city)
+        county = accounts.division_create(code=code, name=name, level=D.COUNTY, parent=city,
+                                          city_group=COUNTY_CITY_GROUPS.get(code, ""))
         world.counties[code] = county
         org = accounts.organisation_create(code=f"sgcc-{code}", name=f"国网{name}供电公司", kind=U, division=county,
                                            parent=city_orgs[city.code])
@@ -273,7 +281,7 @@ def _plan_application(rng: random.Random, world: World, county: Division, profil
             return
         fraction = rng.uniform(1.2, 2.0) if late_habit else rng.uniform(0.2, 0.95)
         workdays = max(1, round(max(stage.limit or 3, 1) * fraction))  # no limit in the policy: a few days
-        done_at = _work_time(deadlines.add(deadlines.local_date(since), workdays, "workday"), rng)
+        done_at = _work_time(deadlines.add(timezone.localdate(since), workdays, "workday", schedule=get_schedule()), rng)
         if stage.code in PAUSABLE and rng.random() < 0.35:
             pause_at = since + timedelta(hours=2)
             reason = rng.choice([Pause.Reason.CUSTOMER_WORKS, Pause.Reason.AWAITING_DOCUMENTS])
@@ -285,7 +293,7 @@ def _plan_application(rng: random.Random, world: World, county: Division, profil
                 reason, asked, note = Pause.Reason.CUSTOMER_WORKS, [], "等待客户受电工程完工"
             scheduler.at(pause_at, lambda code=stage.code, reason=reason, asked=asked, note=note: actions.stage_pause(
                 application=app(), code=code, by=manager, reason=reason, note=note, documents=asked))
-            resume_day = deadlines.add(deadlines.local_date(pause_at), rng.randrange(2, 8), "workday")
+            resume_day = deadlines.add(timezone.localdate(pause_at), rng.randrange(2, 8), "workday", schedule=get_schedule())
             resume_at = _work_time(resume_day, rng)
             scheduler.at(resume_at, lambda code=stage.code: actions.stage_resume(
                 application=app(), code=code, by=manager))
@@ -293,8 +301,11 @@ def _plan_application(rng: random.Random, world: World, county: Division, profil
         actor = staff[ACTOR_BY_STAGE.get(stage.code, Role.ACCOUNT_MANAGER)]
 
         def complete(code=stage.code, at=done_at):
-            actions.stage_complete(application=app(), code=code, by=actor, checked_by=staff[Role.SUPERVISOR],
-                                   result="已办结")
+            checker = staff[Role.SUPERVISOR]
+            actions.stage_complete(application=app(), code=code, by=actor, checked_by=checker, result="已办结")
+            # The supervisor confirms the check from their own queue, as in the workbench.
+            for waiting in queries.confirmations_for(checker).filter(application=app()):
+                actions.confirmation_confirm(confirmation=waiting, by=checker)
             plan_current_stage(at)
 
         scheduler.at(done_at, complete)
@@ -314,7 +325,7 @@ def load(*, today: date | None = None, applications: int = 300, stdout=None) -> 
         return None
     rng = random.Random(SEED)
     now = timezone.now()
-    today = today or deadlines.local_date(now)
+    today = today or timezone.localdate(now)
     start_day = today - timedelta(days=30 * MONTHS_OF_HISTORY)
     with time_machine.travel(datetime.combine(start_day - timedelta(days=3), time(9), tzinfo=TZ), tick=False):
         with transaction.atomic():
@@ -326,6 +337,8 @@ def load(*, today: date | None = None, applications: int = 300, stdout=None) -> 
         profile = rng.choice(REGION_PROFILES[county.policy_region])
         day = start_day + timedelta(days=rng.randrange(0, (today - start_day).days + 1))
         _plan_application(rng, world, county, profile, _work_time(day, rng), today, scheduler)
+    for hook in DEMO_HOOKS.values():
+        hook(world=world, scheduler=scheduler, rng=random.Random(SEED), start_day=start_day, today=today, now=now)
     scheduler.run(until=now)
     # A last sweep as of now marks today's warnings, overdue stages and 督办.
     actions.stages_check_deadlines(today=today)

@@ -3,14 +3,17 @@ pinned on the application (pause reasons, investment boundaries) and from the ha
 company's staff (checkers, approvers, assignees)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import GRID_STAFF, Role
 from applications import rules
 from core import labels
 from applications.models import Application, GridProject, Pause, Status
+from core.bounds import MONEY, NOTE_LENGTH, POSITIVE_MONEY
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -46,14 +49,18 @@ class AcceptForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    code = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(widget=forms.HiddenInput, max_length=32)
     result = forms.CharField(label=_("办理结果"), max_length=500)
     checked_by = UserChoice(label=_("复核人"), queryset=User.objects.none(), required=False)
+    checker_password = forms.CharField(
+        label=_("复核人密码（当面复核时由复核人本人输入）"), required=False, max_length=128, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("留空则发送到复核人的待办，由其本人确认后本环节完成"))
     evidence_date = forms.DateField(label=_("凭证日期（勘查、抄表等）"), required=False, widget=DATE)
 
     def __init__(self, *args, application: Application, needs_checker: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["checked_by"].queryset = staff_of(application)
+        self.fields["checked_by"].queryset = staff_of(application, *GRID_STAFF)
         self.fields["checked_by"].required = needs_checker
         if not needs_checker:
             self.fields["checked_by"].help_text = _("本环节政策不要求双人复核")
@@ -62,12 +69,18 @@ class CompleteForm(forms.Form):
 
 
 class PauseForm(forms.Form):
-    code = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(widget=forms.HiddenInput, max_length=32)
     reason = forms.ChoiceField(label=_("暂停原因（客户原因）"))
     documents = forms.MultipleChoiceField(label=_("需要客户补充的资料（等待客户补充资料时必选）"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
-    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+    note = forms.CharField(label=_("需要客户做什么"), required=False, max_length=500)
+    respond_by = forms.DateField(label=_("请客户在此日期前办理"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
     approved_by = UserChoice(label=_("批准主管（不可抗力时必填）"), queryset=User.objects.none(), required=False)
+    approver_password = forms.CharField(
+        label=_("主管密码（当面审批时由主管本人输入）"), required=False, max_length=128, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("留空则发送到主管的待办，由其本人确认后开始暂停"))
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +99,7 @@ class PauseForm(forms.Form):
 
 
 class StageForm(forms.Form):
-    code = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(widget=forms.HiddenInput, max_length=32)
 
 
 class RejectForm(forms.Form):
@@ -94,7 +107,7 @@ class RejectForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    code = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(widget=forms.HiddenInput, max_length=32)
     assignee = UserChoice(label=_("改派给"), queryset=User.objects.none())
 
     def __init__(self, *args, application: Application, **kwargs):
@@ -106,8 +119,8 @@ class SchemeRowForm(forms.Form):
     label = forms.CharField(label=_("方案名称"), max_length=32, required=False)
     connection_point = forms.CharField(label=_("接入点"), max_length=255, required=False)
     boundary = forms.ChoiceField(label=_("投资界面"))
-    customer_cost = forms.DecimalField(label=_("客户投资（元）"), min_value=0, initial=0, required=False)
-    utility_cost = forms.DecimalField(label=_("供电公司投资（元）"), min_value=0, initial=0, required=False)
+    customer_cost = forms.DecimalField(label=_("客户投资（元）"), initial=0, required=False, **MONEY.form_kwargs())
+    utility_cost = forms.DecimalField(label=_("供电公司投资（元）"), initial=0, required=False, **MONEY.form_kwargs())
     description = forms.CharField(label=_("说明"), required=False, max_length=500)
 
     def __init__(self, *args, boundaries=(), **kwargs):
@@ -166,11 +179,14 @@ class ProjectUpdateForm(forms.Form):
 
 
 class FeeForm(forms.Form):
-    item = forms.CharField(label=_("收费项目"), max_length=64)
-    amount = forms.DecimalField(label=_("金额（元）"), min_value=0.01, decimal_places=2)
-    basis = forms.CharField(label=_("收费依据（价格主管部门批准项目）"), max_length=255)
-    works = forms.BooleanField(label=_("属于接电工程费用"), required=False)
+    # Only items of the region's fee catalogue; the basis comes from the catalogue.
+    item = forms.CharField(label=_("收费项目（收费目录中的项目）"), max_length=64)
+    amount = forms.DecimalField(label=_("金额（元）"), **{**POSITIVE_MONEY.form_kwargs(), "min_value": Decimal("0.01")})
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(label=_("督办回复"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reply = forms.CharField(label=_("督办回复"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(label=_("退回理由"), required=False, max_length=NOTE_LENGTH)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from django.db.models import F, QuerySet
+from django.utils.timezone import localdate as local_date
 
 from applications import rules
-from applications.deadlines import local_date
 from applications.models import Application, Stage
 
 

@@ -1,13 +1,22 @@
 """用电申请 (connection applications), their stages on the legal clock, pauses,
-escalations (督办), documents, notifications.
+escalations (督办), documents. Messages to people go through core.outbox.
 
 Every change goes through applications.actions; these models hold the data and the
 invariants the database can enforce."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from core.bounds import MONEY, POSITIVE_MONEY, Range
+
+# A connection is made at 220 V at the least and at 1000 kV (UHV) at the most; a customer's
+# installed capacity above 1,000,000 kVA is beyond any single connection.
+VOLTAGE_KV = Range(low=Decimal("0.22"), high=Decimal("1000"), places=2, unit="kV")
+CAPACITY_KVA = Range(low=Decimal("0"), high=Decimal("1000000"), places=1, low_inclusive=False, unit="kVA")
 
 
 class AreaCategory(models.TextChoices):
@@ -113,6 +122,9 @@ class Application(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(capacity_kva__gt=0), name="application_capacity_positive"),
             models.CheckConstraint(condition=Q(voltage_kv__gt=0), name="application_voltage_positive"),
+            models.CheckConstraint(condition=Q(capacity_kva__lte=CAPACITY_KVA.high), name="application_capacity_bounded"),
+            models.CheckConstraint(condition=Q(voltage_kv__gte=VOLTAGE_KV.low, voltage_kv__lte=VOLTAGE_KV.high),
+                                   name="application_voltage_bounded"),
             models.CheckConstraint(
                 condition=~Q(status="energised") | Q(energised_at__isnull=False), name="energised_has_time"
             ),
@@ -128,6 +140,15 @@ class Application(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def message_link(self, user) -> str:
+        """Where a message about this application takes its reader: the portal page for the
+        applicant, the workbench page for staff."""
+        from django.urls import reverse
+
+        if user is None or user.pk == self.applicant_user_id:
+            return reverse("customers:application", args=[self.pk])
+        return reverse("applications:application", args=[self.pk])
 
     @property
     def is_hv(self) -> bool:
@@ -211,6 +232,7 @@ class Pause(models.Model):
     # 等待客户补充资料: the document types asked for (codes from the policy's list for the category);
     # the applicant may upload exactly these while the pause lasts.
     requested_documents = models.JSONField(default=list, blank=True)
+    respond_by = models.DateField(null=True, blank=True, help_text="the day the customer is asked to act by")
     started_at = models.DateTimeField()
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -254,21 +276,6 @@ class Escalation(models.Model):
     class Meta:
         ordering = ["-opened_at"]
         constraints = [models.UniqueConstraint(fields=["stage"], name="one_escalation_per_stage")]
-
-
-class Notification(models.Model):
-    """In-app notice; `dedupe_key` makes the periodic job safe to run twice."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    application = models.ForeignKey(Application, null=True, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=32)
-    message = models.TextField()
-    dedupe_key = models.CharField(max_length=128, unique=True)
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
 
 def document_path(instance: "Document", filename: str) -> str:
@@ -332,6 +339,8 @@ class SupplyScheme(models.Model):
             models.UniqueConstraint(fields=["application", "label"], name="scheme_label_once"),
             models.CheckConstraint(condition=Q(customer_cost__gte=0) & Q(utility_cost__gte=0),
                                    name="scheme_costs_not_negative"),
+            models.CheckConstraint(condition=Q(customer_cost__lte=MONEY.high) & Q(utility_cost__lte=MONEY.high),
+                                   name="scheme_costs_bounded"),
         ]
 
 
@@ -367,12 +376,77 @@ class Fee(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="fees")
     item = models.CharField(max_length=64)
+    catalogue_code = models.CharField(max_length=64, blank=True, default="",
+                                      help_text="the fee catalogue item of the region's policy it was charged under")
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     basis = models.CharField(max_length=255, help_text="the approved price item it is charged under")
     works = models.BooleanField(default=False, help_text="a charge for connection works (not allowed at zero investment)")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="set when the application closed before the fee was paid")
 
     class Meta:
         ordering = ["application_id", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fee_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_positive"),
+            models.CheckConstraint(condition=Q(amount__lte=POSITIVE_MONEY.high), name="fee_bounded"),
+        ]
+
+
+class Confirmation(models.Model):
+    """The second person's own confirmation (双人复核, the supervisor's approval of a
+    force-majeure pause): asked by the first person, waiting in the second person's queue until
+    they confirm or decline it themselves. Nothing is done on a name alone."""
+
+    class Kind(models.TextChoices):
+        STAGE_CHECK = "stage_check", "双人复核"
+        FORCE_MAJEURE = "force_majeure", "不可抗力暂停审批"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待确认"
+        CONFIRMED = "confirmed", "已确认"
+        DECLINED = "declined", "已拒绝"
+        WITHDRAWN = "withdrawn", "已撤销"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="confirmations")
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="confirmations")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="confirmations")
+    data = models.JSONField(default=dict, blank=True, help_text="what the first person submitted (result, reason, note)")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, default="", help_text="the confirmer's remark, e.g. why declined")
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "kind"], condition=Q(state="pending"),
+                                    name="one_pending_confirmation"),
+            models.CheckConstraint(condition=~Q(requested_by=models.F("confirmer")), name="confirmer_is_second_person"),
+            models.CheckConstraint(condition=Q(state="pending") | Q(decided_at__isnull=False),
+                                   name="decided_confirmation_has_time"),
+        ]
+
+
+class ContractorChoice(models.Model):
+    """The applicant's own choice of designer, builder or supplier for the receiving works.
+    Only the applicant records it: the utility never designates one (三指定 ban)."""
+
+    class Role(models.TextChoices):
+        DESIGNER = "designer", "设计单位"
+        BUILDER = "builder", "施工单位"
+        SUPPLIER = "supplier", "设备材料供应单位"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="contractors")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    name = models.CharField(max_length=128)
+    uscc = models.CharField(max_length=18, blank=True, default="", help_text="统一社会信用代码")
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    chosen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["application_id", "role"]
+        constraints = [models.UniqueConstraint(fields=["application", "role"], name="contractor_choice_one_per_role")]

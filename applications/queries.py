@@ -7,7 +7,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts import access
 from accounts.models import User
-from applications.models import OPEN_STAGE_STATES, Application, Stage
+from applications.models import OPEN_STAGE_STATES, Application, Confirmation, Stage
+from core.errors import NotFound
 
 
 def applications_for(user: User) -> QuerySet[Application]:
@@ -62,3 +63,18 @@ def my_queue(user: User) -> QuerySet[Stage]:
         .order_by("due_date", "id")
         .distinct()
     )
+
+
+def confirmations_for(user: User) -> QuerySet[Confirmation]:
+    """The confirmations waiting for this user (双人复核, force-majeure approvals), oldest first."""
+    return (Confirmation.objects.filter(confirmer=user, state=Confirmation.State.PENDING,
+                                        application__in=applications_for(user))
+            .select_related("application", "stage", "requested_by").order_by("requested_at", "id"))
+
+
+def confirmation_for(user: User, pk) -> Confirmation:
+    """One of the user's own pending confirmations; anyone else's answers as not found."""
+    found = confirmations_for(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"confirmation {pk} not found", fields={"confirmation": "not found"})
+    return found

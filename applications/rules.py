@@ -125,6 +125,11 @@ def one_certificate(version: PolicyVersion) -> str | None:
     docs = document(version).documents
     one = getattr(docs, "one_certificate", None) if docs is not None else None
     return getattr(one, "document", None)
+def fee_catalogue(region: str, on: date):
+    """The fee catalogue (policies.schema.FeeCatalogue) in force in `region` on the charging
+    day: a fee is charged under the price rules of the day it is charged. None: no catalogue,
+    so nothing may be charged."""
+    return document(version_in_force(region, on)).fees
 
 
 def document_names(version: PolicyVersion) -> dict[str, str]:

@@ -29,6 +29,7 @@ from applications import actions, api, deadlines, forms, queries, rules
 from applications.models import OPEN_STAGE_STATES, Application, Escalation, Pause, Stage, Status
 from core import labels, pii
 from core.errors import DomainError, Forbidden, NotFound
+from workdays.schedule import get_schedule
 
 WORKBENCH_ROLES = {*GRID_STAFF, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}
 QUEUE_LIMIT = 300
@@ -58,11 +59,11 @@ def workbench(view):
 
 
 def _today() -> date:
-    return deadlines.local_date(timezone.now())
+    return timezone.localdate(timezone.now())
 
 
-def workdays_left(due: date | None, today: date) -> int | None:
-    return None if due is None else deadlines.workdays_left(due, today)
+def workdays_left(due: date | None, today: date, schedule) -> int | None:
+    return None if due is None else deadlines.workdays_left(due, today, schedule=schedule)
 
 
 def day_reason(reason: str) -> str:
@@ -82,11 +83,11 @@ class QueueRow:
     alert: str = ""
 
     @classmethod
-    def of(cls, stage: Stage, today: date) -> "QueueRow":
+    def of(cls, stage: Stage, today: date, schedule) -> "QueueRow":
         # The badge is read live from the policy's warning rule, not only from the last periodic sweep.
-        live = (actions.stage_alert(stage, today) if stage.state == Stage.State.ACTIVE
+        live = (actions.stage_alert(stage, today, schedule=schedule) if stage.state == Stage.State.ACTIVE
                 and stage.application.policy_version_id else stage.alert)
-        return cls(stage, stage.application, workdays_left(stage.due_date, today), live or stage.alert)
+        return cls(stage, stage.application, workdays_left(stage.due_date, today, schedule), live or stage.alert)
 
     @property
     def badge(self) -> str:
@@ -123,9 +124,10 @@ def queue(request):
                                      application__status=Status.SUBMITTED, application__in=chosen)
                 .select_related("application__county", "application__policy_version", "assignee").order_by("due_date", "id")[:QUEUE_LIMIT])
         stages += [s for s in pool if s.pk not in mine]
-    rows = sorted((QueueRow.of(s, today) for s in stages),
+    schedule = get_schedule()  # once for the page, however many rows
+    rows = sorted((QueueRow.of(s, today, schedule) for s in stages),
                   key=lambda r: (r.left is None, r.left if r.left is not None else 0, r.stage.pk))
-    context = {"form": form, "rows": rows, "today": today,
+    context = {"form": form, "rows": rows, "today": today, "confirmations": list(queries.confirmations_for(user)),
                "overdue_count": sum(1 for r in rows if r.badge == "overdue"),
                "warning_count": sum(1 for r in rows if r.badge == "warning"),
                "can_oversee": access.can(user, "escalation.view"), "section": "queue"}
@@ -172,6 +174,7 @@ def _events(data: dict, application: Application) -> list[dict]:
 
 
 def _timeline(data: dict, application: Application, today: date) -> list[dict]:
+    schedule = get_schedule()
     reasons = dict(Pause.Reason.choices)
     if application.policy_version:
         reasons.update({code: name for code, (name, _needs) in rules.pause_reasons(application.policy_version).items()})
@@ -193,7 +196,7 @@ def _timeline(data: dict, application: Application, today: date) -> list[dict]:
         open_ = s["state"] in OPEN_STAGE_STATES
         stages.append({
             **s, "why": explain, "state_name": Stage.State(s["state"]).label,
-            "left": workdays_left(s["due_date"], today) if open_ else None,
+            "left": workdays_left(s["due_date"], today, schedule) if open_ else None,
             "completed_by": people.get(s["completed_by"], s["completed_by"]),
             "assignee": people.get(s["assignee"], s["assignee"]),
             "pauses": [{**p, "reason_name": reasons.get(p["reason"], p["reason"]),
@@ -318,7 +321,11 @@ def _do_complete(request, application):
     if form.is_valid():
         d = form.cleaned_data
         stage = actions.stage_complete(application=application, code=d["code"], by=request.user, result=d["result"],
-                                       checked_by=d["checked_by"], evidence_date=d["evidence_date"])
+                                       checked_by=d["checked_by"], checker_password=d["checker_password"],
+                                       evidence_date=d["evidence_date"])
+        if stage.state == Stage.State.ACTIVE:
+            return form, _("已请 %(checker)s 复核：%(stage)s 在其确认后完成。") % {
+                "checker": d["checked_by"], "stage": stage.name}
         return form, _("%(stage)s 已完成。") % {"stage": stage.name} + _due_note(application)
     return form, None
 
@@ -328,7 +335,11 @@ def _do_pause(request, application):
     if form.is_valid():
         d = form.cleaned_data
         pause = actions.stage_pause(application=application, code=d["code"], by=request.user, reason=d["reason"],
-                                    note=d["note"], approved_by=d["approved_by"], documents=d["documents"])
+                                    note=d["note"], approved_by=d["approved_by"], documents=d["documents"],
+                                    approver_password=d["approver_password"], respond_by=d["respond_by"])
+        if not isinstance(pause, Pause):
+            return form, _("已提请 %(approver)s 审批：%(stage)s 在其确认后暂停计时。") % {
+                "approver": d["approved_by"], "stage": pause.stage.name}
         return form, _("%(stage)s 已暂停：%(reason)s。恢复后到期日按暂停的工作日顺延。") % {
             "stage": pause.stage.name, "reason": dict(form.fields["reason"].choices).get(pause.reason, pause.reason)}
     return form, None
@@ -446,6 +457,8 @@ def application_act(request, pk: int, action: str):
     message, error = "", ""
     try:
         form, message = handler(request, application)
+    except Forbidden:
+        raise  # the role may not do this at all: 403 (the workbench wrapper), not a form error
     except DomainError as exc:
         # The handler's form is rebuilt from the post so the refusal shows next to its field.
         form = _bound_for(action, request, application)
@@ -538,8 +551,9 @@ def overview(request):
         "stages": [by_stage.get(c.pk, {}).get(code, 0) for code in stage_names],
         "overdue": late_by_county.get(c.pk, 0),
     } for c in counties]
+    schedule = get_schedule()
     overdue = [
-        QueueRow.of(s, today)
+        QueueRow.of(s, today, schedule)
         for s in Stage.objects.filter(pk__in=overdue_ids).select_related(
             "application__county", "application__policy_version", "assignee").prefetch_related("escalations").order_by("due_date", "id")[:200]
     ]
@@ -612,3 +626,30 @@ def escalation_act(request, pk: int, action: str):
             "items": [item], "states": Escalation.State.choices, "state": "", "today": _today(),
             "section": "escalations"}, status=422)
     return redirect(reverse("applications:escalations"))
+
+
+# ---------------------------------------------------------------- confirmations (the second person)
+
+@workbench
+@require_POST
+def confirmation_act(request, pk: int, action: str):
+    """The second person confirms or declines, themselves, what waits in their queue."""
+    if action not in ("confirm", "decline"):
+        raise Http404
+    confirmation = queries.confirmation_for(request.user, pk)
+    form = forms.DeclineForm(request.POST) if action == "decline" else None
+    try:
+        if action == "confirm":
+            actions.confirmation_confirm(confirmation=confirmation, by=request.user)
+            messages.success(request, _("已确认：%(number)s %(stage)s %(kind)s。") % {
+                "number": confirmation.application.number, "stage": confirmation.stage.name,
+                "kind": confirmation.get_kind_display()})
+        elif form.is_valid():
+            actions.confirmation_decline(confirmation=confirmation, by=request.user, note=form.cleaned_data["note"])
+            messages.info(request, _("已退回：%(number)s %(stage)s。") % {
+                "number": confirmation.application.number, "stage": confirmation.stage.name})
+        else:
+            messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("applications:queue"))

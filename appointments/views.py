@@ -12,7 +12,11 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from applications.queries import application_for
 from appointments import actions, queries
+from core.dates import strict_date
 from core.errors import DomainError, NotFound
+
+# Visit lengths offered on the form, in minutes.
+DURATIONS = [30, 60, 90, 120]
 
 
 def _404(exc: NotFound):
@@ -24,7 +28,7 @@ def _home(request, *, error: str = "", form=None, status: int = 200):
         "can_publish": access.can(request.user, "appointment.publish"),
         "slots": queries.my_slots(request.user), "bookings": queries.bookings_for_manager(request.user),
         "applications": queries.my_open_applications(request.user), "error": error, "form": form or {},
-        "durations": [30, 60, 90, 120],
+        "durations": DURATIONS,
     }, status=status)
 
 
@@ -38,19 +42,17 @@ def home(request):
 def publish(request):
     form = request.POST
     try:
-        day = dt.date.fromisoformat(form.get("date", ""))
+        day = strict_date(form.get("date", ""))
     except ValueError:
         return _home(request, error="日期 (date)：请填写 YYYY-MM-DD", form=form, status=422)
     try:
         start = dt.time.fromisoformat(form.get("time", ""))
     except ValueError:
         return _home(request, error="开始时间 (time)：请填写 HH:MM", form=form, status=422)
-    try:
-        minutes = int(form.get("minutes", "60"))
-    except ValueError:
-        minutes = 0
-    if minutes <= 0:
+    minutes = form.get("minutes", "60")
+    if minutes not in {str(m) for m in DURATIONS}:
         return _home(request, error="时长 (minutes)：请选择时长", form=form, status=422)
+    minutes = int(minutes)
     starts_at = timezone.make_aware(dt.datetime.combine(day, start), timezone.get_default_timezone())
     try:
         actions.slot_publish(by=request.user, starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=minutes),

@@ -14,13 +14,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.timezone import localdate as local_date
 
 from accounts import access
 from accounts.models import Membership, Organisation, User
 from accounts.roles import GOVERNMENT, Role
 from applications.actions import ALLOWED_CONTENT_TYPES, MAX_UPLOAD_BYTES
-from applications.deadlines import local_date
-from applications.models import Application, Status as ApplicationStatus
+from applications.models import Application
+from applications.models import Status as ApplicationStatus
 from approvals.labels import label
 from approvals.models import (
     DECIDED,
@@ -28,9 +29,10 @@ from approvals.models import (
     CaseStatus,
     DepartmentCase,
     DossierDocument,
+    ProcessTime,
     RequestStatus,
 )
-from core import events
+from core import events, outbox
 from core.errors import Conflict, Forbidden, PolicyViolation, invalid
 from policies import queries as policy_queries
 from policies.resolve import ResolutionError
@@ -124,8 +126,10 @@ def request_submit(
         offices[department] = office
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.approval_requests.filter(status=RequestStatus.IN_APPROVAL).exists():
-            raise Conflict("this application already has an approval in progress",
+        # One live route per application (a repeated submit is refused, not doubled); only a
+        # rejected route may be submitted again, changed.
+        if locked.approval_requests.exclude(status=RequestStatus.REJECTED).exists():
+            raise Conflict("this application already has an approval route",
                            fields={"application": "approval in progress"})
         data = routing.as_json()
         request = ApprovalRequest.objects.create(
@@ -141,10 +145,18 @@ def request_submit(
         request.save(update_fields=["number"])
         limits = [limit.as_json() for limit in routing.limits]
         for department, office in offices.items():
-            DepartmentCase.objects.create(
+            case = DepartmentCase.objects.create(
                 request=request, department=department, organisation=office, limits=limits,
                 due_date=routing.due, provisional=routing.provisional, opened_at=now,
             )
+            due = f"，请于{routing.due:%Y年%m月%d日}前办结" if routing.due else ""
+            for officer in office_staff(office):
+                outbox.enqueue(
+                    kind="approval_case_opened", user=officer, subject=case,
+                    key=f"approval_case:{case.pk}:opened:{officer.pk}",
+                    text=f"新的电力接入工程审批 {request.number}：{application.applicant_name}，"
+                         f"{application.site_address}{due}。",
+                )
         events.record(actor=by, verb="approval.submitted", subject=application, data={
             "request": request.number, "routes": routing.routes, "exempt": routing.exempt,
             "departments": routing.departments, "due": routing.due, "rule": routing.rule,
@@ -199,8 +211,21 @@ def case_decide(*, case: DepartmentCase, by: User, decision: str, conditions: st
             "request": case.request.number, "department": case.department, "decision": decision,
             "conditions": case.conditions, "reason": case.reason, "due": case.due_date, "late": case.overdue,
         })
+        application = case.request.application
+        said = case.conditions or case.reason
+        text = (f"您的电力接入工程审批 {case.request.number}：{case.organisation.name}"
+                f"{case.get_status_display()}{'：' + said if said else ''}。")
+        for person in {u for u in (application.applicant_user, application.account_manager) if u is not None}:
+            outbox.enqueue(kind="approval_decided", user=person, subject=case, text=text[:2000],
+                           key=f"approval_case:{case.pk}:decided:{person.pk}")
         _settle(case.request, by=by, now=now)
     return case
+
+
+def office_staff(organisation: Organisation) -> list[User]:
+    """The officers and supervisors of a department's office: who receives its cases."""
+    return list(User.objects.filter(memberships__role__in=GOVERNMENT, memberships__organisation=organisation,
+                                    is_active=True).distinct().order_by("id"))
 
 
 def department_supervisors(organisation: Organisation) -> list[User]:
@@ -221,6 +246,13 @@ def cases_check_overdue(*, today: date | None = None) -> dict[str, int]:
             if not updated:
                 continue
             supervisors = department_supervisors(case.organisation)
+            for chief in supervisors:
+                outbox.enqueue(
+                    kind="approval_case_escalated", user=chief, subject=case,
+                    key=f"approval_case:{case.pk}:escalated:{chief.pk}",
+                    text=f"督办：电力接入工程审批 {case.request.number} 应于{case.due_date:%Y年%m月%d日}前办结，"
+                         f"{case.organisation.name}尚未作出决定。",
+                )
             events.record(actor="job:approvals", verb="approval_case.escalated", subject=case.request.application,
                           data={"request": case.request.number, "department": case.department, "due": case.due_date,
                                 "to": [str(u) for u in supervisors]})
@@ -378,7 +410,37 @@ def completion_push(*, request: ApprovalRequest, by: User, survey: str) -> Appro
         locked.completion_pushed_at, locked.completion_survey = now, survey
         locked.save(update_fields=["completion_pushed_at", "completion_survey"])
         late = locked.completion_push_due is not None and local_date(now) > locked.completion_push_due
+        for office in recipients:
+            for person in office_staff(office):
+                outbox.enqueue(
+                    kind="approval_completion_push", user=person, subject=locked,
+                    key=f"approval:{locked.pk}:completion_push:{person.pk}",
+                    text=(f"电力接入工程 {locked.number}（{locked.application.site_address}）已于"
+                          f"{locked.works_completed_on:%Y年%m月%d日}竣工。施工信息和竣工测量结果：{survey}")[:2000],
+                )
         events.record(actor=by, verb="approval.completion_pushed", subject=locked.application,
                       data={"request": locked.number, "to": [o.code for o in recipients],
                             "due": locked.completion_push_due, "late": late})
     return locked
+
+
+# ---------------------------------------------------------------- full-process time
+
+def process_time_record(*, application: Application) -> ProcessTime:
+    """Store the full-process time of an energised application (run by the energised hook)."""
+    from approvals import queries
+
+    now = timezone.now()
+    timed = queries.process_time(application, today=local_date(now))
+    values = dict(
+        start=timed.start, end=timed.end, calendar_days=timed.days.total, working_days=timed.workdays.total,
+        grid_side=timed.grid_side, unit=timed.unit, approval_days=timed.days.approval,
+        approval_workdays=timed.workdays.approval, customer_days=timed.days.customer,
+        customer_workdays=timed.workdays.customer, counts_approval=timed.counts_approval, counted=timed.counted,
+        recorded_at=now,
+    )
+    with transaction.atomic():
+        record, _ = ProcessTime.objects.update_or_create(application=application, defaults=values)
+        events.record(actor=None, verb="application.process_time_recorded", subject=application,
+                      data={k: v for k, v in values.items() if k != "recorded_at"})
+    return record

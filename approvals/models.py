@@ -82,6 +82,12 @@ class ApprovalRequest(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def message_link(self, user) -> str:
+        """Where a message about this request takes its reader."""
+        if user is not None and user.pk == self.application.applicant_user_id:
+            return f"/me/applications/{self.application_id}/"
+        return f"/approvals/requests/{self.pk}/"
+
 
 class DepartmentCase(models.Model):
     request = models.ForeignKey(ApprovalRequest, on_delete=models.PROTECT, related_name="cases")
@@ -120,6 +126,11 @@ class DepartmentCase(models.Model):
     def __str__(self) -> str:
         return f"{self.request.number} · {self.get_department_display()}"
 
+    def message_link(self, user) -> str:
+        if user is not None and user.pk == self.request.application.applicant_user_id:
+            return f"/me/applications/{self.request.application_id}/"
+        return f"/approvals/cases/{self.pk}/"
+
 
 class DossierDocument(models.Model):
     """A document filed online on a 告知承诺 / 备案 request (施工方案, 交通疏解方案, 涉路工程建设协议)."""
@@ -134,3 +145,24 @@ class DossierDocument(models.Model):
 
     class Meta:
         ordering = ["uploaded_at"]
+
+
+class ProcessTime(models.Model):
+    """Full-process time of an application, recorded when it is energised (approvals.process_time).
+    Grid-side time is stored in the policy's unit for the application's category."""
+
+    application = models.OneToOneField("applications.Application", on_delete=models.PROTECT,
+                                       related_name="process_time")
+    start = models.DateField(help_text="first submission (not counted)")
+    end = models.DateField(help_text="energised (counted)")
+    calendar_days = models.PositiveIntegerField()
+    working_days = models.PositiveIntegerField()
+    grid_side = models.PositiveIntegerField(help_text="in `unit`")
+    unit = models.CharField(max_length=8, choices=[("day", "天"), ("workday", "工作日")])
+    approval_days = models.PositiveIntegerField()
+    approval_workdays = models.PositiveIntegerField()
+    customer_days = models.PositiveIntegerField()
+    customer_workdays = models.PositiveIntegerField()
+    counts_approval = models.BooleanField(help_text="policy: approval time counts toward full-process limits")
+    counted = models.PositiveIntegerField(help_text="compared with the full-process limit, in `unit`")
+    recorded_at = models.DateTimeField()

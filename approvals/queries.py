@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils.timezone import localdate as local_date
 
 from accounts import access
 from accounts.models import User
 from accounts.roles import GOVERNMENT
-from applications.models import Application
+from applications.models import Application, Pause
 from approvals.actions import government_organisations
 from approvals.models import ApprovalRequest, CaseStatus, DepartmentCase
+from approvals.process_time import ProcessTime
+from approvals.process_time import compute as compute_process_time
 from core.errors import NotFound
 from workdays import clock
 from workdays.schedule import get_schedule
@@ -106,3 +109,36 @@ def completion_push_overdue(user: User, *, today: date) -> QuerySet[ApprovalRequ
     return visible_requests(user).filter(
         completion_pushed_at__isnull=True, completion_push_due__lt=today
     ).order_by("completion_push_due")
+
+
+def process_time(application: Application, *, today: date) -> ProcessTime:
+    """The full-process time of an application: to energisation, or to today while open.
+    Customer time is every customer-side pause; approval time runs from each approval
+    submission to its last department decision (or today while undecided)."""
+    start = local_date(application.first_submitted_at)
+    finished = application.energised_at is not None
+    end = local_date(application.energised_at) if finished else max(today, start)
+    customer = [
+        (local_date(p.started_at), local_date(p.ended_at) if p.ended_at else end)
+        for p in Pause.objects.filter(stage__application=application)
+    ]
+    spans = []
+    for approval in application.approval_requests.filter(exempt=False).prefetch_related("cases"):
+        decided = [c.decided_at for c in approval.cases.all()]
+        last = local_date(max(decided)) if decided and all(decided) else end
+        spans.append((approval.submitted_on, min(last, end)))
+    version = application.policy_version
+    document = version.policy() if version else None
+    category = document.categories.get(application.category) if document else None
+    unit = category.unit if category is not None else (document.unit if document else "workday")
+    rule = document.approvals.full_process if document and document.approvals else None
+    return compute_process_time(
+        start=start, end=end, finished=finished, customer=customer, approval=spans, unit=unit,
+        counts_approval=rule.counts_approval_time if rule is not None else True, schedule=get_schedule(),
+    )
+
+
+def overdue_cases(user: User, *, today: date) -> QuerySet[DepartmentCase]:
+    """Undecided cases past their due date, the longest overdue first."""
+    return visible_cases(user).filter(status=CaseStatus.PENDING, due_date__lt=today).select_related(
+        "request__application__county").order_by("due_date", "pk")

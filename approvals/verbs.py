@@ -11,6 +11,7 @@ VERBS = {
     "approval.works_completed": "接入工程竣工",
     "approval.restored": "道路绿化恢复",
     "approval.completion_pushed": "推送施工信息和竣工测量结果",
+    "application.process_time_recorded": "记录全流程办理时长",
 }
 
 MESSAGE_KINDS = {

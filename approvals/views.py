@@ -9,7 +9,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,6 +21,7 @@ from approvals.document import DOSSIER_NAMES
 from approvals.labels import LABELS
 from approvals.models import CaseStatus
 from approvals.routing import route_works
+from core import pdf
 from core.errors import DomainError, Forbidden, NotFound, invalid
 from policies.schema import CROSSING_CODES
 
@@ -197,8 +198,5 @@ def filing_certificate(request, pk: int):
     approval = queries.request_for(request.user, pk)
     if not approval.filing_number:
         raise Http404
-    pdf = document.filing_certificate_pdf(approval)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{approval.filing_number}.pdf"'
-    return response
+    return pdf.response(document.filing_certificate_pdf(approval), filename=f"{approval.filing_number}.pdf")
 

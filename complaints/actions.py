@@ -19,6 +19,7 @@ from accounts.models import Division, Organisation, User
 from accounts.roles import Role
 from applications import deadlines
 from applications.models import Application
+from workdays.schedule import get_schedule
 from core import events, outbox, pii
 from core.errors import Conflict, Forbidden, invalid
 from complaints.models import PHONE_CHANNELS, TEXT_MAX, Channel, Complaint, Entry
@@ -78,7 +79,7 @@ def _notify(*, recipient: User | None, complaint: Complaint, kind: str, text: st
 
 def _round(complaint: Complaint, today: date) -> None:
     limit = complaint_limit()
-    due = deadlines.stage_due(start=today, limit=limit.value, unit=limit.unit)
+    due = deadlines.stage_due(start=today, limit=limit.value, unit=limit.unit, schedule=get_schedule())
     complaint.limit, complaint.unit = limit.value, limit.unit
     complaint.opened_on, complaint.due_date, complaint.provisional = today, due.due_date, due.provisional
     complaint.overdue = False
@@ -123,7 +124,7 @@ def complaint_file(*, by: User, text: str, channel: str = Channel.PORTAL, applic
         return existing, False
     handling_org = application.handling_org if application is not None else _county_company(county)
     supervisor = supervisor_of(handling_org)
-    today = deadlines.local_date(now)
+    today = timezone.localdate(now)
     try:
         with transaction.atomic():
             complaint = Complaint(
@@ -184,7 +185,7 @@ def complaint_reply(*, complaint: Complaint, by: User, text: str) -> Complaint:
         complaint = _locked(complaint)
         if complaint.state != Complaint.State.OPEN:
             raise Conflict("该投诉当前不在处理中，不能答复", fields={"reply": "当前状态不能答复"})
-        late = deadlines.local_date(now) > complaint.due_date
+        late = timezone.localdate(now) > complaint.due_date
         Entry.objects.create(complaint=complaint, kind=Entry.Kind.REPLY, text=text, by=by, at=now)
         complaint.state, complaint.replied_at = Complaint.State.REPLIED, now
         complaint.save(update_fields=["state", "replied_at"])
@@ -230,7 +231,7 @@ def complaint_feedback(*, complaint: Complaint, by: User, satisfied: bool, comme
         else:
             complaint.state, complaint.satisfied = Complaint.State.OPEN, False
             complaint.reopened += 1
-            _round(complaint, deadlines.local_date(now))
+            _round(complaint, timezone.localdate(now))
             complaint.save(update_fields=["state", "satisfied", "reopened", "limit", "unit", "opened_on",
                                           "due_date", "provisional", "overdue"])
             events.record(actor=by, verb="complaint.reopened", subject=complaint, data={
@@ -266,7 +267,7 @@ def complaint_close(*, complaint: Complaint, by: User, note: str) -> Complaint:
 def complaints_check_overdue(*, today: date | None = None) -> int:
     """The periodic sweep: mark unanswered cases past their due date and tell the supervisor.
     Idempotent: a case is marked once per round."""
-    today = today or deadlines.local_date(timezone.now())
+    today = today or timezone.localdate(timezone.now())
     marked = 0
     late = Complaint.objects.filter(state=Complaint.State.OPEN, overdue=False, due_date__lt=today)
     for complaint in late.select_related("supervisor", "application").iterator(chunk_size=500):

@@ -14,6 +14,7 @@ from applications import deadlines
 from applications import queries as app_queries
 from complaints import actions, queries
 from complaints.models import TEXT_MAX, Complaint
+from workdays.schedule import get_schedule
 from core import labels
 from core.errors import invalid
 
@@ -96,7 +97,7 @@ class CountyCount(Schema):
 
 
 def out(complaint: Complaint, today: date | None = None) -> dict:
-    today = today or deadlines.local_date(timezone.now())
+    today = today or timezone.localdate(timezone.now())
     is_open = complaint.state == Complaint.State.OPEN
     return {
         "id": complaint.pk, "number": complaint.number, "channel": complaint.channel,
@@ -108,7 +109,7 @@ def out(complaint: Complaint, today: date | None = None) -> dict:
         "limit": complaint.limit, "unit": complaint.unit, "limit_reason": actions.complaint_limit().reason,
         "due_date": complaint.due_date, "provisional": complaint.provisional,
         "overdue": complaint.overdue or (is_open and today > complaint.due_date),
-        "workdays_left": deadlines.workdays_left(complaint.due_date, today) if is_open else None,
+        "workdays_left": deadlines.workdays_left(complaint.due_date, today, schedule=get_schedule()) if is_open else None,
         "reopened": complaint.reopened, "satisfied": complaint.satisfied,
         "supervisor": labels.person(complaint.supervisor) if complaint.supervisor_id else None,
         "entries": [{"kind": e.kind, "kind_name": labels.label("complaint_entry", e.kind), "text": e.text,
@@ -137,7 +138,7 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn):
 @router.get("/", response=list[ComplaintOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_complaints(request: HttpRequest, filters: Query[Filters]):
-    today = deadlines.local_date(timezone.now())
+    today = timezone.localdate(timezone.now())
     qs = queries.workbench_list(request.auth, state=filters.state, county=filters.county, channel=filters.channel,
                                 overdue=filters.overdue, today=today).prefetch_related("entries__by")
     return [out(c, today) for c in qs]
@@ -146,7 +147,7 @@ def list_complaints(request: HttpRequest, filters: Query[Filters]):
 @router.get("/counts", response=list[CountyCount])
 def county_counts(request: HttpRequest):
     """Complaints per county in the caller's jurisdiction (for the supervisor and the regulator)."""
-    today = deadlines.local_date(timezone.now())
+    today = timezone.localdate(timezone.now())
     return [{**{k: v for k, v in row.items() if k != "county"}, "county": row["county"].code,
              "county_name": row["county"].name} for row in queries.counts_by_county(request.auth, today=today)]
 

@@ -10,6 +10,6 @@ VERBS = {
 }
 MESSAGE_KINDS = {
     "complaint_replied": "投诉已答复",
-    "complaint_filed": "新投诉待处理",
+    "complaint_filed": "收到投诉",
     "complaint_reopened": "投诉人不满意，重新处理",
 }

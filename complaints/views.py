@@ -20,6 +20,7 @@ from applications import queries as app_queries
 from applications.views import workbench
 from complaints import actions, forms, queries
 from complaints.models import Complaint
+from workdays.schedule import get_schedule
 from core import pii
 from core.errors import DomainError, NotFound, invalid
 
@@ -27,7 +28,7 @@ PAGE_SIZE = 25
 
 
 def _today():
-    return deadlines.local_date(timezone.now())
+    return timezone.localdate(timezone.now())
 
 
 def _place(form, exc: DomainError) -> None:
@@ -47,7 +48,7 @@ def _counties(user) -> list[tuple[str, str]]:
 
 def _row(complaint: Complaint, today):
     is_open = complaint.state == Complaint.State.OPEN
-    left = deadlines.workdays_left(complaint.due_date, today) if is_open else None
+    left = deadlines.workdays_left(complaint.due_date, today, schedule=get_schedule()) if is_open else None
     return {"c": complaint, "left": left, "late": is_open and (complaint.overdue or today > complaint.due_date)}
 
 

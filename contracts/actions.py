@@ -13,12 +13,15 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
+from applications import messages
 from applications.models import Application, Status
 from contracts import document, signing
 from contracts.models import Contract, Signature, SigningCode
 from core import events
 from core.errors import Conflict, Forbidden, invalid
 
+# Closed without connection: no more codes are sent and nothing is signed.
+CLOSED_UNSIGNED = {Status.WITHDRAWN, Status.REJECTED}
 CODE_DIGITS = 6
 CODE_TTL = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -37,6 +40,11 @@ def _require_applicant(*, application: Application, by: User, permission: str) -
     access.require(by, permission)
     if application.applicant_user_id != by.pk:
         raise Forbidden("only the applicant of this application may sign its contract", fields={"user": by.username})
+    # Read afresh: the caller's copy may predate a withdrawal.
+    status = Application.objects.filter(pk=application.pk).values_list("status", flat=True).first()
+    if status in CLOSED_UNSIGNED:
+        raise Conflict(f"{application.number} is closed; its contract is no longer signed",
+                       fields={"status": status}, code="closed")
 
 
 def contract_generate(*, application: Application, by: User) -> tuple[Contract, bool]:
@@ -59,6 +67,9 @@ def contract_generate(*, application: Application, by: User) -> tuple[Contract, 
             )
             events.record(actor=by, verb="contract.generated", subject=application,
                           data={"contract": number, "sm3": contract.sm3, "sha256": contract.sha256})
+            messages.to_applicant(application, kind="contract_ready", event=f"contract:{contract.pk}",
+                                  text=f"{application.number}：供用电合同 {number} 已生成，请登录网上办电阅读合同，"
+                                       f"并用短信验证码在线签署。")
     except IntegrityError:
         # A concurrent request issued it first.
         return Contract.objects.get(application=application), False
@@ -67,12 +78,14 @@ def contract_generate(*, application: Application, by: User) -> tuple[Contract, 
 
 def contract_request_code(*, contract: Contract, by: User, channel: str | None = None) -> SigningCode:
     """Send a one-time code to the applicant; any earlier live code stops working."""
-    from customers.channels import CHANNELS, default_channel
+    from core.channels import CHANNELS, Delivery
+    from core.otp import channel_for
 
     _require_applicant(application=contract.application, by=by, permission="contract.sign")
     if contract.state == Contract.State.SIGNED:
         raise Conflict(f"{contract.number} is already signed", fields={"contract": "signed"})
-    channel = channel or default_channel()
+    destination = by.phone or by.email or by.get_username()
+    channel = channel or channel_for(destination)
     if channel not in CHANNELS:
         raise invalid("channel", f"unknown channel {channel!r}; known: {', '.join(sorted(CHANNELS))}")
     code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
@@ -89,10 +102,11 @@ def contract_request_code(*, contract: Contract, by: User, channel: str | None =
         events.record(actor=by, verb="contract.code_sent", subject=contract.application,
                       data={"contract": contract.number, "channel": channel, "expires_at": record.expires_at})
     # Sent after commit so a rolled-back request never delivers a code that does not exist.
-    destination = by.phone or by.get_username()
-    CHANNELS[channel].send(destination=destination,
-                           message=f"【getpower】您正在签署供用电合同 {contract.number}，验证码 {code}，"
-                                   f"{int(CODE_TTL.total_seconds() // 60)} 分钟内有效。")
+    # Marked secret: the console channel never logs the code outside DEBUG.
+    CHANNELS[channel].send(Delivery(
+        destination=destination, key=f"contract-code:{record.pk}", subject="电子签约", secret=True,
+        text=f"【getpower】您正在签署供用电合同 {contract.number}，验证码 {code}，"
+             f"{int(CODE_TTL.total_seconds() // 60)} 分钟内有效。"))
     return record
 
 
@@ -148,3 +162,13 @@ def contract_sign(*, contract: Contract, by: User, code: str) -> Signature:
     if refusal is not None:
         raise refusal
     return signature
+
+
+def codes_revoke_for_closed(*, application: Application, by: User | None, now, reason: str) -> None:
+    """The application closed: every live signing code stops working, with an event."""
+    live = SigningCode.objects.filter(contract__application=application, used_at__isnull=True, revoked_at__isnull=True)
+    revoked = list(live.values_list("contract__number", flat=True))
+    if revoked:
+        live.update(revoked_at=now)
+        events.record(actor=by, verb="contract.codes_revoked", subject=application,
+                      data={"contracts": sorted(set(revoked)), "reason": reason[:200]})

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import access
 from contracts import actions, queries, signing
+from core import pdf
 from core.errors import DomainError, NotFound
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -48,10 +49,7 @@ def contract_pdf(request, application_id: int):
     application, contract = _fetch(request, application_id)
     if contract is None:
         raise Http404("no contract issued yet")
-    response = HttpResponse(bytes(contract.pdf), content_type="application/pdf")
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{contract.number}.pdf"'
-    return response
+    return pdf.response(contract.pdf, filename=f"{contract.number}.pdf", download=bool(request.GET.get("download")))
 
 
 @login_required

@@ -171,13 +171,16 @@ def people_channel() -> str:
     return settings.NOTIFY_CHANNEL
 
 
-def address_for(channel: str, *, phone: str = "", email: str = "") -> str | None:
-    """The destination a person has for this channel; None when they have none (skip it)."""
+def address_for(channel: str, *, phone: str = "", email: str = "", user: bool = False, url: str = "") -> str | None:
+    """The destination a person has for this channel; None when they have none (skip it).
+    The console needs no address for a user, but a contact with none is nobody to write to."""
     need = CHANNELS[channel].address
     if need is None:
-        return phone or email
+        return phone or email or ("" if user else None)
     if need == "phone":
         return phone or None
     if need == "email":
         return email or None
+    if need == "url":
+        return url or None  # a system endpoint (webhook), given as contact {"url": ...}
     return None

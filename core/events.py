@@ -26,6 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
+from core import pii, verbs
 from core.errors import InvalidInput, invalid
 from core.models import GENESIS_HASH, ChainHead, Event
 
@@ -135,7 +136,17 @@ def _actor_ref(actor: Any) -> tuple[Any, str]:
         return None, ANONYMOUS_ACTOR
     if actor.pk is None:
         raise invalid("actor", "user is not saved yet")
-    return actor, _field_fits("actor_label", actor.get_username())
+    return actor, _field_fits("actor_label", actor_label(actor.get_username()))
+
+
+# A username that is a phone number or an e-mail address (accounts made before usernames were
+# generated) is personal data: the log, which can never be erased, keeps it masked.
+_PERSONAL_NAME = re.compile(r"\+?[\d\- ]{7,}|[^@\s]+@[^@\s]+")
+
+
+def actor_label(username: str) -> str:
+    """The name an event shows for a user (their id is in `actor_id`)."""
+    return pii.mask(username) if _PERSONAL_NAME.fullmatch(username) else username
 
 
 def _subject_ref(subject: models.Model | None, subject_type: str | None, subject_id: Any) -> tuple[str, str]:
@@ -193,6 +204,9 @@ def record(
     user, actor_label = _actor_ref(actor)
     if not isinstance(verb, str) or not VERB_PATTERN.fullmatch(verb):
         raise invalid("verb", 'lower-case dotted words such as "stage.paused"')
+    if not verbs.is_declared(verb):
+        # A verb nobody declared has no 中文 label and is a typo until proven otherwise.
+        raise invalid("verb", f"undeclared verb {verb!r}: declare it with its 中文 label in <app>/verbs.py")
     _field_fits("verb", verb)
     subject_type, subject_id = _subject_ref(subject, subject_type, subject_id)
     data = {} if data is None else data

@@ -152,3 +152,47 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.user or self.contact_name} [{self.channel}, {self.status}]"
+
+    @property
+    def kind_label(self) -> str:
+        from core.outbox import kind_label
+
+        return kind_label(self.kind)
+
+
+class OneTimeCode(models.Model):
+    """A short code sent through a channel (core.otp). Only a keyed hash of the code is kept;
+    the destination is kept as a keyed digest too, so the table lists no phone numbers."""
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", "注册验证"
+        IDENTITY = "identity", "身份核验"
+        CONTRACT = "contract", "电子签约"
+        PASSWORD_RESET = "password_reset", "找回密码"
+        LOGIN = "login", "验证码登录"
+
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    destination_digest = models.CharField(max_length=64, help_text="keyed digest of the phone or e-mail")
+    # What the code is bound to beyond its destination, e.g. "contract:12": a code for one
+    # contract never signs another.
+    scope = models.CharField(max_length=64, blank=True, default="")
+    client_digest = models.CharField(max_length=64, blank=True, default="", help_text="keyed digest of the client address")
+    channel = models.CharField(max_length=16)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["destination_digest", "purpose", "scope"], name="otp_lookup"),
+            models.Index(fields=["client_digest", "created_at"], name="otp_client_rate"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=F("created_at")), name="otp_expires_after_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code #{self.pk}"

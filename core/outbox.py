@@ -24,16 +24,14 @@ Exactly once, with a worker that can die at any instruction:
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from core import pii
+from core import pii, verbs
 from core.channels import CHANNELS, Delivery, DeliveryError, address_for, people_channel
 from core.errors import invalid
 from core.models import OutboxMessage
@@ -46,28 +44,13 @@ MAX_KEY = OutboxMessage._meta.get_field("key").max_length - len("#webhook")
 
 # ---------------------------------------------------------------- message kinds (declared per app)
 
-_kinds: dict[str, str] | None = None
-
-
 def message_kinds() -> dict[str, str]:
-    """Every installed app's `MESSAGE_KINDS` from its `verbs.py`: code → 中文 name."""
-    global _kinds
-    if _kinds is None:
-        found: dict[str, str] = {}
-        for config in apps.get_app_configs():
-            try:
-                module = importlib.import_module(f"{config.name}.verbs")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.verbs":
-                    raise
-                continue
-            found.update(getattr(module, "MESSAGE_KINDS", {}))
-        _kinds = found
-    return _kinds
+    """Every installed app's `MESSAGE_KINDS` (in its verbs.py, gathered by core.verbs): code → 中文."""
+    return verbs.MESSAGE_KINDS
 
 
 def kind_label(kind: str) -> str:
-    return message_kinds().get(kind, kind)
+    return verbs.MESSAGE_KINDS.get(kind, kind)
 
 
 # ---------------------------------------------------------------- writing
@@ -105,7 +88,8 @@ def enqueue(*, kind: str, text: str, key: str, user=None, contact: dict | None =
     first = None
     with transaction.atomic():
         for code in wanted:
-            destination = address_for(code, phone=phone, email=email) if code != "inapp" else ""
+            destination = address_for(code, phone=phone, email=email, user=user is not None,
+                                      url=contact.get("url") or "") if code != "inapp" else ""
             if destination is None:
                 continue  # the recipient has no address on this channel: nothing to send there
             row_key = key if code == wanted[0] else f"{key}#{code}"
@@ -129,6 +113,11 @@ def enqueue(*, kind: str, text: str, key: str, user=None, contact: dict | None =
                     transaction.on_commit(_kick)
             first = first or existing
     return first
+
+
+def known(key: str) -> bool:
+    """Whether the recipient-event with this key has been enqueued already."""
+    return OutboxMessage.objects.filter(key=key).exists()
 
 
 def _link_for(subject, user) -> str:

@@ -1,11 +1,7 @@
 """Applicant-side state changes: keyword-only, atomic, one event each."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -20,18 +16,17 @@ from accounts.models import User
 from accounts.roles import Role
 from applications import actions as app_actions
 from applications import deadlines, rules
-from applications.models import Application, Notification, Status
-from core import events, pii
+from applications.models import Application, Status
+from core import events, otp, outbox, pii
 from core.errors import Conflict, Forbidden, invalid
-from customers.channels import CHANNELS, default_channel
+from core.models import OneTimeCode
 from customers.identity import DEFAULT_PROVIDER, PROVIDERS, IdentityClaim
-from customers.models import OneTimeCode, Profile, Rating
+from customers.models import Profile, Rating
+from workdays.schedule import get_schedule
 
-# Our settings for one-time codes (not policy: no seed speaks of them).
-CODE_DIGITS = 6
-CODE_TTL = timedelta(minutes=10)
-CODE_MAX_ATTEMPTS = 5
-CODE_RESEND_AFTER = timedelta(seconds=60)
+# One-time codes are core's (core.otp); these names stay for the portal's callers.
+CODE_TTL = otp.CODE_TTL
+CODE_MAX_ATTEMPTS = otp.CODE_MAX_ATTEMPTS
 
 PHONE = re.compile(r"^1\d{10}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -51,62 +46,13 @@ def contact_of(user: User) -> str:
     return user.phone or user.email
 
 
-def _digest(*, destination: str, purpose: str, code: str) -> str:
-    message = f"{purpose}:{destination.lower()}:{code}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-
-
-def code_send(*, destination: str, purpose: str, channel: str = "") -> OneTimeCode:
-    """Send a fresh code; earlier unused codes for the same purpose stop counting."""
-    channel = channel or default_channel()
-    if channel not in CHANNELS:
-        raise invalid("channel", f"unknown channel {channel!r}")
-    if not destination:
-        raise invalid("contact", "账户未登记手机号码或电子邮箱")
-    now = timezone.now()
-    recent = OneTimeCode.objects.filter(destination=destination, purpose=purpose,
-                                        created_at__gt=now - CODE_RESEND_AFTER).exists()
-    if recent:
-        raise invalid("contact", f"验证码已发送，请 {int(CODE_RESEND_AFTER.total_seconds())} 秒后再试")
-    code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
-    with transaction.atomic():
-        OneTimeCode.objects.filter(destination=destination, purpose=purpose, used_at__isnull=True).update(used_at=now)
-        record = OneTimeCode.objects.create(
-            purpose=purpose, destination=destination, channel=channel,
-            code_hash=_digest(destination=destination, purpose=purpose, code=code),
-            created_at=now, expires_at=now + CODE_TTL,
-        )
-        events.record(actor=None, verb="otp.sent", subject=record,
-                      data={"purpose": purpose, "channel": channel, "to": pii.mask(destination)})
-    # Sent after the commit: a rolled-back code must never reach the customer.
-    minutes = int(CODE_TTL.total_seconds() // 60)
-    CHANNELS[channel].send(destination=destination, message=f"【getpower】验证码 {code}，{minutes} 分钟内有效。")
-    return record
+def code_send(*, destination: str, purpose: str, client: str = "") -> OneTimeCode:
+    """Send a fresh code (core.otp); earlier unused codes for the same purpose stop counting."""
+    return otp.send(destination=destination, purpose=purpose, client=client)
 
 
 def code_verify(*, destination: str, purpose: str, code: str) -> OneTimeCode:
-    """Spend the latest code. A wrong guess is committed before the error is raised, so the
-    attempt limit holds even when the caller's own transaction rolls back."""
-    now = timezone.now()
-    with transaction.atomic():
-        record = (OneTimeCode.objects.select_for_update()
-                  .filter(destination=destination, purpose=purpose, used_at__isnull=True).first())
-        if record is None or record.expires_at <= now or record.attempts >= CODE_MAX_ATTEMPTS:
-            problem = "验证码已失效，请重新获取"
-        elif not hmac.compare_digest(record.code_hash, _digest(destination=destination, purpose=purpose,
-                                                                  code=code.strip())):
-            record.attempts += 1
-            record.save(update_fields=["attempts"])
-            events.record(actor=None, verb="otp.failed", subject=record,
-                          data={"purpose": purpose, "attempts": record.attempts})
-            left = CODE_MAX_ATTEMPTS - record.attempts
-            problem = f"验证码错误，还可尝试 {left} 次" if left else "验证码错误次数过多，请重新获取"
-        else:
-            record.used_at = now
-            record.save(update_fields=["used_at"])
-            events.record(actor=None, verb="otp.verified", subject=record, data={"purpose": purpose})
-            return record
-    raise invalid("code", problem)
+    return otp.verify(destination=destination, purpose=purpose, code=code)
 
 
 def _check_signup(*, contact: str, password: str) -> str:
@@ -121,22 +67,23 @@ def _check_signup(*, contact: str, password: str) -> str:
     return kind
 
 
-def signup_start(*, contact: str, password: str) -> OneTimeCode:
+def signup_start(*, contact: str, password: str, client: str = "") -> OneTimeCode:
     """Check the sign-up details and send a code to the phone or mailbox to confirm it."""
     contact = contact.strip()
     _check_signup(contact=contact, password=password)
-    return code_send(destination=contact, purpose=OneTimeCode.Purpose.SIGNUP)
+    return code_send(destination=contact, purpose=OneTimeCode.Purpose.SIGNUP, client=client)
 
 
 def signup_complete(*, contact: str, password_hash: str, display_name: str, code: str) -> User:
-    """Confirm the code and create the applicant account (username = the phone or e-mail)."""
+    """Confirm the code and create the applicant account. The username is generated: the phone
+    or e-mail still logs in, but never becomes the name the event log and pages carry."""
     contact = contact.strip()
     kind = contact_kind(contact)
     code_verify(destination=contact, purpose=OneTimeCode.Purpose.SIGNUP, code=code)
     try:
         with transaction.atomic():
             user = accounts.user_create(
-                username=contact, password_hash=password_hash, role=Role.APPLICANT,
+                username=accounts.generated_username(), password_hash=password_hash, role=Role.APPLICANT,
                 display_name=display_name.strip(), **{kind: contact},
             )
             events.record(actor=user, verb="customer.signed_up", subject=user,
@@ -146,8 +93,8 @@ def signup_complete(*, contact: str, password_hash: str, display_name: str, code
     return user
 
 
-def identity_code_send(*, user: User) -> OneTimeCode:
-    return code_send(destination=contact_of(user), purpose=OneTimeCode.Purpose.IDENTITY)
+def identity_code_send(*, user: User, client: str = "") -> OneTimeCode:
+    return code_send(destination=contact_of(user), purpose=OneTimeCode.Purpose.IDENTITY, client=client)
 
 
 def profile_verify(*, user: User, kind: str, name: str, number: str, code: str,

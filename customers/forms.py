@@ -3,11 +3,13 @@ fields are shown next to the matching input (see `show_errors`)."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import AreaCategory, Application
+from applications.models import CAPACITY_KVA, AreaCategory, Application
+from core.bounds import NOTE_LENGTH
 from core.errors import DomainError
 from complaints.models import TEXT_MAX
 from customers import queries
@@ -26,8 +28,10 @@ class SignupForm(forms.Form):
     contact = forms.CharField(label=_("手机号码或电子邮箱"), max_length=254,
                               widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email"}))
     display_name = forms.CharField(label=_("称呼"), max_length=64, required=False)
-    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(label=_("密码"), max_length=128,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("再次输入密码"), max_length=128,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean(self):
         data = super().clean()
@@ -44,7 +48,8 @@ class CodeForm(forms.Form):
 class LoginForm(forms.Form):
     identifier = forms.CharField(label=_("用户名、手机号码或电子邮箱"), max_length=254,
                                  widget=forms.TextInput(attrs={"autocomplete": "username"}))
-    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(label=_("密码"), max_length=128,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
 class ProfileForm(forms.Form):
@@ -89,7 +94,7 @@ class ApplyForm(forms.Form):
     county = forms.ChoiceField(label=_("用电地址所在区县"), choices=())
     site_address = forms.CharField(label=_("用电地址"), max_length=255)
     area_category = forms.ChoiceField(label=_("地区类别"), choices=[("", _("请选择"))] + AreaCategory.choices)
-    capacity_kva = forms.DecimalField(label=_("用电容量（kVA）"), min_value=0, max_digits=10, decimal_places=1,
+    capacity_kva = forms.DecimalField(label=_("用电容量（kVA）"), **{**CAPACITY_KVA.form_kwargs(), "min_value": Decimal("0.1")},
                                       widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}))
     voltage_kv = forms.ChoiceField(label=_("供电电压"), initial="auto")
     utility = forms.ChoiceField(label=_("供电企业"), required=False,
@@ -118,14 +123,14 @@ class ApplyForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    document = forms.CharField(label=_("资料类型"))  # "stage_code:doc_type", choices built per application
+    document = forms.CharField(label=_("资料类型"), max_length=96)  # "stage_code:doc_type", choices built per application
     file = forms.FileField(label=_("文件（PDF、JPG、PNG）"))
 
 
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(label=_("评分"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)],
                                    widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("评价内容（可选）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=_("评价内容（可选）"), required=False, max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ComplaintForm(forms.Form):

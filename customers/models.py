@@ -1,32 +1,10 @@
-"""Applicant-side records: one-time codes, the applicant's verified identity and ratings
-(complaints live in the complaints app). Every change goes through customers.actions."""
+"""Applicant-side records (one-time codes are core.otp's): the applicant's verified identity and
+ratings (complaints live in the complaints app). Every change goes through customers.actions."""
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-
-
-class OneTimeCode(models.Model):
-    """A short code sent through a channel (customers.channels). Only its hash is kept;
-    it expires and allows a few attempts, then it is spent."""
-
-    class Purpose(models.TextChoices):
-        SIGNUP = "signup", "注册验证"
-        IDENTITY = "identity", "身份核验"
-
-    purpose = models.CharField(max_length=16, choices=Purpose.choices)
-    destination = models.CharField(max_length=254, help_text="phone number or e-mail the code was sent to")
-    channel = models.CharField(max_length=32)
-    code_hash = models.CharField(max_length=128)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["destination", "purpose"])]
 
 
 class Profile(models.Model):

@@ -8,12 +8,15 @@ from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.models import Division, User
 from applications import deadlines, rules
-from applications.models import Application, Document, Notification, Stage, Status, current_stage
-from core import labels
+from applications.models import Application, Document, Stage, Status, current_stage
+from core import labels, outbox
 from core.errors import DomainError
+from core.models import OutboxMessage
+from workdays.schedule import get_schedule
 from policies import resolve
 
 # Standard nominal voltages the seeds' categories use (GB/T 156), offered in the form;
@@ -78,7 +81,7 @@ def _number(value) -> Decimal | None:
     return number if number.is_finite() and number > 0 else None
 
 
-def suggested_voltage(doc, capacity_kva: Decimal) -> tuple[Decimal | None, str]:
+def suggested_voltage(doc, capacity_kva: Decimal, *, sanling: bool = False, residential: bool = False) -> tuple[Decimal | None, str]:
     """LV up to the policy's LV connection capacity (低压接入容量), else the lowest
     standard voltage of the HV class; the national rule where the policy states no capacity."""
     classes = doc.voltage_classes
@@ -97,6 +100,8 @@ def suggested_voltage(doc, capacity_kva: Decimal) -> tuple[Decimal | None, str]:
     shown = f"{value:g} {labels.label('unit', unit)}"
     # A kW bound is met by any kVA at or under it (kW ≤ kVA), the reading policies.resolve uses too.
     if capacity_kva <= value:
+        if doc.connection is not None and doc.connection.sanling and not (sanling or residential):
+            return None, f"{shown}及以下低压接入只适用于“三零”服务用户，请按供电方案选择电压等级"
         reason = f"{shown}及以下原则上低压接入（{classes.lv.name}）"
         return lv[-1], f"{why}：{reason}" if why else reason
     reason = f"超过{shown}，高压接入（{classes.hv.name}）"
@@ -115,7 +120,9 @@ def preview(*, user: User, values: dict, on: date) -> Preview | None:
     if capacity is None:
         result.errors["capacity_kva"] = "请填写用电容量（kVA）"
         return result
-    result.suggested_voltage, result.voltage_reason = suggested_voltage(doc, capacity)
+    result.suggested_voltage, result.voltage_reason = suggested_voltage(
+        doc, capacity, sanling=bool(values.get("sanling")), residential=bool(values.get("residential"))
+    )
     voltage = _number(values.get("voltage_kv")) if values.get("voltage_kv") not in ("", "auto", None) else None
     voltage = voltage or result.suggested_voltage
     if voltage is None:
@@ -184,12 +191,12 @@ def card(application: Application, today: date) -> Card:
     left, overdue = None, False
     if current is not None and current.due_date is not None:
         overdue = today > current.due_date
-        left = max(deadlines.workdays_left(current.due_date, today), 0)
+        left = max(deadlines.workdays_left(current.due_date, today, schedule=get_schedule()), 0)
     done = sum(1 for s in stages if s.state == Stage.State.DONE)
     segments = [Segment(s.name, s.state, s.get_state_display()) for s in stages]
     if application.status == Status.SUBMITTED:
         # Before acceptance only 受理 exists; the rest of the bar is the policy's plan.
-        version = rules.version_in_force(application.region, deadlines.local_date(application.submitted_at))
+        version = rules.version_in_force(application.region, timezone.localdate(application.submitted_at))
         planned = rules.stage_plan(version, application.category, application=application)
         segments += [Segment(p.name, Stage.State.PENDING, Stage.State.PENDING.label) for p in planned[len(stages):]]
     return Card(application, segments, done, current, left, overdue)
@@ -201,11 +208,12 @@ def my_applications(user: User) -> list[Application]:
                 .prefetch_related("stages").order_by("-submitted_at", "-id"))
 
 
-def my_notifications(user: User, *, application: Application | None = None, limit: int = 20) -> list[Notification]:
-    qs = Notification.objects.filter(recipient=user)
+def my_notifications(user: User, *, application: Application | None = None, limit: int = 20) -> list[OutboxMessage]:
+    """The user's in-app messages (core.outbox), newest first; about one application if given."""
+    qs = outbox.inbox(user)
     if application is not None:
-        qs = qs.filter(application=application)
-    return list(qs.select_related("application")[:limit])
+        qs = qs.filter(subject_type=Application._meta.label_lower, subject_id=str(application.pk))
+    return list(qs[:limit])
 
 
 # ---------------------------------------------------------------- answering online
@@ -238,7 +246,7 @@ class PauseRequest:
 
 def _version(application: Application):
     return application.policy_version or rules.version_in_force(
-        application.region, deadlines.local_date(application.submitted_at))
+        application.region, timezone.localdate(application.submitted_at))
 
 
 def upload_choices(application: Application, *, held: set[str], uploaded: set[str]) -> list[UploadChoice]:

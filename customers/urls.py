@@ -1,10 +1,12 @@
 from django.urls import path
 
+from core.views import message_centre
 from customers import views
 
 app_name = "customers"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("messages/", message_centre, {"template": "customers/messages.html"}, name="messages"),
     path("signup/", views.signup, name="signup"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),

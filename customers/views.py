@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Division, User
 from applications import actions as app_actions
 from applications import api as app_api
-from applications import deadlines, queries as app_queries, rules
+from applications import queries as app_queries, rules
 from applications.models import Application, Pause, Stage, Status
 from core import labels
 from core.errors import DomainError, Forbidden, NotFound
@@ -25,6 +25,7 @@ from complaints import actions as complaint_actions
 from complaints import queries as complaint_queries
 from complaints.models import Complaint
 from customers.models import Profile, Rating
+from sharing import queries as sharing_queries
 
 SIGNUP_SESSION_KEY = "customers.signup"
 
@@ -33,7 +34,7 @@ POLICY_RULES_TOLD = ("sanling_sansheng", "sansheng", "fees", "no_three_designati
 
 
 def _today():
-    return deadlines.local_date(timezone.now())
+    return timezone.localdate(timezone.now())
 
 
 # ---------------------------------------------------------------- accounts
@@ -61,7 +62,8 @@ def signup(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                actions.signup_start(contact=data["contact"], password=data["password"])
+                actions.signup_start(contact=data["contact"], password=data["password"],
+                                     client=request.META.get("REMOTE_ADDR", ""))
             except DomainError as exc:
                 forms.show_errors(form, exc)
             else:
@@ -89,8 +91,12 @@ def _find_user(identifier: str) -> User | None:
 def login_view(request):
     form = forms.LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        found = _find_user(form.cleaned_data["identifier"])
-        user = authenticate(request, username=found.username, password=form.cleaned_data["password"]) if found else None
+        identifier = form.cleaned_data["identifier"]
+        found = _find_user(identifier)
+        # Unknown accounts go through authenticate too: the password hasher runs either way (no
+        # timing difference) and django-axes counts the failure against the name and the address.
+        user = authenticate(request, username=found.username if found else identifier.strip(),
+                            password=form.cleaned_data["password"])
         if user is None:
             form.add_error(None, _("账号或密码不正确"))
         else:
@@ -118,7 +124,7 @@ def profile(request):
         data = form.cleaned_data
         try:
             if request.POST.get("step") == "send":
-                actions.identity_code_send(user=request.user)
+                actions.identity_code_send(user=request.user, client=request.META.get("REMOTE_ADDR", ""))
                 code_sent = True
             else:
                 current = actions.profile_verify(user=request.user, kind=data["kind"], name=data["name"],
@@ -248,9 +254,11 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
     uploaded = set(application.documents.values_list("doc_type", flat=True))
     is_applicant = application.applicant_user_id == request.user.pk
     rating = Rating.objects.filter(application=application).first()
-    choices = queries.upload_choices(application, held=held, uploaded=uploaded) if is_applicant else []
+    # 四免: what sharing supplied is never asked for; the page says where it came from.
+    shared = sharing_queries.shared_sources(application)
+    choices = queries.upload_choices(application, held=held | set(shared), uploaded=uploaded) if is_applicant else []
     names = rules.document_names(application.policy_version or rules.version_in_force(
-        application.region, deadlines.local_date(application.submitted_at)))
+        application.region, timezone.localdate(application.submitted_at)))
     return {
         "application": application, "detail": data, "card": queries.card(application, today), "today": today,
         "policy": _policy_box(application),
@@ -267,6 +275,7 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
         "can_choose": is_applicant and application.is_open and application.schemes.exists()
         and application.stages.filter(code="scheme_reply").exclude(state=Stage.State.CANCELLED).exists()
         and not application.schemes.filter(chosen=True).exists(),
+        "shared_sources": shared,
         "is_applicant": is_applicant, "rating": rating,
         "can_rate": is_applicant and application.status == Status.ENERGISED and rating is None,
         "complaints": list(complaint_queries.mine(request.user).filter(application=application))

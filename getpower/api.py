@@ -1,6 +1,7 @@
 """The REST API root (/api/v1/): every app contributes a router from its api.py."""
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -42,6 +43,12 @@ def on_validation_error(request, exc: ValidationError):
         fields.setdefault(name, err.get("msg", "invalid"))
     message = "; ".join(f"{k}: {v}" for k, v in fields.items()) or "invalid request"
     return _error(request, 422, "invalid", message, fields)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return _error(request, 413, "too_large", "request body is larger than the server accepts",
+                  {"request": "too large"})
 
 
 @api.exception_handler(Http404)

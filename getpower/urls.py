@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core.views import healthz
+from core.views import healthz, message_open, message_read, message_read_all
 from getpower.api import api
 from getpower.views import home
 
@@ -10,6 +10,10 @@ handler404 = "core.views.not_found"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # Marking read and following a message work the same from the portal and the workbench.
+    path("messages/<int:pk>/read/", message_read, name="message_read"),
+    path("messages/<int:pk>/open/", message_open, name="message_open"),
+    path("messages/read-all/", message_read_all, name="message_read_all"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,5 +27,7 @@ urlpatterns = [
     path("appointments/", include("appointments.urls")),
     path("outages/", include("outages.urls")),
     path("approvals/", include("approvals.urls")),
+    path("sharing/", include("sharing.urls")),
     path("ledger/", include("ledger.urls")),
+    path("public/", include("disclosure.urls")),
 ]

@@ -8,10 +8,11 @@ from datetime import date
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core import events
+from core import events, outbox
 from core.errors import Conflict, invalid
 from ledger import access, catalogue
 from ledger import deadlines as seed_deadlines
@@ -189,6 +190,11 @@ def report_review(*, report: Report, by: User, accept: bool, note: str = "") -> 
         report.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_note"])
         events.record(actor=by, verb="ledger.report_accepted" if accept else "ledger.report_returned",
                       subject=task, data={"report": report.pk, "note": note})
+        verdict = "已认可" if accept else f"被退回：{note}"
+        outbox.enqueue(kind="ledger_report_reviewed", user=report.by, subject=task,
+                       key=f"ledger:report:{report.pk}:reviewed",
+                       link=reverse("ledger:task", kwargs={"region": task.region, "number": task.number}),
+                       text=f"您报送的台账第 {task.number} 项{report.get_kind_display()}{verdict}（{by}）。")
         if closes:
             Task.objects.filter(pk=task.pk).update(status=TaskStatus.DONE, status_changed_at=now)
             task.status = TaskStatus.DONE

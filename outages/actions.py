@@ -220,6 +220,7 @@ def _open_interruptions(outage: Outage, customers, start: datetime) -> int:
                          kind=outage.kind, cause=outage.cause, start_s=start_s)
             for c in customers.values("id", "county_id", "area")]
     Interruption.objects.bulk_create(rows, batch_size=2000)
+    queries.refresh_reach(r.customer_id for r in rows)
     return len(rows)
 
 
@@ -329,6 +330,7 @@ def outage_restore(*, outage: Outage, by: User | str, scopes: Iterable[tuple[str
     if partial and not restored_ids:
         raise invalid("scopes", "no customer of these is still off in this outage")
     open_rows.update(end_s=max(epoch(now), epoch(outage.started_at) if outage.started_at else 0))
+    queries.refresh_reach(restored_ids)
     still_off = Interruption.objects.filter(outage=outage, end_s__isnull=True).exists()
     if not still_off:
         outage.status = Outage.Status.ENDED
@@ -422,3 +424,25 @@ def referral_update(*, referral: Referral, by: User, status: str, outcome: str =
     referral.save()
     events.record(actor=by, verb="referral.updated", subject=referral, data={"status": status})
     return referral
+
+
+@transaction.atomic
+def scheme_connect(*, scheme, by: User, feeder: str, transformer: str = ""):
+    """Record where a supply scheme connects (a transformer for LV, else a feeder); when the
+    application is energised, its site becomes a customer there (the energised hook)."""
+    from outages.models import SchemeConnection
+
+    access.require(by, "scheme.propose")
+    feeder_row = Feeder.objects.filter(code=feeder, county_id=scheme.application.county_id).first()
+    if feeder_row is None:
+        raise invalid("feeder", f"no feeder {feeder!r} in {scheme.application.county.name}")
+    transformer_row = None
+    if transformer:
+        transformer_row = Transformer.objects.filter(code=transformer, feeder=feeder_row).first()
+        if transformer_row is None:
+            raise invalid("transformer", f"no transformer {transformer!r} on feeder {feeder}")
+    connection, _ = SchemeConnection.objects.update_or_create(
+        scheme=scheme, defaults={"feeder": feeder_row, "transformer": transformer_row})
+    events.record(actor=by, verb="scheme.connected", subject=scheme.application,
+                  data={"scheme": scheme.label, "feeder": feeder, "transformer": transformer or None})
+    return connection

@@ -8,7 +8,9 @@ class OutagesConfig(AppConfig):
 
     def ready(self):
         # Applications call the energised hooks without importing outages (dependencies point one way).
+        from applications import demo as applications_demo
         from applications import hooks
-        from outages import network
+        from outages import demo, network
 
         hooks.ENERGISED_HOOKS["outages"] = network.customer_from_application
+        applications_demo.DEMO_HOOKS["outages"] = demo.load

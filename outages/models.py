@@ -172,6 +172,14 @@ class Outage(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def message_link(self, user) -> str:
+        """Where a notice links: the portal's list for a customer, the outage page for staff."""
+        from django.urls import reverse
+
+        if user is None:
+            return reverse("outages:public")
+        return reverse("outages:mine")
+
 
 class OutageScope(models.Model):
     """What is switched off: exactly one of a feeder, a transformer or a customer."""
@@ -209,7 +217,7 @@ class Interruption(models.Model):
     # actions only, which hold the parent rows; the checks would double the load time.
     outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="interruptions", db_constraint=False)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="interruptions",
-                                 db_constraint=False)
+                                 db_constraint=False, db_index=False)
     county = models.ForeignKey("accounts.Division", on_delete=models.PROTECT, related_name="+",
                                db_constraint=False, db_index=False)
     area = models.CharField(max_length=12)
@@ -217,9 +225,23 @@ class Interruption(models.Model):
     cause = models.CharField(max_length=16)
     start_s = models.BigIntegerField()
     end_s = models.BigIntegerField(null=True, blank=True, help_text="empty while the customer is still off")
+    # How far this customer's earlier long interruptions reach (the latest end among those that
+    # started before this one; OPEN_REACH while one is still open), per view of the indices.
+    # Kept by `queries.refresh_reach` whenever rows of a customer are added or ended, so the
+    # yearly indices are one scan with plain sums: a row adds only what reaches past this.
+    reach_all = models.BigIntegerField(null=True)
+    reach_excl_external = models.BigIntegerField(null=True)
+    reach_excl_shortage = models.BigIntegerField(null=True)
+    reach_planned = models.BigIntegerField(null=True)
+    reach_fault = models.BigIntegerField(null=True)
+    reach_planned_excl_external = models.BigIntegerField(null=True)
+    reach_planned_excl_shortage = models.BigIntegerField(null=True)
+    reach_fault_excl_external = models.BigIntegerField(null=True)
+    reach_fault_excl_shortage = models.BigIntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["start_s"], name="interruption_start")]
+        indexes = [models.Index(fields=["start_s"], name="interruption_start"),
+                   models.Index(fields=["customer", "start_s"], name="interruption_customer_start")]
 
 
 class AvoidedOutage(models.Model):
@@ -309,7 +331,11 @@ class Reading(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(transformer__isnull=False) | Q(feeder__isnull=False),
                                    name="reading_has_equipment"),
-            models.UniqueConstraint(fields=["transformer", "feeder", "quantity", "at"], name="reading_once"),
+            # Two partial constraints: NULLs never collide, so one over both columns would let repeats in.
+            models.UniqueConstraint(fields=["transformer", "quantity", "at"], condition=Q(transformer__isnull=False),
+                                    name="transformer_reading_once"),
+            models.UniqueConstraint(fields=["feeder", "quantity", "at"], condition=Q(transformer__isnull=True),
+                                    name="feeder_reading_once"),
         ]
 
 

@@ -1,15 +1,16 @@
 """Outage notices to affected customers (CONTRACTS §3).
 
 Exactly once per customer per outage event: a `Notice` row keyed (outage, customer, event)
-is written in the same transaction as the change, and handed to the outbox with the same
-idempotency key outage:{pk}:{event}:{customer pk}. A worker that crashes before commit
-leaves nothing; a retry after commit finds the rows and adds none.
+records who was told what, and `core.outbox.enqueue` gets the idempotency key
+outage:{pk}:{event}:{customer pk} — both in the transaction of the change. A crash before
+commit leaves neither; a retry after commit finds them and adds none; the outbox's worker
+delivers each row once even when it is killed mid-send.
 """
 from __future__ import annotations
 
-import importlib
-
 from django.utils import timezone
+
+from core import outbox
 
 from outages.models import Customer, Interruption, Notice, Outage
 
@@ -47,33 +48,23 @@ def recipients(outage: Outage, *, still_off_only: bool = False, only: list[int] 
     return qs.select_related("user").order_by("pk")
 
 
-def _outbox():
-    # The outbox is the messages stream's (core/outbox.py); until it is on main the Notice rows
-    # are the record and nothing is delivered.
-    try:
-        return importlib.import_module("core.outbox")
-    except ModuleNotFoundError:
-        return None
-
-
 def notify(*, outage: Outage, kind: str, event: str, still_off_only: bool = False,
            only: list[int] | None = None) -> int:
     """One notice per affected customer for this outage event; returns how many are new."""
     text = text_for(outage, kind)
     already = set(Notice.objects.filter(outage=outage, event=event).values_list("customer_id", flat=True))
-    outbox = _outbox()
     new = 0
     for customer in recipients(outage, still_off_only=still_off_only, only=only).iterator(chunk_size=2000):
         if customer.pk in already:
             continue
-        Notice.objects.create(outage=outage, customer=customer, event=event, kind=kind, text=text)
-        new += 1
-        if outbox is None:
-            continue
         contact = None
         if customer.user_id is None:
+            if not (customer.contact_phone or customer.contact_email):
+                continue  # nobody to tell; planned outages are also on the public list
             contact = {"name": customer.contact_name or customer.name, "phone": customer.contact_phone,
                        "email": customer.contact_email}
+        Notice.objects.create(outage=outage, customer=customer, event=event, kind=kind, text=text)
+        new += 1
         outbox.enqueue(kind=kind, text=text, key=f"outage:{outage.pk}:{event}:{customer.pk}", user=customer.user,
                        contact=contact, subject=outage)
     return new

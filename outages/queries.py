@@ -179,68 +179,106 @@ def assess(outage: Outage) -> dict:
 
 # --- reliability from the database ----------------------------------------------------
 
+# Each view of the interruptions: its name and the rows it keeps.
 VIEWS = {
-    "all": "",
-    "excl_external": "WHERE cause <> 'external'",
-    "excl_shortage": "WHERE cause <> 'supply_shortage'",
-    "planned": "WHERE kind = 'planned'",
-    "fault": "WHERE kind = 'fault'",
-    "planned_excl_external": "WHERE kind = 'planned' AND cause <> 'external'",
-    "planned_excl_shortage": "WHERE kind = 'planned' AND cause <> 'supply_shortage'",
-    "fault_excl_external": "WHERE kind = 'fault' AND cause <> 'external'",
-    "fault_excl_shortage": "WHERE kind = 'fault' AND cause <> 'supply_shortage'",
+    "all": "1 = 1",
+    "excl_external": "cause <> 'external'",
+    "excl_shortage": "cause <> 'supply_shortage'",
+    "planned": "kind = 'planned'",
+    "fault": "kind = 'fault'",
+    "planned_excl_external": "kind = 'planned' AND cause <> 'external'",
+    "planned_excl_shortage": "kind = 'planned' AND cause <> 'supply_shortage'",
+    "fault_excl_external": "kind = 'fault' AND cause <> 'external'",
+    "fault_excl_shortage": "kind = 'fault' AND cause <> 'supply_shortage'",
 }
-
-
-def _sql(table: str) -> str:
-    views = " UNION ALL ".join(
-        f"SELECT '{name}' AS v, customer_id, county_id, area, s, e, full_len FROM base {where}"
-        for name, where in VIEWS.items())
-    # Overlapping or touching intervals of one customer are one interruption (gaps and islands):
-    # a row starts a new island unless it begins before the latest end seen so far.
-    return f"""
-WITH base AS (
-  SELECT customer_id, county_id, area, kind, cause,
+# An open interruption reaches "for ever": whatever starts after it while it lasts adds nothing.
+OPEN_REACH = 2**62
+_BASE = """
+  SELECT customer_id, county_id, area, kind, cause, {reach}
          CASE WHEN start_s > %(lo)s THEN start_s ELSE %(lo)s END AS s,
-         CASE WHEN COALESCE(end_s, %(now)s) < %(hi)s THEN COALESCE(end_s, %(now)s) ELSE %(hi)s END AS e,
-         COALESCE(end_s, %(now)s) - start_s AS full_len
+         CASE WHEN COALESCE(end_s, %(now)s) < %(hi)s THEN COALESCE(end_s, %(now)s) ELSE %(hi)s END AS e
   FROM {table}
-  WHERE start_s < %(hi)s AND COALESCE(end_s, %(now)s) > %(lo)s AND COALESCE(end_s, %(now)s) > start_s
-),
-views AS ({views}),
-ordered AS (
-  SELECT v, customer_id, county_id, area, s, e,
-         MAX(e) OVER (PARTITION BY v, customer_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_e
-  FROM views WHERE full_len > {reliability.SHORT_SECONDS}
-),
-islands AS (
-  SELECT v, customer_id, county_id, area, s, e,
-         SUM(CASE WHEN prev_e IS NOT NULL AND s <= prev_e THEN 0 ELSE 1 END)
-           OVER (PARTITION BY v, customer_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island
-  FROM ordered
-),
-merged AS (
-  SELECT v, county_id, area, MAX(e) - MIN(s) AS secs
-  FROM islands GROUP BY v, customer_id, county_id, area, island
-)
-SELECT v, county_id, area, SUM(secs), COUNT(*), 0 FROM merged GROUP BY v, county_id, area
-UNION ALL
-SELECT v, county_id, area, 0, 0, COUNT(*) FROM views WHERE full_len <= {reliability.SHORT_SECONDS}
-GROUP BY v, county_id, area
-"""
+  WHERE start_s < %(hi)s AND COALESCE(end_s, %(now)s) > %(lo)s AND COALESCE(end_s, %(now)s) > start_s"""
+
+
+def _sql(table: str) -> tuple[str, str]:
+    """(long interruptions, short interruptions): each one scan with plain sums.
+
+    A row adds what reaches past the earlier rows of its customer and view (`reach_view`,
+    kept by `refresh_reach`): e − max(s, reach), or nothing; it starts a new interruption
+    when it begins after that reach, or when nothing earlier reaches into the period.
+    Touching intervals are one interruption, as in `outages.reliability.merged`."""
+    reach = " ".join(f"reach_{name}," for name in VIEWS)
+    sums = ",\n".join(
+        f"  SUM(CASE WHEN {cond} THEN CASE WHEN reach_{name} IS NULL OR reach_{name} <= s THEN e - s"
+        f" WHEN reach_{name} < e THEN e - reach_{name} ELSE 0 END ELSE 0 END),\n"
+        f"  SUM(CASE WHEN {cond} AND (reach_{name} IS NULL OR s > reach_{name} OR reach_{name} <= %(lo)s)"
+        f" THEN 1 ELSE 0 END)"
+        for name, cond in VIEWS.items())
+    long_sql = f"""
+SELECT county_id, area,
+{sums}
+FROM ({_BASE.format(table=table, reach=reach)}
+  AND COALESCE(end_s, %(now)s) - start_s > {reliability.SHORT_SECONDS}) AS long_rows
+GROUP BY county_id, area"""
+    shorts = ",\n".join(f"  SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for cond in VIEWS.values())
+    short_sql = f"""
+SELECT county_id, area,
+{shorts}
+FROM ({_BASE.format(table=table, reach="")}
+  AND COALESCE(end_s, %(now)s) - start_s <= {reliability.SHORT_SECONDS}) AS short_rows
+GROUP BY county_id, area"""
+    return long_sql, short_sql
+
+
+def refresh_reach(customer_ids=None) -> None:
+    """Recompute the reach columns of these customers' interruptions (all when None): one
+    window pass per customer in start order. Called by every action that adds or ends rows."""
+    table = Interruption._meta.db_table
+    reaches = ",\n".join(
+        f"    MAX(CASE WHEN {cond} THEN COALESCE(end_s, {OPEN_REACH}) END) OVER win AS r_{name}"
+        for name, cond in VIEWS.items())
+    sets = ", ".join(f"reach_{name} = w.r_{name}" for name in VIEWS)
+    params: list = []
+    where = ""
+    if customer_ids is not None:
+        ids = sorted({int(c) for c in customer_ids})
+        if not ids:
+            return
+        where = f"AND customer_id IN ({', '.join(['%s'] * len(ids))})"
+        params = ids
+    sql = f"""
+UPDATE {table} SET {sets}
+FROM (
+  SELECT id, start_s,
+{reaches}
+  FROM {table}
+  WHERE (end_s IS NULL OR end_s - start_s > {reliability.SHORT_SECONDS}) {where}
+  WINDOW win AS (PARTITION BY customer_id ORDER BY start_s, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+) AS w
+WHERE {table}.id = w.id AND {table}.start_s = w.start_s"""
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
 
 
 def totals(*, lo: int, hi: int, now_s: int | None = None) -> dict[str, dict[tuple[int, str], list[int]]]:
-    """view → (county_id, area) → [seconds, interruptions, short]: one SQL statement."""
+    """view → (county_id, area) → [seconds, interruptions, short]: two scans, no sort."""
     now_s = reliability.seconds(timezone.localtime()) if now_s is None else now_s
     out: dict[str, dict[tuple[int, str], list[int]]] = {v: defaultdict(lambda: [0, 0, 0]) for v in VIEWS}
+    long_sql, short_sql = _sql(Interruption._meta.db_table)
+    params = {"lo": lo, "hi": hi, "now": now_s}
     with connection.cursor() as cur:
-        cur.execute(_sql(Interruption._meta.db_table), {"lo": lo, "hi": hi, "now": now_s})
-        for view, county_id, area, secs, n, short in cur.fetchall():
-            cell = out[view][(county_id, area)]
-            cell[0] += int(secs or 0)
-            cell[1] += int(n or 0)
-            cell[2] += int(short or 0)
+        cur.execute(long_sql, params)
+        for row in cur.fetchall():
+            cell = (row[0], row[1])
+            for i, view in enumerate(VIEWS):
+                out[view][cell][0] += int(row[2 + 2 * i] or 0)
+                out[view][cell][1] += int(row[3 + 2 * i] or 0)
+        cur.execute(short_sql, params)
+        for row in cur.fetchall():
+            cell = (row[0], row[1])
+            for i, view in enumerate(VIEWS):
+                out[view][cell][2] += int(row[2 + i] or 0)
     return out
 
 

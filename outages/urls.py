@@ -9,4 +9,6 @@ urlpatterns = [
     path("public/", views.public_planned, name="public"),
     path("mine/", views.my_outages, name="mine"),
     path("<int:outage_id>/", views.outage_detail, name="detail"),
+    path("<int:outage_id>/<slug:verb>", views.outage_act, name="act"),
+    path("faults/new", views.fault_new, name="fault_new"),
 ]

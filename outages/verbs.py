@@ -3,6 +3,7 @@
 VERBS = {
     "network.imported": "导入电网拓扑",
     "customer.connected": "新装用户接入电网",
+    "scheme.connected": "确定供电方案接入点",
     "outage.planned": "编制停电计划",
     "outage.approved": "批准停电计划",
     "outage.merged": "合并停电计划（一停多用）",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import access
 from accounts.models import Division
@@ -109,3 +110,85 @@ def public_planned(request):
 def my_outages(request):
     outages = queries.my_outages(request.user).select_related("county")[:100]
     return render(request, "outages/mine.html", {"outages": outages, **_labels()})
+
+
+ACT_LABELS = {"approve": "批准并通知", "start": "开始停电", "progress": "更新抢修进度", "restore": "全部恢复送电",
+              "cancel": "取消计划"}
+
+
+def _when(text: str):
+    from django.utils.dateparse import parse_datetime
+
+    moment = parse_datetime(text or "")
+    if moment is None:
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+@login_required
+@require_POST
+def outage_act(request, outage_id: int, verb: str):
+    """The buttons on an outage's page: each is one action; errors come back as a message."""
+    from outages import actions
+
+    try:
+        outage = access.get_visible(request.user, Outage.objects.select_related("county"), pk=outage_id,
+                                    what="outage", division_field="county")
+    except NotFound:
+        raise Http404 from None
+    by, post = request.user, request.POST
+    try:
+        if verb == "approve":
+            actions.outage_approve(outage=outage, by=by, urgent_reason=post.get("urgent_reason", ""))
+        elif verb == "start":
+            actions.outage_start(outage=outage, by=by)
+        elif verb == "progress":
+            actions.outage_progress(outage=outage, by=by, progress=post.get("progress", ""),
+                                    estimated_restoration=_when(post.get("estimated_restoration", "")))
+        elif verb == "restore":
+            actions.outage_restore(outage=outage, by=by)
+        elif verb == "cancel":
+            actions.outage_cancel(outage=outage, by=by, reason=post.get("reason", ""))
+        else:
+            raise Http404
+        messages.success(request, f"已{ACT_LABELS[verb]}")
+    except DomainError as exc:
+        messages.error(request, _chinese(exc))
+    return redirect("outages:detail", outage_id=outage.pk)
+
+
+def _chinese(exc: DomainError) -> str:
+    names = {"urgent_reason": "紧急原因", "planned_start": "计划开始时间", "lawful_basis": "有序用电方案",
+             "progress": "抢修进度", "estimated_restoration": "预计恢复时间", "reason": "原因", "status": "状态",
+             "scopes": "停电范围", "county": "区县", "cause": "原因类别", "title": "名称"}
+    if exc.fields:
+        return "；".join(f"{names.get(k.split('.')[0], k)}：{v}" for k, v in exc.fields.items())
+    return exc.message
+
+
+@login_required
+def fault_new(request):
+    """Report a fault by hand (OMS/SCADA use the API)."""
+    from outages import actions
+
+    if not access.can(request.user, "outage.operate"):
+        raise Http404
+    counties = access.scope(request.user, Division.objects.filter(level=Division.Level.COUNTY), division_field="id")
+    error = None
+    if request.method == "POST":
+        post = request.POST
+        county = counties.filter(code=post.get("county", "")).first()
+        try:
+            if county is None:
+                from core.errors import invalid
+
+                raise invalid("county", "请选择辖区内的区县")
+            outage, _ = actions.fault_report(
+                by=request.user, county=county, cause=post.get("cause", ""),
+                scopes=[(post.get("scope_type", ""), post.get("scope_code", "").strip())],
+                title=post.get("title", ""), lawful_basis=post.get("lawful_basis", ""))
+            return redirect("outages:detail", outage_id=outage.pk)
+        except DomainError as exc:
+            error = _chinese(exc)
+    return render(request, "outages/fault_new.html", {"counties": counties, "error": error, "post": request.POST,
+                                                      **_labels()})

@@ -5,21 +5,26 @@ transaction (a gateway call must not hold database locks), then completed with i
 and invoice in a second transaction. The database refuses a second live payment of a fee."""
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from applications.models import Fee
+from applications.models import Application, Fee, Status
 from core import events
+from core.bounds import NUL
 from core.errors import Conflict, Forbidden, invalid
 from payments.models import Invoice, Payment, Receipt
 from payments.providers import DEFAULT_PROVIDER, PROVIDERS
 
 CENT = Decimal("0.01")
+# Closed without connection: nothing more is charged (energised files still settle their fees).
+CLOSED_UNPAID = {Status.WITHDRAWN, Status.REJECTED}
 
 
 def tax_rate() -> Decimal:
@@ -27,6 +32,12 @@ def tax_rate() -> Decimal:
     if not Decimal("0") <= rate < Decimal("1"):
         raise invalid("INVOICE_TAX_RATE", "a rate between 0 and 1, e.g. 0.13")
     return rate
+
+
+def charge_key(payment: Payment) -> str:
+    """The key the provider knows this payment's charge by: unique per payment row, and
+    derivable from the row alone, so reconciliation can ask about it after a crash."""
+    return f"{payment.pk}:{payment.created_at.timestamp():.6f}:{payment.idempotency_key}"
 
 
 def _existing(*, fee: Fee, by: User, key: str) -> Payment | None:
@@ -46,7 +57,7 @@ def fee_pay(*, fee: Fee, by: User, idempotency_key: str, provider: str = DEFAULT
     if application.applicant_user_id != by.pk:
         raise Forbidden("only the applicant pays the fees of this application", fields={"user": by.username})
     key = (idempotency_key or "").strip()
-    if not key or len(key) > 128:
+    if not key or len(key) > 128 or NUL in key:
         raise invalid("idempotency_key", "required, at most 128 characters")
     if provider not in PROVIDERS:
         raise invalid("provider", f"unknown provider {provider!r}; known: {', '.join(sorted(PROVIDERS))}")
@@ -56,6 +67,15 @@ def fee_pay(*, fee: Fee, by: User, idempotency_key: str, provider: str = DEFAULT
     now = timezone.now()
     try:
         with transaction.atomic():
+            # Locked in the order closing takes them (application, then fee): a withdrawal and a
+            # payment racing each other end with either a cancelled fee or a paid one, never both.
+            application = Application.objects.select_for_update().get(pk=application.pk)
+            fee = Fee.objects.select_for_update().get(pk=fee.pk)
+            if application.status in CLOSED_UNPAID:
+                raise Conflict(f"{application.number} is {application.get_status_display()}; its fees are not payable",
+                               fields={"status": application.status}, code="closed")
+            if fee.cancelled_at is not None:
+                raise Conflict(f"the fee {fee.item} was cancelled", fields={"fee": "cancelled"}, code="closed")
             payment = Payment.objects.create(fee=fee, application=application, payer=by, amount=fee.amount,
                                              provider=provider, idempotency_key=key, created_at=now)
             events.record(actor=by, verb="payment.started", subject=application,
@@ -67,7 +87,7 @@ def fee_pay(*, fee: Fee, by: User, idempotency_key: str, provider: str = DEFAULT
             raise
         return first, False
     charge = PROVIDERS[provider].charge(amount=payment.amount, description=f"{application.number} {fee.item}",
-                                        idempotency_key=f"{payment.pk}:{key}")
+                                        idempotency_key=charge_key(payment))
     return payment_complete(payment=payment, succeeded=charge.succeeded, reference=charge.reference,
                             failure=charge.failure), True
 
@@ -103,4 +123,57 @@ def payment_complete(*, payment: Payment, succeeded: bool, reference: str, failu
                       data={"payment": payment.pk, "fee": payment.fee_id, "amount": payment.amount,
                             "provider": payment.provider, "provider_ref": reference, "receipt": receipt.number,
                             "invoice": invoice.number})
+    return payment
+
+
+def fees_cancel_open(*, application: Application, by: User | None, now, reason: str) -> None:
+    """The application closed without connection: every fee not paid nor being paid is
+    cancelled, one event each. Runs inside the closing transaction (applications.closing)."""
+    live = Payment.objects.filter(fee=OuterRef("pk"), state__in=[Payment.State.PENDING, Payment.State.SUCCEEDED])
+    unpaid = (Fee.objects.select_for_update().filter(application=application, cancelled_at__isnull=True)
+              .exclude(Exists(live)))
+    for fee in unpaid:
+        fee.cancelled_at = now
+        fee.save(update_fields=["cancelled_at"])
+        events.record(actor=by, verb="fee.cancelled", subject=application,
+                      data={"fee": fee.pk, "item": fee.item, "amount": fee.amount, "reason": reason,
+                            "status": application.status})
+
+
+def payments_reconcile(*, older_than: timedelta | None = None) -> dict[str, int]:
+    """Settle payments left pending (the process died between the charge and its completion):
+    ask the provider about each one older than the timeout; complete it as the provider says,
+    or release it (failed, so the fee can be paid again) when the provider never took it."""
+    if older_than is None:
+        older_than = timedelta(minutes=settings.PAYMENT_PENDING_TIMEOUT_MINUTES)
+    cutoff = timezone.now() - older_than
+    counts = {"succeeded": 0, "failed": 0, "released": 0, "unknown_provider": 0}
+    stale = Payment.objects.filter(state=Payment.State.PENDING, created_at__lte=cutoff).order_by("pk")
+    for payment in stale.iterator(chunk_size=200):
+        provider = PROVIDERS.get(payment.provider)
+        if provider is None:
+            counts["unknown_provider"] += 1  # left for a person: nobody can say what happened
+            continue
+        outcome = provider.status(idempotency_key=charge_key(payment))
+        if outcome is None:
+            if payment_release(payment=payment).state == Payment.State.FAILED:
+                counts["released"] += 1
+            continue
+        done = payment_complete(payment=payment, succeeded=outcome.succeeded, reference=outcome.reference,
+                                failure=outcome.failure)
+        if done.state != Payment.State.PENDING:
+            counts["succeeded" if outcome.succeeded else "failed"] += 1
+    return counts
+
+
+def payment_release(*, payment: Payment) -> Payment:
+    """The provider never took this charge: free the fee for a new payment."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.state != Payment.State.PENDING:
+            return payment
+        payment.state, payment.failure = Payment.State.FAILED, "超时未完成支付，已释放，可重新支付"
+        payment.save(update_fields=["state", "failure"])
+        events.record(actor="job:payments", verb="payment.released", subject=payment.application,
+                      data={"payment": payment.pk, "fee": payment.fee_id, "started": payment.created_at})
     return payment

@@ -4,13 +4,12 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from accounts import access
-from contracts.document import render_pdf
+from core import pdf
 from core.errors import DomainError, NotFound
 from payments import actions, queries
 from payments.providers import PROVIDERS
@@ -75,9 +74,7 @@ def document_pdf(request, application_id: int, payment_id: int, kind: str):
         payment = queries.payment_for(request.user, application_id, payment_id)
     except NotFound as exc:
         raise _not_found(exc) from exc
-    html = render_to_string("payments/document_pdf.html", {"payment": payment, "kind": kind,
-                                                           "application": payment.application})
+    document = pdf.render("payments/document_pdf.html", {"payment": payment, "kind": kind,
+                                                         "application": payment.application})
     number = payment.invoice.number if kind == "invoice" else payment.receipt.number
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{number}.pdf"'
-    return response
+    return pdf.response(document, filename=f"{kind}-{number}.pdf", download=True)

@@ -1,19 +1,18 @@
 """GET /api/v1/policies/ and /api/v1/policies/{region}?on=YYYY-MM-DD (same JSON as the CLI)."""
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 from ninja import Router, Schema
 from pydantic import BaseModel, ConfigDict
 
+from core.dates import strict_date
 from core.errors import invalid
 from policies import queries
 
 router = Router(tags=["policies"])
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Open(BaseModel):
@@ -102,6 +101,7 @@ class PolicyOut(Schema):
     rules: dict[str, Any]
     targets: dict[str, Any]
     settings: dict[str, Any] | None
+    fees: dict[str, Any] | None
     voltage_classes: dict[str, Any] | None
     city_groups: dict[str, str]
     one_way: list[dict[str, str]]
@@ -127,9 +127,7 @@ def _parse_on(value: str | None) -> date | None:
     if value is None or value == "":
         return None
     try:
-        if not _ISO_DATE.fullmatch(value):
-            raise ValueError
-        return date.fromisoformat(value)
+        return strict_date(value)
     except ValueError:
         raise invalid("on", f"expected a date YYYY-MM-DD, got '{value}'") from None
 

@@ -16,7 +16,7 @@ Inheritance, in one place:
   of an ancestor; a snapshot made by an ancestor's change is named "<own>+<parent>-<version>".
 
 Checks: a child may tighten its parent's promises, never loosen them (compared per
-snapshot, see `compare_to_parent` and units.no_looser); one-way rules declared in a file
+snapshot by the declared rule table in policies.rules); one-way rules declared in a file
 (`one_way`) hold between consecutive snapshots unless a note declares the exception.
 """
 from __future__ import annotations
@@ -38,10 +38,10 @@ from policies.schema import (
     PolicyDocument,
     PolicyFile,
     Quantity,
-    ZeroInvestmentScope,
     error_path,
 )
-from policies.units import Better, Incomparable, WorkdaySpan, max_workday_span, no_looser
+from policies import profiles, rules
+from policies.units import Incomparable, WorkdaySpan, max_workday_span, no_looser
 
 
 # libyaml's safe loader when the wheel has it (ten times faster), else the pure-Python one.
@@ -115,8 +115,9 @@ def overlay(base: Any, top: Any) -> Any:
         merged = copy.deepcopy(base)
         for key, value in top.items():
             if value is None:
-                # null in an overlay removes what was inherited
-                merged.pop(key, None)
+                # null in an overlay removes what was inherited, from this file or from the
+                # parent: kept as a tombstone until the parent is applied (see _drop_removed)
+                merged[key] = None
             elif key == "stages" and isinstance(value, list) and isinstance(base.get(key), list):
                 merged[key] = merge_stages(base[key], value)
             elif key in base:
@@ -125,6 +126,15 @@ def overlay(base: Any, top: Any) -> Any:
                 merged[key] = copy.deepcopy(value)
         return merged
     return copy.deepcopy(top)
+
+
+def _drop_removed(node: Any) -> Any:
+    """The merged content without the nulls that marked removals."""
+    if isinstance(node, dict):
+        return {k: _drop_removed(v) for k, v in node.items() if v is not None}
+    if isinstance(node, list):
+        return [_drop_removed(v) for v in node]
+    return node
 
 
 def merge_stages(base: list[Any], top: list[Any]) -> list[Any]:
@@ -148,13 +158,16 @@ def inherit(parent: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     merged = overlay(base, {k: v for k, v in own.items() if k != "categories"})
     categories: dict[str, Any] = {}
     refined: set[str] = set()
-    for code, category in own.get("categories", {}).items():
-        refines = category.get("parent_category") if isinstance(category, dict) else None
-        refines = refines or (code if code in parent_categories else None)
+    for code, category in (own.get("categories") or {}).items():
+        if not isinstance(category, dict):
+            continue  # a parent's category cannot be removed; it is inherited below
+        # The parent's own code always refines the parent's category of that code, whatever
+        # parent_category says, so the rule table can refuse a re-pointed category by name.
+        refines = code if code in parent_categories else category.get("parent_category")
         if refines in parent_categories:
             refined.add(refines)
             categories[code] = overlay(parent_categories[refines], category)
-            categories[code]["parent_category"] = refines
+            categories[code]["parent_category"] = category.get("parent_category") or refines
         else:
             categories[code] = copy.deepcopy(category)
     for code, category in parent_categories.items():
@@ -320,7 +333,9 @@ def _resolve(loaded: LoadedFile, parent_timeline: list[Snapshot]) -> tuple[list[
         k = bisect.bisect_right(own_dates, when) - 1
         own = spec.versions[k]
         parent = in_force(parent_timeline, when, region=spec.parent) if parent_timeline else None
-        content = inherit(parent.document.model_dump(exclude_none=True), cumulative[k]) if parent else cumulative[k]
+        content = _drop_removed(
+            inherit(parent.document.model_dump(exclude_none=True), cumulative[k]) if parent else cumulative[k]
+        )
         name = own.version if when == own.effective_from else f"{own.version}+{spec.parent}-{parent.version}"
         parent_rules = parent.document.one_way if parent else []
         inherited_notes = parent.document.notes if parent else []
@@ -419,184 +434,23 @@ def _cited(quantity: Quantity) -> str:
     return f"{quantity} ({quantity.source})"
 
 
-class _Findings:
-    """Collects (key, message) pairs for one comparison of a newer/child against an older/parent."""
-
-    def __init__(self, label: str, span: WorkdaySpan):
-        self.label = label
-        self.span = span
-        self.items: list[tuple[str, str]] = []
-
-    def add(self, key: str, message: str) -> None:
-        self.items.append((key, f"{key}: {message}"))
-
-    def quantity(self, key: str, new: Quantity | None, old: Quantity | None, better: Better) -> None:
-        if old is None:
-            return
-        if new is None:
-            self.add(key, f"drops {self.label}'s {_cited(old)}")
-            return
-        try:
-            ok = no_looser(new, old, better=better, workday_span=self.span)
-        except Incomparable as exc:
-            self.add(key, f"cannot show {_cited(new)} is no looser than {self.label}'s {_cited(old)}: {exc}")
-            return
-        if not ok:
-            self.add(key, f"{_cited(new)} is looser than {self.label}'s {_cited(old)}")
-
-
 def compare_to_parent(child: PolicyDocument, parent: PolicyDocument, label: str, span: WorkdaySpan = max_workday_span) -> list[str]:
-    """Every way `child` would promise less than `parent`; empty when it only tightens."""
-    found = _Findings(label, span)
-    for code, category in child.categories.items():
-        refined = category.parent_category or code
-        if refined not in parent.categories:
-            continue
-        before = parent.categories[refined]
-        key = f"categories.{code}"
-        parent_stages = {s.code: s for s in before.stages}
-        if parent_stages:
-            added = [s.code for s in category.stages if s.code not in parent_stages]
-            if added:
-                found.add(f"{key}.stages", f"adds stages {added} that {label} does not have for {refined}")
-        for stage in category.stages:
-            old = parent_stages.get(stage.code)
-            if old is None:
-                continue
-            stage_key = f"{key}.stages.{stage.code}"
-            found.quantity(f"{stage_key}.limit", stage.limit, old.limit, "lower")
-            if old.when is not None and stage.when != old.when:
-                found.add(f"{stage_key}.when", f"applies the stage to more customers than {label} (when: {old.when})")
-            if old.documents is not None:
-                asked = set(stage.documents.required if stage.documents else [])
-                extra = sorted(asked - set(old.documents.required))
-                if extra:
-                    found.add(f"{stage_key}.documents", f"asks for {extra}, beyond {label}'s list {old.documents.required}")
-        found.quantity(f"{key}.grid_side_limit", category.grid_side_limit, before.grid_side_limit, "lower")
-        found.quantity(f"{key}.full_process_limit", category.full_process_limit, before.full_process_limit, "lower")
-
-    if parent.approvals is not None:
-        mine = child.approvals.limits if child.approvals else {}
-        for code, old in parent.approvals.limits.items():
-            key = f"approvals.limits.{code}"
-            new = mine.get(code)
-            if new is None:
-                if old.limits:
-                    found.add(key, f"drops {label}'s approval limits")
-                continue
-            for limit in old.limits:
-                if not any(_safe_no_looser(c, limit, "lower", span) for c in new.limits):
-                    shown = ", ".join(_cited(c) for c in new.limits) or "no limit"
-                    found.add(key, f"{shown}: none is as tight as {label}'s {_cited(limit)}")
-        old_exemption = parent.approvals.exemption
-        new_exemption = child.approvals.exemption if child.approvals else None
-        if old_exemption is not None and old_exemption.status == "in_force":
-            if new_exemption is None or new_exemption.status != "in_force":
-                found.add("approvals.exemption", f"withdraws {label}'s exemption ({old_exemption.source})")
-            else:
-                for name in ("capacity_max", "line_length_max"):
-                    found.quantity(
-                        f"approvals.exemption.conditions.{name}",
-                        getattr(new_exemption.conditions, name),
-                        getattr(old_exemption.conditions, name),
-                        "higher",
-                    )
-
-    found.items += _zero_investment_shrinks(child, parent, label, span)
-
-    child_targets = {(t.year, t.key): t for t in child.reliability_targets}
-    for target in parent.reliability_targets:
-        mine = child_targets.get((target.year, target.key))
-        if mine is None:
-            continue
-        key = f"reliability_targets.{target.year}.{target.key}"
-        found.quantity(f"{key}.saidi", mine.saidi, target.saidi, "lower")
-        found.quantity(f"{key}.yoy_reduction", mine.yoy_reduction, target.yoy_reduction, "higher")
-
-    if parent.next_day_connection is not None:
-        found.quantity(
-            "next_day_connection.limit",
-            child.next_day_connection.limit if child.next_day_connection else None,
-            parent.next_day_connection.limit,
-            "lower",
-        )
-    if parent.connection is not None:
-        found.quantity(
-            "connection.lv_capacity_max",
-            child.connection.lv_capacity_max if child.connection else None,
-            parent.connection.lv_capacity_max,
-            "higher",
-        )
-    if parent.onsite_scheme_reply is not None and child.onsite_scheme_reply is not None:
-        found.quantity(
-            "onsite_scheme_reply.applies_to.capacity_max",
-            child.onsite_scheme_reply.applies_to.capacity_max,
-            parent.onsite_scheme_reply.applies_to.capacity_max,
-            "higher",
-        )
-    if parent.high_reliability_zones is not None and child.high_reliability_zones is not None:
-        found.quantity(
-            "high_reliability_zones.saidi",
-            child.high_reliability_zones.saidi,
-            parent.high_reliability_zones.saidi,
-            "lower",
-        )
-    for code, rule in parent.reporting.items():
-        mine = child.reporting.get(code)
-        if mine is not None:
-            found.quantity(f"reporting.{code}.due", mine.due, rule.due, "lower")
-    return [message for _, message in found.items]
-
-
-def _safe_no_looser(new: Quantity, old: Quantity, better: Better, span: WorkdaySpan) -> bool:
-    try:
-        return no_looser(new, old, better=better, workday_span=span)
-    except Incomparable:
-        return False
-
-
-def _threshold(scope: ZeroInvestmentScope, area: str) -> Quantity | None:
-    return scope.thresholds.get(area) or scope.thresholds.get("all")
+    """Every way `child` would promise less than `parent` (the rule table in policies.rules)."""
+    return [message for _, message in rules.compare(child, parent, label=label, span=span)]
 
 
 def _zero_investment_shrinks(new: PolicyDocument, old: PolicyDocument, label: str, span: WorkdaySpan) -> list[tuple[str, str]]:
-    """Scope, thresholds and boundaries of zero investment never shrink (ZJ 台账第37项, SX 第38项)."""
-    found = _Findings(label, span)
-    if old.zero_investment is not None:
-        scopes = new.zero_investment.scope if new.zero_investment else {}
-        for code, before in old.zero_investment.scope.items():
-            key = f"zero_investment.scope.{code}"
-            after = scopes.get(code)
-            if after is None:
-                found.add(key, f"drops {label}'s zero-investment group '{before.name}' ({before.source})")
-                continue
-            lost = sorted(set(before.categories) - set(after.categories))
-            if lost:
-                found.add(f"{key}.categories", f"no longer covers {lost} as {label} does")
-            for area, threshold in before.thresholds.items():
-                areas = ("urban", "rural") if area == "all" else (area,)
-                for each in areas:
-                    found.quantity(f"{key}.thresholds.{each}", _threshold(after, each), threshold, "higher")
-    boundaries = {b.code: b for b in new.investment_boundary}
-    for before in old.investment_boundary:
-        if before.status != "in_force":
-            continue
-        key = f"investment_boundary.{before.code}"
-        after = boundaries.get(before.code)
-        if after is None or after.status != "in_force":
-            found.add(key, f"withdraws {label}'s investment boundary '{before.name}' ({before.source})")
-            continue
-        if after.boundary != before.boundary:
-            found.add(f"{key}.boundary", f"{after.boundary} instead of {label}'s {before.boundary} ({before.source})")
-        lost = sorted(set(before.categories) - set(after.categories))
-        if lost:
-            found.add(f"{key}.categories", f"no longer covers {lost} as {label} does")
-    return found.items
+    """Scope, thresholds and boundaries of zero investment never shrink (ZJ 台账第37项, SX 第38项),
+    by the same rules as a child against its parent, and no customer who had zero
+    investment loses it (checked per customer profile, see policies.profiles)."""
+    return rules.compare(new, old, label=label, span=span, sections=("zero_investment", "investment_boundary")) + (
+        profiles.zero_investment_lost(new, old, label)
+    )
 
 
 def _saidi_loosens(new: PolicyDocument, old: PolicyDocument, label: str, span: WorkdaySpan) -> list[tuple[str, str]]:
     """A SAIDI target for a city group and area never rises from one version to the next."""
-    found = _Findings(label, span)
+    found: list[tuple[str, str]] = []
     latest_old = {t.key: t for t in sorted(old.reliability_targets, key=lambda t: t.year) if t.saidi is not None}
     for target in new.reliability_targets:
         before = latest_old.get(target.key)
@@ -605,17 +459,17 @@ def _saidi_loosens(new: PolicyDocument, old: PolicyDocument, label: str, span: W
         try:
             ok = no_looser(target.saidi, before.saidi, better="lower", workday_span=span)
         except Incomparable as exc:
-            found.items.append((target.key, f"{target.key}: {exc}"))
+            found.append((target.key, f"{target.key}: {exc}"))
             continue
         if not ok:
-            found.items.append(
+            found.append(
                 (
                     target.key,
                     f"{target.key}: {target.year} SAIDI target {_cited(target.saidi)} is looser than "
                     f"{label}'s {before.year} target {_cited(before.saidi)}",
                 )
             )
-    return found.items
+    return found
 
 
 ONE_WAY = {

@@ -135,6 +135,7 @@ def policy_json(doc: PolicyDocument) -> dict[str, Any]:
         "rules": data.get("rules", {}),
         "targets": data.get("targets", {}),
         "settings": data.get("settings"),
+        "fees": data.get("fees"),
         "voltage_classes": data.get("voltage_classes"),
         "city_groups": data.get("city_groups", {}),
         "one_way": data.get("one_way", []),

@@ -141,21 +141,20 @@ def zero_investment_applies(
 ) -> bool:
     """Whether the customer pays nothing for the connection works (三零's 零投资).
 
-    Where a group covering the category states a kW threshold, the capacity must fit one
-    such threshold; a group named without a figure covers the whole category only when no
-    group with a figure does (the figure is the seed's more specific statement)."""
+    Any group covering the category qualifies the customer: a group with a kW threshold
+    when the capacity fits it, a group named without a figure for the whole category. A
+    figure added later widens zero investment to more customers and never narrows a group
+    already promised (the wider reading; notes sx-zero-investment-scope, zz-zero-investment-scope)."""
     doc = document(policy)
     if doc.zero_investment is None:
         return False
-    thresholds = [
-        zero_investment_threshold(doc, scope=code, area=area)
-        for code, scope in doc.zero_investment.scope.items()
-        if category in scope.categories
-    ]
-    stated = [t for t in thresholds if t is not None]
-    if stated:
-        return any(_capacity_fits(t, capacity_kva, capacity_kw) for t in stated)
-    return bool(thresholds)
+    for code, scope in doc.zero_investment.scope.items():
+        if category not in scope.categories:
+            continue
+        threshold = zero_investment_threshold(doc, scope=code, area=area)
+        if threshold is None or _capacity_fits(threshold, capacity_kva, capacity_kw):
+            return True
+    return False
 
 
 def investment_boundary(

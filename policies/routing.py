@@ -45,6 +45,11 @@ ROUTE_WEIGHT = {
 }
 
 
+# The explanation is read by people; policy codes stay in the structured fields.
+VOLTAGE_ZH = {"lv": "低压", "hv": "高压"}
+STATUS_ZH = {"in_force": "执行", "pilot": "试点", "explore": "探索", "encouraged": "鼓励"}
+
+
 class RoutingError(ResolutionError):
     """An input the routing cannot use; `field` names it."""
 
@@ -165,15 +170,15 @@ def _limits(quantities: list[Duration], submitted: date, schedule: clock.Schedul
 def _exemption_holds(doc: PolicyDocument, *, level: str, kw: float, length_m: float, sanling: bool, interested_parties: bool, why: list[str]) -> bool:
     exemption = doc.approvals.exemption if doc.approvals else None
     if exemption is None:
-        why.append(f"{doc.region} {doc.version} 无免于行政许可的规定")
+        why.append(f"{doc.name}（{doc.version}版）没有免于行政许可的规定")
         return False
     if exemption.status != "in_force":
-        why.append(f"免于行政许可的规定处于“{exemption.status}”状态，不自动适用")
+        why.append(f"免于行政许可的规定处于“{STATUS_ZH.get(exemption.status, exemption.status)}”阶段，不自动适用")
         return False
     cond = exemption.conditions
     failed = []
     if cond.voltage != level:
-        failed.append(f"电压等级为{level}，免审只适用于{cond.voltage}")
+        failed.append(f"{VOLTAGE_ZH[level]}工程，免审只适用于{VOLTAGE_ZH[cond.voltage]}")
     if cond.capacity_max is not None and kw > cond.capacity_max.value:
         failed.append(f"容量{kw:g} kW 超过 {cond.capacity_max.value:g} {cond.capacity_max.unit}")
     if cond.line_length_max is not None and length_m > cond.line_length_max.value:
@@ -234,7 +239,7 @@ def route(
         quantities: list[Duration] = []
         entry = approval_class(doc, level, voltage_kv)
         for index, exception, hit in triggered:
-            why.append(f"穿越 {', '.join(hit)}：{exception.works} → {', '.join(exception.routes)}")
+            why.append(f"本工程涉及“{exception.works}”，按该例外办理")
             routes += [r for r in exception.routes if r not in routes]
             if exception.departments:
                 departments |= set(exception.departments)
@@ -264,7 +269,7 @@ def route(
         if approvals and c in approvals.crossings:
             departments |= set(approvals.crossings[c].departments)
     if entry is None:
-        why.append(f"{doc.region} {doc.version} 未规定{level}电力接入工程的审批")
+        why.append(f"{doc.name}（{doc.version}版）未规定{VOLTAGE_ZH[level]}电力接入工程的审批")
         return Routing(
             region=doc.region, version=doc.version, voltage_class=level, routes=["standard"], exempt=False,
             departments=_ordered(departments), limits=[], due=None, rule="approvals.limits",

@@ -61,8 +61,10 @@ Number = Annotated[
     AfterValidator(_keep_integers),
 ]
 
-Unit = Literal["workday", "day", "month", "hour", "kW", "kVA", "kV", "m", "percent"]
-Kind = Literal["limit", "average", "share", "relative"]
+Unit = Literal["workday", "day", "month", "hour", "kW", "kVA", "kV", "m", "percent", "stage"]
+# limit: binds every case; average / share / relative: measured over many cases;
+# minimum: a lead time the customer must give (advance notice), not a limit on anyone.
+Kind = Literal["limit", "average", "share", "relative", "minimum"]
 STAGE_CODES = (
     "acceptance",
     "scheme_reply",
@@ -136,6 +138,7 @@ class Quantity(Model):
     reason: str | None = None  # required when the number is our setting
     basis: str | None = None  # what a relative target is relative to
     derived: str | None = None  # how the number follows from the cited figures
+    reading: str | None = None  # what we infer beyond the cited words (the source quotes only the seed)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -182,6 +185,10 @@ class VoltageLevel(Quantity):
     unit: Literal["kV"]
 
 
+class StageCount(Quantity):
+    unit: Literal["stage"]
+
+
 # --- customer categories and their stages ---------------------------------------------
 
 
@@ -190,6 +197,7 @@ class StageDocuments(Model):
 
     required: list[Code]
     source: Source
+    reading: str | None = None
 
 
 class Stage(Model):
@@ -213,9 +221,10 @@ class AppliesTo(Model):
     conditional: bool | None = None
     capacity_max: Capacity | None = None  # inclusive
     source: Source
+    reading: str | None = None
 
     def criteria(self) -> dict[str, Any]:
-        return {k: v for k, v in self.model_dump(exclude={"source"}).items() if v is not None}
+        return {k: v for k, v in self.model_dump(exclude={"source", "reading"}).items() if v is not None}
 
 
 class Target(Model):
@@ -225,13 +234,23 @@ class Target(Model):
     quantity: Quantity
 
 
+class Covers(Model):
+    """Whose promise a category is, for a category no application resolves to (the root's
+    53 / 74 days): a region's new category may not take these customers from it."""
+
+    voltage: Voltage
+    supply: Supply | None = None
+
+
 class Category(Model):
     name: Text
     unit: Literal["workday", "day"]
     parent_category: Code | None = None
+    covers: Covers | None = None
     applies_to: AppliesTo | None = None
     stages: list[Stage] = []
     stages_source: Source | None = None
+    max_stages: StageCount | None = None  # at most this many stages per case, whatever the flags
     grid_side_limit: Duration | None = None
     full_process_limit: Duration | None = None
     targets: dict[Code, Target] = {}
@@ -254,13 +273,21 @@ class Category(Model):
             missing = [stage.code for stage in self.stages if stage.documents is None]
             if missing:
                 raise ValueError(f"stages without their closed document list: {missing}")
-        total = self.grid_side_limit
-        always = [stage for stage in self.stages if stage.when is None]
-        # The seeds' tables add up; a stage sum above the total is a transcription error.
-        if total is not None and always and all(s.limit is not None and s.limit.unit == total.unit for s in always):
-            stage_sum = sum(s.limit.value for s in always)
-            if stage_sum > total.value:
-                raise ValueError(f"stage limits add up to {stage_sum} {total.unit}, above grid_side_limit {total}")
+        # Whatever the customer's flags, the stages a case goes through never promise more
+        # time than the category's total (note zj-hv-stages-by-risk for the one seed table
+        # that would: its important single-supply customers).
+        total = self.grid_side_limit or self.full_process_limit
+        if total is not None:
+            for important in (False, True):
+                limits = [
+                    s.limit
+                    for s in self.stages
+                    if (s.when is None or important) and s.limit is not None and s.limit.unit == total.unit
+                ]
+                stage_sum = sum(limit.value for limit in limits)
+                if stage_sum > total.value:
+                    who = "important customers" if important and any(s.when for s in self.stages) else "every customer"
+                    raise ValueError(f"stage limits add up to {stage_sum} {total.unit} for {who}, above the total {total}")
         return self
 
 
@@ -302,13 +329,19 @@ class ExemptionConditions(Model):
     short_distance: bool | None = None
 
 
+class LeadTime(Duration):
+    """How long before the works the customer must notify (提前3天): a minimum, not a limit."""
+
+    kind: Literal["minimum"]
+
+
 class ExemptionException(Model):
     works: Text
     # The crossings that take a case out of the exemption onto this exception's routes.
     crossings: list[Crossing] = []
     routes: list[Route]
     departments: list[Department] = []
-    advance_notice: Duration | None = None
+    advance_notice: LeadTime | None = None
     requires: list[Text] = []
     source: Source
 
@@ -376,6 +409,7 @@ class ZeroInvestmentScope(Model):
     categories: list[Code]
     thresholds: dict[AreaGroup, Capacity] = {}  # empty: the seed names the group, no kW figure
     source: Source
+    reading: str | None = None
 
 
 class ZeroInvestment(Model):
@@ -466,6 +500,9 @@ class NextDayConnection(Model):
 
 class Connection(Model):
     lv_capacity_max: Capacity
+    # True: only 三零 customers are connected at low voltage up to the cap (Zaozhuang);
+    # None: every customer up to the cap.
+    sanling: Literal[True] | None = None
 
 
 # --- reporting, rules, documents, settings --------------------------------------------
@@ -557,6 +594,34 @@ class VoltageClasses(Model):
     hv: HighVoltage
 
 
+# --- fee catalogue (明码标价; owned by the ledger/disclosure stream) ---------------------
+
+
+class FeeItem(Model):
+    """One chargeable item: only items in the catalogue may be put on an application."""
+
+    name: Text
+    standard: Text  # the standard as published to the public (rate, how it is computed)
+    basis: Text  # the approved price item or document it is charged under
+    applies_to: Text
+    works: bool = False  # a charge for connection works (never at zero investment)
+    source: Source
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> FeeItem:
+        if self.source == SETTING and not self.reason:
+            raise ValueError("a fee item marked 'source: setting' needs a 'reason'")
+        return self
+
+
+class FeeCatalogue(Model):
+    items: dict[Code, FeeItem]
+    # How long the regulator has to handle a report of 三指定 or an irregular fee.
+    report_limit: Duration
+    source: Source
+
+
 # --- notes and one-way rules (file level) ----------------------------------------------
 
 
@@ -595,6 +660,7 @@ class Note(Model):
 class OneWayRule(Model):
     rule: OneWayRuleCode
     source: Source
+    reading: str | None = None
 
 
 class ChainLink(Model):
@@ -638,6 +704,7 @@ class PolicyDocument(Model):
     rules: dict[Code, Rule] = {}
     targets: dict[Code, Target] = {}
     settings: Settings | None = None
+    fees: FeeCatalogue | None = None
 
     one_way: list[OneWayRule] = []
     notes: list[Note] = []
@@ -716,6 +783,7 @@ class VersionOverlay(Model):
     rules: dict[str, Any] | None = None
     targets: dict[str, Any] | None = None
     settings: dict[str, Any] | None = None
+    fees: dict[str, Any] | None = None
 
     def content(self) -> dict[str, Any]:
         return self.model_dump(include=set(CONTENT_KEYS), exclude_unset=True)

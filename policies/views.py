@@ -1,19 +1,18 @@
 """Read-only policy pages, in Chinese, open to everyone (public disclosure of the limits)."""
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.dates import strict_date
 from core.errors import NotFound
 from policies import queries
 from policies.present import ordered_approval_limits, ordered_categories
 from policies.schema import STAGE_CODES
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def policy_list(request):
@@ -21,9 +20,7 @@ def policy_list(request):
 
 
 def _parse_on(value: str) -> date:
-    if not _ISO_DATE.fullmatch(value):
-        raise ValueError(value)
-    return date.fromisoformat(value)
+    return strict_date(value)
 
 
 def _region_name(versions) -> str:

@@ -13,6 +13,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from core import events
 from core.errors import Conflict, InvalidInput
 from workdays.arguments import strict_date
 from workdays.hooks import recompute_deadlines
@@ -171,7 +172,12 @@ def calendar_import(
             CalendarDay(year=stored, date=day, kind=kind, name=name) for day, kind, name in wanted
         )
         recomputed = recompute_deadlines(year)
-    outcome = "created" if current is None else "replaced"
+        outcome = "created" if current is None else "replaced"
+        events.record(
+            actor=by, verb="calendar.imported", subject=stored,
+            data={"year": year, "source": source, "previous_source": previous, "outcome": outcome,
+                  "rows": len(wanted), "note": note, "recomputed": recomputed},
+        )
     log.info(
         "calendar %s %s: %s → %s, %d rows, deadlines recomputed %s, by %s",
         year, outcome, previous, source, len(wanted), recomputed, by or "system",

@@ -6,17 +6,9 @@ import argparse
 import re
 from datetime import date
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+from core.dates import strict_date
 
-
-def strict_date(value: str) -> date:
-    """YYYY-MM-DD and nothing else: fromisoformat alone would also take 20261001 or 2026-W40."""
-    if not _ISO_DATE.fullmatch(value):
-        raise ValueError(f"'{value}' is not a date YYYY-MM-DD")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"'{value}' is not a date YYYY-MM-DD") from None
+__all__ = ["iso_date", "limit", "strict_date", "year"]
 
 
 def iso_date(value: str) -> date:

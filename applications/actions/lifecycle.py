@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,9 +19,11 @@ from accounts import access
 from accounts.identity import id_number_problem, uscc_problem
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
-from applications import deadlines, rules
+from applications import closing, deadlines, messages, rules
 from applications.actions.progress import finish_stage, start_next
 from applications.models import (
+    CAPACITY_KVA,
+    VOLTAGE_KV,
     AreaCategory,
     Application,
     Channel,
@@ -31,7 +33,9 @@ from applications.models import (
     Status,
 )
 from core import events, pii
+from core.bounds import check_text
 from core.errors import Conflict, InvalidInput, invalid
+from workdays.schedule import get_schedule
 
 
 STAFF_CHANNELS = {Channel.HALL, Channel.PHONE}
@@ -61,18 +65,24 @@ class ApplicationInput:
     utility: str = ""
 
 
-def positive_decimal(field: str, value) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise invalid(field, f"请填写数字（收到“{value}”）")
-    if not number.is_finite() or number <= 0:
-        raise invalid(field, "须为大于零的数")
-    return number
+# The longest text each field of the input may carry (the model's columns hold them).
+TEXT_LIMITS = {
+    "county": 12, "site_address": 255, "area_category": 16, "applicant_kind": 16, "applicant_name": 128,
+    "channel": 16, "supply": 8, "uscc": 18, "id_number": 18, "contact_phone": 20, "business_type": 16,
+    "utility": 64,
+}
 
 
 def _validate(data: ApplicationInput, *, by: User) -> dict:
     fields: dict[str, str] = {}
+    for name, limit in TEXT_LIMITS.items():
+        try:
+            check_text(name, getattr(data, name), max_length=limit)
+        except InvalidInput as exc:
+            fields.update(exc.fields)
+    if fields:
+        # Nothing else is checked on text that cannot be stored.
+        raise InvalidInput("; ".join(f"{k}: {v}" for k, v in fields.items()), fields=fields)
     if not data.site_address.strip():
         fields["site_address"] = "required"
     if data.area_category not in AreaCategory.values:
@@ -100,9 +110,9 @@ def _validate(data: ApplicationInput, *, by: User) -> dict:
     elif data.id_number and (problem := id_number_problem(data.id_number)):
         fields["id_number"] = problem
     numbers = {}
-    for name in ("voltage_kv", "capacity_kva"):
+    for name, bounds in (("voltage_kv", VOLTAGE_KV), ("capacity_kva", CAPACITY_KVA)):
         try:
-            numbers[name] = positive_decimal(name, getattr(data, name))
+            numbers[name] = bounds.check(name, getattr(data, name))
         except InvalidInput as exc:
             fields.update(exc.fields)
     if fields:
@@ -153,7 +163,7 @@ def application_create(*, by: User, data: ApplicationInput, idempotency_key: str
             return existing, False
     county, handling_org = _county_and_utility(county_code=data.county, utility_code=data.utility)
     now = timezone.now()
-    version = rules.version_in_force(county.policy_region, deadlines.local_date(now))
+    version = rules.version_in_force(county.policy_region, timezone.localdate(now))
     category = rules.resolve_category(version, data=data, voltage_kv=numbers["voltage_kv"],
                                       capacity_kva=numbers["capacity_kva"])
     id_digest = pii.lookup_digest(data.id_number, key=settings.PII_KEY) if data.id_number else ""
@@ -196,11 +206,12 @@ def application_create(*, by: User, data: ApplicationInput, idempotency_key: str
                 created_by=by,
                 account_manager=by if Role.ACCOUNT_MANAGER in by.roles else None,
             )
-            application.number = f"{county.policy_region[:2].upper()}{deadlines.local_date(now):%Y%m%d}{application.pk:06d}"
+            application.number = f"{county.policy_region[:2].upper()}{timezone.localdate(now):%Y%m%d}{application.pk:06d}"
             application.save(update_fields=["number"])
             acceptance = rules.stage_plan(version, category.code, application=application)[0]
-            today = deadlines.local_date(now)
-            due = deadlines.stage_due(start=today, limit=acceptance.limit, unit=acceptance.unit)
+            today = timezone.localdate(now)
+            due = deadlines.stage_due(start=today, limit=acceptance.limit, unit=acceptance.unit,
+                                      schedule=get_schedule())
             Stage.objects.create(
                 application=application, seq=1, code=acceptance.code, name=acceptance.name,
                 limit=acceptance.limit, unit=acceptance.unit, own_limit=acceptance.own_limit,
@@ -261,7 +272,7 @@ def application_accept(*, application: Application, by: User, result: str = "") 
             raise Conflict(f"申请 {application.number} 当前为“{application.get_status_display()}”，不在待受理状态",
                            fields={"status": application.status})
         now = timezone.now()
-        today = deadlines.local_date(now)
+        today = timezone.localdate(now)
         version = rules.version_in_force(application.region, today)
         category = rules.resolve_category(version, data=application, voltage_kv=application.voltage_kv,
                                           capacity_kva=application.capacity_kva)
@@ -286,6 +297,7 @@ def application_accept(*, application: Application, by: User, result: str = "") 
             data={"policy_version": version.version, "region": version.region, "category": category.code,
                   "stages": [s.code for s in plan], "zero_investment": application.zero_investment},
         )
+        messages.accepted(application)
         start_next(application=application, after=acceptance, now=now)
     return application
 
@@ -312,6 +324,9 @@ def _close(*, application: Application, by: User, status: str, reason: str, verb
             state=Stage.State.CANCELLED)
         Pause.objects.filter(stage__application=application, ended_at__isnull=True).update(ended_at=now, ended_by=by)
         events.record(actor=by, verb=verb, subject=application, data={"reason": reason})
+        # Unpaid fees, booked visits, live signing codes: ended with the file, each with its event.
+        closing.run(application=application, by=by, now=now, reason=reason)
+        (messages.rejected if status == Status.REJECTED else messages.withdrawn)(application)
     return application
 
 

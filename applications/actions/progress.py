@@ -6,17 +6,19 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
-from applications import deadlines, hooks, rules
+from applications import deadlines, hooks, messages, rules
 from applications.models import Application, Stage, Status
 from core import events, labels
-from core.errors import PolicyViolation
+from core.errors import Conflict, PolicyViolation
+from workdays.schedule import get_schedule
 
 
 def finish_stage(*, stage: Stage, by: User, now, result: str, checked_by: User | None = None,
                   evidence_date: date | None = None) -> None:
-    held = deadlines.workdays_between(stage.start_date, deadlines.local_date(now))
+    held = deadlines.workdays_between(stage.start_date, timezone.localdate(now), schedule=get_schedule())
     stage.state = Stage.State.DONE
     stage.ended_at = now
     stage.completed_by = by
@@ -24,7 +26,7 @@ def finish_stage(*, stage: Stage, by: User, now, result: str, checked_by: User |
     stage.result = result
     stage.evidence_date = evidence_date
     stage.grid_workdays = max(held - stage.paused_workdays, 0)
-    if stage.due_date is not None and deadlines.local_date(now) > stage.due_date:
+    if stage.due_date is not None and timezone.localdate(now) > stage.due_date:
         stage.alert = Stage.Alert.OVERDUE
     stage.save()
 
@@ -39,10 +41,11 @@ def start_next(*, application: Application, after: Stage, now) -> Stage | None:
         events.record(actor=None, verb="application.energised", subject=application,
                       data={"number": application.number})
         hooks.energised(application)
+        messages.energised(application)
         return None
-    start = deadlines.local_date(now)
+    start = timezone.localdate(now)
     nxt.counts_from = start if nxt.own_limit else application.stages.get(seq=1).counts_from
-    due = deadlines.stage_due(start=nxt.counts_from, limit=nxt.limit, unit=nxt.unit)
+    due = deadlines.stage_due(start=nxt.counts_from, limit=nxt.limit, unit=nxt.unit, schedule=get_schedule())
     nxt.state = Stage.State.ACTIVE
     nxt.started_at = now
     nxt.start_date = start
@@ -52,6 +55,7 @@ def start_next(*, application: Application, after: Stage, now) -> Stage | None:
     nxt.save()
     events.record(actor=None, verb="stage.started", subject=application,
                   data={"stage": nxt.code, "due": nxt.due_date, "provisional": nxt.provisional})
+    messages.stage_started(nxt)
     return nxt
 
 
@@ -77,3 +81,13 @@ def refuse_not_in_policy(*, application: Application, what: str, value: str, by:
     hint = f"；政策列出的是：{'、'.join(labels.label(namespace, a) for a in allowed)}" if allowed else "；政策未列出任何项"
     return PolicyViolation(f"“{shown}”不在{application.category_name}的政策清单内，不能要求或受理{hint}",
                            fields={what: f"“{shown}”不在政策清单内"})
+
+
+def lock_open(application: Application) -> Application:
+    """Lock the application row and refuse if it is closed (energised, rejected, withdrawn):
+    a closed file takes no more work, documents or money. Call inside the action's transaction."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if not locked.is_open:
+        raise Conflict(f"{locked.number} is {locked.get_status_display()}; it takes no further changes",
+                       fields={"status": locked.status}, code="closed")
+    return locked

@@ -3,18 +3,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from applications import rules
-from applications.actions.progress import finish_stage, refuse_not_in_policy, start_next
+from applications import messages, rules
+from applications.actions.progress import finish_stage, lock_open, refuse_not_in_policy, start_next
 from applications.models import OPEN_STAGE_STATES, Application, Stage
 from core import events
+from core.bounds import MONEY, NOTE_LENGTH, check_text
 from core.errors import Conflict, InvalidInput, invalid
+
+
+# Options put to one applicant at once (可选供电方案): a handful, never a list to scroll.
+MAX_SCHEMES = 5
 
 
 @dataclass(frozen=True)
@@ -37,14 +42,18 @@ def _check_scheme(application: Application, scheme: SchemeInput, index: int) -> 
     allowed = rules.boundaries(application.policy_version, application.category, in_park=application.in_park)
     if scheme.boundary not in allowed:
         fields[f"{prefix}.boundary"] = f"not an investment boundary of the policy; one of {', '.join(sorted(allowed))}"
-    try:
-        customer, utility = Decimal(str(scheme.customer_cost)), Decimal(str(scheme.utility_cost))
-    except InvalidOperation:
-        fields[f"{prefix}.customer_cost"] = "not a number"
-        return fields
-    if customer < 0 or utility < 0:
-        fields[f"{prefix}.customer_cost"] = "costs cannot be negative"
-    elif application.zero_investment and customer > 0:
+    for name, limit in (("label", 32), ("connection_point", 255), ("boundary", 40), ("description", NOTE_LENGTH)):
+        try:
+            check_text(f"{prefix}.{name}", getattr(scheme, name), max_length=limit)
+        except InvalidInput as exc:
+            fields.update(exc.fields)
+    costs = {}
+    for name in ("customer_cost", "utility_cost"):
+        try:
+            costs[name] = MONEY.check(f"{prefix}.{name}", getattr(scheme, name))
+        except InvalidInput as exc:
+            fields.update(exc.fields)
+    if application.zero_investment and costs.get("customer_cost", 0) > 0:
         # 三零: the utility invests to the boundary; nothing of the connection works is the customer's.
         fields[f"{prefix}.customer_cost"] = "zero-investment customer: the connection works cost the customer nothing"
     return fields
@@ -59,6 +68,8 @@ def scheme_propose(*, application: Application, by: User, schemes: list[SchemeIn
     access.require(by, "scheme.propose")
     if not schemes:
         raise invalid("schemes", "至少提出一个供电方案")
+    if len(schemes) > MAX_SCHEMES:
+        raise invalid("schemes", f"最多提出 {MAX_SCHEMES} 个方案")
     if application.policy_version is None:
         raise Conflict("请先受理申请", fields={"status": application.status})
     fields: dict[str, str] = {}
@@ -74,7 +85,7 @@ def scheme_propose(*, application: Application, by: User, schemes: list[SchemeIn
     if fields:
         raise InvalidInput("; ".join(f"{k}: {v}" for k, v in fields.items()), fields=fields)
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = lock_open(application)
         stage = application.stages.filter(code="scheme_reply").first()
         if stage is None or stage.state not in OPEN_STAGE_STATES:
             raise Conflict("schemes are proposed while 供电方案答复 is open", fields={"stage": "scheme_reply"})
@@ -92,11 +103,13 @@ def scheme_propose(*, application: Application, by: User, schemes: list[SchemeIn
                       data={"schemes": [{"label": s.label, "boundary": s.boundary, "customer_cost": s.customer_cost,
                                          "utility_cost": s.utility_cost} for s in created],
                             "onsite": onsite, "transitional": transitional})
+        messages.scheme_replied(application, created, event=str(created[0].pk))
         if onsite and stage.state == Stage.State.ACTIVE:
             finish_stage(stage=stage, by=by, now=now, result="现场答复供电方案")
             events.record(actor=by, verb="stage.completed", subject=application,
                           data={"stage": stage.code, "result": stage.result, "onsite": True,
                                 "grid_workdays": stage.grid_workdays, "due": stage.due_date})
+            messages.stage_completed(stage)
             start_next(application=application, after=stage, now=now)
     return created
 
@@ -106,6 +119,7 @@ def scheme_choose(*, application: Application, by: User, label: str):
 
     access.require(by, "scheme.choose")
     with transaction.atomic():
+        lock_open(application)
         scheme = SupplyScheme.objects.select_for_update().filter(application=application, label=label).first()
         if scheme is None:
             raise invalid("label", f"申请 {application.number} 没有名为“{label}”的供电方案")
@@ -125,9 +139,11 @@ def grid_project_open(*, application: Application, by: User, kind: str, name: st
         raise invalid("kind", "请选择工程类型：" + "、".join(GridProject.Kind.labels))
     if not name.strip():
         raise invalid("name", "请填写工程名称")
+    check_text("name", name, max_length=128)
     if kind == GridProject.Kind.UPGRADE and not application.schemes.filter(transitional=True).exists():
         raise invalid("kind", "an upgrade project follows a transitional scheme (过渡方案)")
     with transaction.atomic():
+        application = lock_open(application)
         project = GridProject.objects.create(application=application, kind=kind, name=name.strip(),
                                              opened_at=timezone.now(), planned_end=planned_end)
         events.record(actor=by, verb="project.opened", subject=application,
@@ -147,6 +163,7 @@ def grid_project_update(*, project, by: User, filed_on: date | None = None, cons
     if end is not None and (start is None or end < start):
         raise invalid("construction_end", "竣工日期不能早于开工日期")
     with transaction.atomic():
+        lock_open(project.application)
         before = {k: getattr(project, k) for k in changes}
         for key, value in changes.items():
             setattr(project, key, value)

@@ -10,6 +10,7 @@ from django.db import connection
 from accounts import actions as accounts
 from accounts.roles import Role
 from applications.models import Application
+from applications.tests import samples
 from applications.tests.conftest import at, enterprise, person
 from applications.tests.test_flows import as_user, post
 from core import append_only, events
@@ -17,7 +18,7 @@ from core.models import Event
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.PDF
 
 
 def create(client, county, **overrides):

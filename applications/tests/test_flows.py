@@ -6,8 +6,9 @@ from django.test import Client
 
 from applications import rules
 from applications.actions import stages_check_deadlines
-from applications.models import Application, Escalation, Notification
-from applications.tests.conftest import at, enterprise, person
+from applications.models import Application, Escalation
+from applications.tests.conftest import PASSWORD, at, enterprise, person
+from core.models import OutboxMessage
 from core import events
 from workdays import clock
 from workdays.schedule import get_schedule
@@ -118,7 +119,8 @@ def test_hv10_single_scheme_reply_due_and_a_pause_that_moves_the_date(zz, travel
     same = post(as_user(zz.inspector), url, {"result": "合格", "checked_by": zz.inspector.username})
     assert "checked_by" in same.json()["error"]["fields"]
     travel(at(2026, 10, 19, 10))
-    ok = post(as_user(zz.inspector), url, {"result": "合格", "checked_by": zz.second_inspector.username})
+    ok = post(as_user(zz.inspector), url, {"result": "合格", "checked_by": zz.second_inspector.username,
+                                           "checker_password": PASSWORD})
     assert ok.status_code == 200
     travel(at(2026, 10, 20, 10))
     final = post(as_user(zz.installer), f"/api/v1/applications/{app_id}/stages/connection/complete").json()
@@ -144,7 +146,7 @@ def test_hv10_dual_warning_overdue_and_escalation_are_sent_once(zz, travel):
     first = stages_check_deadlines()
     assert first["warning"] == 1 and first["notified"] == 1
     assert stages_check_deadlines()["notified"] == 0
-    assert Notification.objects.filter(recipient=zz.designer, kind="stage_warning").count() == 1
+    assert OutboxMessage.objects.filter(user=zz.designer, kind="warning", channel="inapp").count() == 1
 
     # After the due date: overdue, a 督办 to the county supervisor with its own deadline.
     late = scheme_due + dt.timedelta(days=1)
@@ -158,7 +160,7 @@ def test_hv10_dual_warning_overdue_and_escalation_are_sent_once(zz, travel):
     assert escalation.supervisor == zz.supervisor
     n, unit = rules.escalation_limit(Application.objects.get(pk=app_id).policy_version)
     assert escalation.due_date == clock.add(late, n, unit, get_schedule())
-    assert Notification.objects.filter(recipient=zz.supervisor, kind="escalation").count() == 1
+    assert OutboxMessage.objects.filter(user=zz.supervisor, kind="escalated", channel="inapp").count() == 1
     listed = as_user(zz.supervisor).get("/api/v1/applications/?overdue=true").json()
     assert [item["id"] for item in listed["items"]] == [app_id]
 
@@ -175,7 +177,8 @@ def test_zhejiang_conditional_hv_has_three_stages_in_calendar_days(zj, travel):
     assert scheme["due_date"] == due(dt.date(2026, 11, 23), "scheme_reply", app_id).isoformat()
     for code, actor, day in (("scheme_reply", zj.designer, 30), ("completion_connection", zj.installer, 31)):
         travel(at(2026, 12, day, 10))
-        body = {"checked_by": zj.supervisor.username} if code == "completion_connection" else {}
+        body = ({"checked_by": zj.supervisor.username, "checker_password": PASSWORD}
+                if code == "completion_connection" else {})
         response = post(as_user(actor), f"/api/v1/applications/{app_id}/stages/{code}/complete", body)
         assert response.status_code == 200, response.content
     assert Application.objects.get(pk=app_id).status == "energised"

@@ -86,11 +86,13 @@ def test_zero_investment_customer_is_never_charged_for_works(sx, travel):
     accepted = post(as_user(sx.account_manager), f"/api/v1/applications/{app_id}/accept").json()
     assert accepted["category"] == "lv_sanling"
     assert accepted["zero_investment"] is True
+    # A works charge is in no region's fee catalogue: refused, whatever basis is typed.
     fee = post(as_user(sx.account_manager), f"/api/v1/applications/{app_id}/fees",
-               {"item": "接户线工程", "amount": "3000", "basis": "工程费", "works": True})
-    assert fee.status_code == 422 and "works" in fee.json()["error"]["fields"]
+               {"item": "接户线工程", "amount": "3000"})
+    assert fee.status_code == 400 and fee.json()["error"]["code"] == "not_in_policy"
+    assert "item" in fee.json()["error"]["fields"]
     ok = post(as_user(sx.account_manager), f"/api/v1/applications/{app_id}/fees",
-              {"item": "高可靠性供电费", "amount": "500", "basis": "陕西省物价局批准项目"})
+              {"item": "高可靠性供电费", "amount": "500"})
     assert ok.status_code == 200 and ok.json()["fees"][0]["item"] == "高可靠性供电费"
 
 

@@ -13,7 +13,8 @@ from accounts import actions as accounts
 from accounts.models import Organisation
 from accounts.roles import Role
 from applications import actions, rules
-from applications.models import Application, Escalation, Pause, Stage, Status
+from applications.models import Application, Confirmation, Escalation, Pause, Stage, Status
+from applications.tests import samples
 from applications.tests.conftest import PASSWORD, at, enterprise, person
 from core.models import Event
 from workdays import clock
@@ -145,7 +146,7 @@ def test_another_county_gets_404_on_the_page_and_the_document(zz, zj, travel, se
     application = hv_application(zz)
     version = rules.version_in_force(application.region, dt.date(2026, 9, 28))
     doc_type = sorted(rules.allowed_documents(version, application.category, "acceptance"))[0]
-    pdf = SimpleUploadedFile("licence.pdf", b"%PDF-1.4\n% getpower test\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("licence.pdf", samples.PDF, content_type="application/pdf")
     document = actions.document_upload(application=application, by=zz.applicant, stage_code="acceptance",
                                        doc_type=doc_type, upload=pdf)
     doc_url = f"/work/applications/{application.pk}/documents/{document.pk}/"
@@ -229,9 +230,15 @@ def test_refusals_appear_next_to_their_field(zz, travel):
     assert refused.status_code == 200
     assert re.search(r'id="id_approved_by-error"[^>]*>[^<]*营销主管批准', refused.content.decode())
     assert not Pause.objects.filter(stage__application=application).exists()
-    approved = designer.post(base + "pause/", {"code": "scheme_reply", "reason": "force_majeure",
-                                               "approved_by": zz.supervisor.pk})
-    assert approved.status_code == 302
+    asked = designer.post(base + "pause/", {"code": "scheme_reply", "reason": "force_majeure",
+                                            "approved_by": zz.supervisor.pk})
+    assert asked.status_code == 302
+    assert not Pause.objects.filter(stage__application=application).exists()
+    # The supervisor approves it themselves, from their own queue.
+    supervisor = as_user(zz.supervisor)
+    waiting = Confirmation.objects.get(application=application, state="pending")
+    assert f'id="confirmation-{waiting.pk}"' in supervisor.get("/work/").content.decode()
+    supervisor.post(f"/work/confirmations/{waiting.pk}/confirm/")
     assert Pause.objects.get(stage__application=application).approved_by == zz.supervisor
 
     # A paused stage cannot be completed: the Conflict shows as the form's own error, 422 without htmx.
@@ -254,9 +261,12 @@ def test_completion_inspection_needs_a_second_person_from_the_list(zz, travel):
                                                 "checked_by": zz.inspector.pk}, headers={"HX-Request": "true"})
     assert "id_checked_by-error" in alone.content.decode()
     assert Stage.objects.get(application=application, code="completion_inspection").state == Stage.State.ACTIVE
-    ok = inspector.post(base + "complete/", {"code": "completion_inspection", "result": "合格",
-                                             "checked_by": zz.second_inspector.pk, "evidence_date": "2026-09-29"})
-    assert ok.status_code == 302
+    asked = inspector.post(base + "complete/", {"code": "completion_inspection", "result": "合格",
+                                                "checked_by": zz.second_inspector.pk, "evidence_date": "2026-09-29"})
+    assert asked.status_code == 302
+    assert Stage.objects.get(application=application, code="completion_inspection").state == Stage.State.ACTIVE
+    waiting = Confirmation.objects.get(application=application, state="pending")
+    as_user(zz.second_inspector).post(f"/work/confirmations/{waiting.pk}/confirm/")
     stage = Stage.objects.get(application=application, code="completion_inspection")
     assert stage.checked_by == zz.second_inspector and stage.evidence_date == dt.date(2026, 9, 29)
 

@@ -42,7 +42,7 @@ def test_an_inspector_pauses_and_resumes_and_sees_the_moved_due_date(taierzhuang
     expect(row).to_contain_text("竣工检验")
     expect(row).to_contain_text(f"{original_due:%Y-%m-%d}")
     # One working day left (10-13): the policy's warning rule flags it before any sweep has run.
-    assert actions.stage_alert(inspection, dt.date(2026, 10, 12)) == Stage.Alert.WARNING
+    assert actions.stage_alert(inspection, dt.date(2026, 10, 12), schedule=get_schedule()) == Stage.Alert.WARNING
     expect(row.locator(".badge.warn")).to_have_text("预警")
     screenshot("work-queue")
 

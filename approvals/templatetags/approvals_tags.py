@@ -1,5 +1,6 @@
 """中文 labels for approvals codes and the approval panel on the staff and applicant pages."""
 from django import template
+from django.utils import timezone
 
 from accounts import access
 from approvals import queries
@@ -48,7 +49,19 @@ def approvals_panel(context, application):
     user = context["request"].user
     return {
         "application": application,
+        "timed": queries.process_time(application, today=timezone.localdate()),
         "approvals": queries.requests_of_application(user, application),
         "may_route": access.can(user, "approval.route") and application.status in ("submitted", "in_progress"),
         "staff": access.can(user, "approval.file") or access.can(user, "approval.decide"),
+    }
+
+
+@register.inclusion_tag("approvals/_overdue.html", takes_context=True)
+def approvals_overdue(context):
+    """Overdue department cases and completion pushes in the reader's jurisdiction (monitoring lists)."""
+    user = context["request"].user
+    today = timezone.localdate()
+    return {
+        "cases": list(queries.overdue_cases(user, today=today)),
+        "pushes": list(queries.completion_push_overdue(user, today=today).select_related("application__county")),
     }

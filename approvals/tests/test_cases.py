@@ -18,7 +18,7 @@ from applications.tests.test_flows import as_user, post
 from approvals import actions, queries
 from approvals.models import CaseStatus, RequestStatus
 from core.errors import Conflict, Forbidden, NotFound, PolicyViolation
-from core.models import Event
+from core.models import Event, OutboxMessage
 
 pytestmark = pytest.mark.django_db
 DEPARTMENTS = {
@@ -82,6 +82,10 @@ def test_a_10kv_case_goes_to_three_departments_at_once_and_one_is_late(zj, trave
     # Zhejiang 10 kV: 10 working days (→ 12-07) and 7 days (→ 11-30); the earlier binds for every case.
     assert {c.due_date for c in cases.values()} == {dt.date(2026, 11, 30)}
     assert request.status == RequestStatus.IN_APPROVAL and request.rule == "approvals.limits.hv_10_20kv"
+    # Every office's officer and supervisor get the new case in their messages.
+    opened = OutboxMessage.objects.filter(kind="approval_case_opened", channel="inapp")
+    assert {m.user for m in opened} == {getattr(zj.gov, d).officer for d in cases} | {getattr(zj.gov, d).chief for d in cases}
+    assert all("2026年11月30日前办结" in m.text for m in opened)
 
     # Each officer sees only their own department's case.
     police = zj.gov.traffic_police.officer
@@ -107,6 +111,8 @@ def test_a_10kv_case_goes_to_three_departments_at_once_and_one_is_late(zj, trave
     escalation = Event.objects.get(verb="approval_case.escalated")
     assert escalation.data["department"] == "housing_construction"
     assert escalation.data["to"] == ["住房和城乡建设局负责人"]
+    assert OutboxMessage.objects.filter(kind="approval_case_escalated", channel="inapp").get().user == \
+        zj.gov.housing_construction.chief
     chief_rows = queries.workbench(zj.gov.housing_construction.chief, today=dt.date(2026, 12, 1))
     assert [(r.case.department, r.overdue, r.workdays_left) for r in chief_rows] == [("housing_construction", True, -1)]
     request.refresh_from_db()
@@ -115,6 +121,8 @@ def test_a_10kv_case_goes_to_three_departments_at_once_and_one_is_late(zj, trave
     actions.case_decide(case=late, by=zj.gov.housing_construction.officer, decision="approved")
     request.refresh_from_db()
     assert request.status == RequestStatus.APPROVED
+    told = OutboxMessage.objects.filter(kind="approval_decided", user=zj.applicant, channel="inapp")
+    assert told.count() == 3 and any("夜间22时" in m.text for m in told)
     late.refresh_from_db()
     assert late.overdue  # decided late stays late
 
@@ -208,4 +216,32 @@ def test_filing_dossier_certificate_restoration_and_a_completion_push_overdue(zz
     pushed = Event.objects.get(verb="approval.completion_pushed")
     assert pushed.data["late"] is True
     assert "zz-administrative-approval" in pushed.data["to"]
+    pushes = OutboxMessage.objects.filter(kind="approval_completion_push", channel="inapp")
+    assert zz.gov.administrative_approval.officer in {m.user for m in pushes}
+    assert all("竣工测量" in m.text for m in pushes)
     assert not queries.completion_push_overdue(zz.supervisor, today=dt.date(2027, 3, 10)).exists()
+
+
+def test_the_api_submits_lists_and_decides(zj, travel):
+    application = accepted(zj, travel, enterprise(site_address="西湖区文三路93号"))
+    staff = as_user(zj.account_manager)
+    body = {"application_id": application.pk, "kw": 800, "length_m": 900, "crossings": ["trees"]}
+    created = post(staff, "/api/v1/approvals/requests", body)
+    assert created.status_code == 201, created.content
+    assert [c["department"] for c in created.json()["cases"]] == ["natural_resources", "greening"]
+    again = post(staff, "/api/v1/approvals/requests", body)
+    assert again.status_code == 400 and again.json()["error"]["fields"] == {"application": "approval in progress"}
+    bad = post(staff, "/api/v1/approvals/requests", {**body, "kw": -1})
+    assert bad.status_code == 422 and "kw" in bad.json()["error"]["fields"]
+    officer = as_user(zj.gov.greening.officer)
+    listed = officer.get("/api/v1/approvals/cases").json()
+    assert [c["department"] for c in listed["items"]] == ["greening"]
+    case_id = listed["items"][0]["id"]
+    other = created.json()["cases"][0]["id"]
+    assert post(officer, f"/api/v1/approvals/cases/{other}/decide", {"decision": "approved"}).status_code == 404
+    refused = post(officer, f"/api/v1/approvals/cases/{case_id}/decide", {"decision": "rejected"})
+    assert refused.status_code == 422 and refused.json()["error"]["fields"] == {"reason": "required"}
+    done = post(officer, f"/api/v1/approvals/cases/{case_id}/decide", {"decision": "approved"})
+    assert done.status_code == 200 and done.json()["status"] == "approved"
+    timed = as_user(zj.applicant).get(f"/api/v1/approvals/process-time/{application.pk}").json()
+    assert timed["unit"] == "day" and timed["finished"] is False

@@ -74,3 +74,12 @@ def test_filing_certificate_pdf(zz, travel):
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert approval.filing_number in text and "本证明张贴于施工地点后即可开工" in text and "树木采伐" in text
+
+
+def test_overdue_cases_appear_in_the_supervisors_overview(zj, travel):
+    application = accepted(zj, travel, enterprise(site_address="西湖区文三路102号"))
+    approval = actions.request_submit(application=application, by=zj.account_manager, kw=800, length_m=900)
+    travel(at(2026, 12, 2, 9))  # past the 7-day limit (11-30)
+    actions.cases_check_overdue()
+    page = as_user(zj.supervisor).get("/work/overview/").content.decode()
+    assert "电力接入工程审批超期清单" in page and approval.number in page and "已报部门负责人" in page

@@ -11,6 +11,7 @@ from applications.tests.conftest import at, person
 from complaints import actions
 from complaints.actions import complaint_limit
 from complaints.models import TEXT_MAX, Complaint
+from workdays.schedule import get_schedule
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.models import Event, OutboxMessage
 
@@ -43,7 +44,7 @@ def test_filed_replied_reopened_replied_confirmed(zz, travel):
     assert response.status_code == 302
     complaint = Complaint.objects.get(application=application)
     limit = complaint_limit()
-    assert complaint.due_date == deadlines.add(at(2026, 9, 29).date(), limit.value, limit.unit)
+    assert complaint.due_date == deadlines.add(at(2026, 9, 29).date(), limit.value, limit.unit, schedule=get_schedule())
     assert complaint.channel == "portal" and complaint.supervisor == zz.supervisor
 
     # The supervisor's list shows the case with its clock.
@@ -70,7 +71,7 @@ def test_filed_replied_reopened_replied_confirmed(zz, travel):
     assert complaint.state == "open" and complaint.reopened == 1 and complaint.satisfied is False
     # A fresh round on the clock from the day it was reopened.
     assert complaint.opened_on == at(2026, 10, 9).date()
-    assert complaint.due_date == deadlines.add(at(2026, 10, 9).date(), limit.value, limit.unit)
+    assert complaint.due_date == deadlines.add(at(2026, 10, 9).date(), limit.value, limit.unit, schedule=get_schedule())
     reopened_note = OutboxMessage.objects.get(user=zz.supervisor, kind="complaint_reopened", channel="inapp")
     assert "重新打开" in reopened_note.text and reopened_note.link == f"/work/complaints/{complaint.pk}/"
 
@@ -192,7 +193,7 @@ def test_the_sweep_marks_late_cases_once_and_counts_them_per_county(zz, travel):
     late, _ = actions.complaint_file(by=zz.applicant, application=application, text="一直没人管")
     answered, _ = actions.complaint_file(by=zz.applicant, application=application, text="另一件事")
     actions.complaint_reply(complaint=answered, by=zz.supervisor, text="已处理")
-    day_after = deadlines.add(late.due_date, 1, "day")
+    day_after = deadlines.add(late.due_date, 1, "day", schedule=get_schedule())
     assert actions.complaints_check_overdue(today=late.due_date) == 0
     assert actions.complaints_check_overdue(today=day_after) == 1
     assert actions.complaints_check_overdue(today=day_after) == 0  # once per round

@@ -22,7 +22,7 @@ def accepted(zz, travel):
 
 def last_code(destination: str) -> str:
     """The code the console channel delivered to `destination` (the applicant's phone or username)."""
-    from customers.channels import CHANNELS
+    from core.channels import CHANNELS
 
     for to, message in reversed(CHANNELS["console"].sent):
         if to == destination:

@@ -1,6 +1,5 @@
 """`getpower audit verify`: what an operator or a monitoring job sees."""
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -43,7 +42,7 @@ def test_json_reports_ok_count_and_first_broken(history, attacker):
     code, out, _ = audit_verify("--json")
     assert code == 0
     assert json.loads(out) == {"ok": True, "events": history.events[-1].seq, "head": history.events[-1].hash,
-                               "first_broken": None}
+                               "first_broken": None, "anchors": [], "unexplained": []}
 
     last = history.events[-1]
     attacker("DELETE FROM core_event WHERE seq = %s", [last.seq])
@@ -61,19 +60,12 @@ def test_audit_without_a_subcommand_is_a_usage_error():
         call_command("audit")
 
 
-@pytest.fixture(scope="module")
-def deployed(tmp_path_factory):
-    """A fresh SQLite deployment migrated by the installed console script, as an operator would."""
-    data_dir = tmp_path_factory.mktemp("getpower-data")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "getpower.settings",
-        "DATABASE_URL": f"sqlite:///{data_dir / 'getpower.sqlite3'}",
-        "GETPOWER_DATA_DIR": str(data_dir),
-        "GETPOWER_AUDIT_KEY": "operator-audit-key",
-    }
-    subprocess.run([GETPOWER, "migrate", "--noinput", "-v", "0"], env=env, check=True, timeout=300)
-    return env, data_dir / "getpower.sqlite3"
+@pytest.fixture
+def deployed(getpower_console):
+    """A SQLite deployment migrated by the installed console script (a copy of the session's
+    prepared database), with the operator's own audit key."""
+    env = {**getpower_console.env, "GETPOWER_AUDIT_KEY": "operator-audit-key"}
+    return env, getpower_console.data_dir / "getpower.sqlite3"
 
 
 def getpower(env, *args):

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from applications.tests.conftest import policies, travel, zj, zz  # noqa: F401  (fixtures)
-from customers.channels import CHANNELS
+from core.channels import CHANNELS
 
 
 def as_user(user) -> Client:

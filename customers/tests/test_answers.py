@@ -7,13 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from applications import actions as app_actions
 from applications import rules
 from applications.models import Application, Document
+from applications.tests import samples
 from applications.tests.conftest import at, county_team, enterprise
 from applications.tests.test_flows import as_user, post
 from core.errors import InvalidInput, PolicyViolation
 from core.models import Event
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n% design\n"
+PDF = samples.pdf("design drawings")
 
 
 @pytest.fixture

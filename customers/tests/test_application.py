@@ -6,15 +6,19 @@ from django.test import Client
 
 from applications import actions as app_actions
 from applications import deadlines, rules
-from applications.models import Document, Notification
+from applications.models import Document
+from applications.tests import samples
+from core.models import OutboxMessage
 from applications.tests.conftest import at, person
+from core import labels
 from core.models import Event, OutboxMessage
 from complaints.models import Complaint
 from customers.models import Rating
 from customers.tests.conftest import as_user
+from workdays.schedule import get_schedule
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n% property certificate\n"
+PDF = samples.pdf("property certificate")
 
 
 def lv_application(team):
@@ -79,7 +83,7 @@ def test_progress_explains_the_due_date_and_policies_show_after_acceptance(zz, t
     doc = rules.document(application.policy_version)
     assert doc.rules["sanling_sansheng"].text in page
     assert f'href="/contracts/{application.pk}/"' in page and f'href="/pay/{application.pk}/"' in page
-    assert "业务受理" in page  # the timeline's label for application.accepted
+    assert labels.verb("application.accepted") in page  # the timeline's label, not the verb
 
 
 def test_upload_accepts_only_the_policy_documents_of_an_open_stage(zz, travel):
@@ -144,7 +148,7 @@ def test_a_complaint_goes_to_the_county_supervisor_with_its_own_deadline(zz, tra
     complaint = Complaint.objects.get(application=application)
     limit = complaint_limit()
     assert complaint.supervisor == zz.supervisor
-    assert complaint.due_date == deadlines.add(at(2026, 9, 29).date(), limit.value, limit.unit)
+    assert complaint.due_date == deadlines.add(at(2026, 9, 29).date(), limit.value, limit.unit, schedule=get_schedule())
     note = OutboxMessage.objects.get(user=zz.supervisor, kind="complaint_filed", channel="inapp")
     assert note.link == f"/work/complaints/{complaint.pk}/" and str(complaint.due_date) in note.text
     assert Event.objects.filter(verb="complaint.filed", subject_id=str(complaint.pk)).exists()

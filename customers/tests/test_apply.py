@@ -8,11 +8,12 @@ from django.utils import timezone
 from applications import actions as app_actions
 from applications import rules
 from applications.models import Application
+from applications.tests import samples
 from applications.tests.conftest import at, person
 from customers.tests.conftest import as_user
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n% a scanned ID card\n"
+PDF = samples.pdf("a scanned ID card")
 
 
 def form(county, **overrides):
@@ -55,8 +56,15 @@ def test_voltage_is_suggested_from_capacity_per_the_policy(zz, travel):
     client = as_user(zz.applicant)
     doc = rules.document(in_force(zz.county))
     bound = doc.connection.lv_capacity_max.value
-    low = client.post("/me/apply/preview/", form(zz.county, capacity_kva=str(bound), residential=None)).content.decode()
+    low = client.post("/me/apply/preview/", form(zz.county, capacity_kva=str(bound), residential=None,
+                                                 sanling="on")).content.decode()
     assert f'data-testid="suggested-voltage">{doc.voltage_classes.lv.max.value:g} kV' in low
+    # Zaozhuang's LV capacity is for 三零 customers only (三(三)1): an ordinary business chooses.
+    assert doc.connection.sanling
+    ordinary = client.post("/me/apply/preview/", form(zz.county, capacity_kva=str(bound), residential=None,
+                                                      applicant_kind="enterprise")).content.decode()
+    assert 'data-testid="suggested-voltage"' not in ordinary
+    assert "请选择电压等级" in ordinary
     high = client.post("/me/apply/preview/", form(zz.county, capacity_kva=str(bound * 5), residential=None,
                                                   applicant_kind="enterprise")).content.decode()
     assert 'data-testid="suggested-voltage">10 kV' in high

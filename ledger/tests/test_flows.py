@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.errors import Conflict, Forbidden, InvalidInput
-from core.models import Event
+from core.models import Event, OutboxMessage
 from ledger import actions, queries
 from ledger.models import Report, Task
 
@@ -56,6 +56,8 @@ def test_a_utility_reports_with_evidence_and_the_bureau_accepts_completion(ledge
     task.refresh_from_db()
     assert task.status == "done"
     assert queries.standing_of(task, dt.date(2026, 3, 5)).status.value == "done"
+    told = OutboxMessage.objects.filter(key__startswith=f"ledger:report:{done.pk}:reviewed").first()
+    assert told.user == w.carol and "已认可" in told.text
     verbs = list(Event.objects.filter(subject_id=str(task.pk)).values_list("verb", flat=True))
     assert verbs == ["ledger.report_submitted", "ledger.report_submitted", "ledger.report_accepted",
                      "ledger.task_done"]

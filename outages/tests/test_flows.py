@@ -3,7 +3,7 @@ partial restoration, notices exactly once (also across a crash), repair and refe
 import pytest
 
 from core.errors import Conflict, InvalidInput
-from core.models import Event
+from core.models import Event, OutboxMessage
 from outages import actions, notices, queries
 from outages.models import Interruption, Notice, Outage, RepairOrder
 from outages.tests.conftest import at
@@ -40,6 +40,12 @@ def test_approval_seven_days_ahead_notices_every_affected_customer_once(grid, tr
     assert notices.notify(outage=outage, kind="planned_outage", event="planned") == 0  # a retry adds none
     assert Notice.objects.count() == 2
     assert "2026-03-09 09:00" in Notice.objects.first().text
+    # Through the outbox: alice (C1) in her message centre, C2 — not a user — by her phone.
+    c1, c2 = grid.c("C1"), grid.c("C2")
+    rows = OutboxMessage.objects.filter(key__startswith=f"outage:{outage.pk}:planned:")
+    assert rows.filter(key=f"outage:{outage.pk}:planned:{c1.pk}", user=grid.world.alice, channel="inapp").exists()
+    contact_row = rows.get(key__startswith=f"outage:{outage.pk}:planned:{c2.pk}")
+    assert contact_row.user is None and contact_row.contact_name == "李娜" and contact_row.kind == "planned_outage"
 
 
 def test_a_crash_mid_notice_leaves_nothing_and_the_retry_notices_each_once(grid, travel, monkeypatch):
@@ -64,6 +70,10 @@ def test_a_crash_mid_notice_leaves_nothing_and_the_retry_notices_each_once(grid,
         actions.outage_approve(outage=outage, by=grid.carol)
     codes = list(Notice.objects.values_list("customer__code", flat=True))
     assert sorted(codes) == ["C1", "C2", "C3"] and len(codes) == len(set(codes))
+    # One outbox row per customer and channel; the rolled-back attempt left none behind.
+    keys = list(OutboxMessage.objects.filter(key__startswith=f"outage:{outage.pk}:").values_list("key", flat=True))
+    assert len(keys) == len(set(keys)) and {k.split("#")[0].rsplit(":", 1)[1] for k in keys} == {
+        str(grid.c(code).pk) for code in ("C1", "C2", "C3")}
 
 
 def test_supply_shortage_without_a_lawful_basis_is_refused(grid, travel):

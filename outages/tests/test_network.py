@@ -56,3 +56,43 @@ def test_city_group_is_resolved_county_first(db):
     shizhong = accounts.division_create(code="370402", name="市中区", level="county", parent=zz)
     assert network.city_group(tez) == "taierzhuang_gaoxin"
     assert network.city_group(shizhong) == "other"
+
+
+def test_readings_feed_the_planners_lists(grid, tmp_path: Path, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from outages import queries
+
+    path = tmp_path / "readings.csv"
+    path.write_text("equipment_type,equipment_code,quantity,at,value\n"
+                    "transformer,T1,load,2026-07-20T14:00:00,112.5\n"
+                    "transformer,T1,load,2026-07-20T15:00:00,98\n"
+                    "feeder,F2,load,2026-07-20T14:00:00,104\n"
+                    "transformer,T3,voltage,2026-07-20T19:00:00,186\n"
+                    "transformer,T2,voltage,2026-07-20T19:00:00,221\n", encoding="utf-8")
+    call_command("network", "readings", "import", str(path))
+    call_command("network", "readings", "import", str(path))  # the same readings again: nothing doubles
+    assert "imported 5 readings" in capsys.readouterr().out
+    assert [(r["code"], r["readings_over"]) for r in queries.overloaded()] == [("T1", 1), ("F2", 1)]
+    assert [(r["code"], r["readings_low"]) for r in queries.low_voltage()] == [("T3", 1)]
+    path.write_text("equipment_type,equipment_code,quantity,at,value\ntransformer,T1,load,yesterday,50\n",
+                    encoding="utf-8")
+    with pytest.raises(CommandError, match="line 2, column at") as caught:
+        call_command("network", "readings", "import", str(path))
+    assert caught.value.returncode == 2
+
+
+def test_repeated_faults_list(grid, time_machine):
+    from outages import actions, queries
+    from outages.tests.conftest import at
+
+    for day in (3, 10, 17):
+        time_machine.move_to(at(2026, 5, day, 10), tick=False)
+        outage, _ = actions.fault_report(by=grid.dan, county=grid.county, cause="weather",
+                                         scopes=[("transformer", "T3")])
+        time_machine.move_to(at(2026, 5, day, 11), tick=False)
+        actions.outage_restore(outage=outage, by=grid.dan)
+    assert queries.repeated_faults(n=3, days=30) == [
+        {"type": "transformer", "code": "T3", "name": "长安南路公变", "faults": 3}]
+    assert queries.repeated_faults(n=4, days=30) == []

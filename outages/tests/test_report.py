@@ -4,6 +4,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -144,3 +146,61 @@ def test_interruptions_are_partitioned_by_month_on_postgresql(grid, travel):
         cur.execute("SELECT count(*) FROM outages_interruption_y2026m03")
         assert cur.fetchone()[0] == 3
     assert Interruption.objects.filter(outage=fault).count() == 3
+
+
+ROW = st.tuples(st.sampled_from(["C1", "C2", "C3", "C5"]), st.integers(-60, 290), st.integers(0, 90),
+                st.sampled_from(["planned", "fault"]), st.sampled_from(["equipment", "external", "supply_shortage"]),
+                st.booleans())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.lists(ROW, max_size=10))
+def test_sql_equals_the_pure_module_on_random_rows(grid, raw):
+    """Overlaps, equal starts, touching ends, open interruptions, shorts and clipping alike."""
+    Interruption.objects.all().delete()
+    outage = Outage.objects.first() or Outage.objects.create(kind="fault", cause="equipment", status="active",
+                                                             county=grid.county, title="随机")
+    base = reliability.seconds(datetime(2026, 6, 1))
+    now_s = base + 300 * 60
+    customers = {c.code: c for c in Customer.objects.select_related("county")}
+    rows = []
+    for code, start, length, kind, cause, still_off in raw:
+        c = customers[code]
+        rows.append(Interruption(outage=outage, customer=c, county_id=c.county_id, area=c.area, kind=kind, cause=cause,
+                                 start_s=base + start * 60,
+                                 # Nothing ends after now; what is still off has no end yet.
+                                 end_s=None if still_off else min(base + (start + length) * 60, now_s)))
+    Interruption.objects.bulk_create(rows)
+    queries.refresh_reach()
+    lo, hi = base, base + 240 * 60
+    pure_customers = [reliability.Customer(str(c.pk), str(c.transformer_id), str(c.feeder_id), c.county.code, c.area)
+                      for c in customers.values()]
+    pure_rows = [reliability.Interruption(str(r.customer_id), r.start_s, now_s if r.end_s is None else r.end_s,
+                                          r.kind, r.cause) for r in rows]
+    expected = reliability.report(pure_customers, pure_rows, period_start=lo, period_end=hi)
+    got = queries.indices_doc(lo=lo, hi=hi, region="shaanxi", now_s=now_s)
+    got.pop("_cells")
+    assert got == expected
+
+
+def test_staff_act_from_the_pages_with_chinese_errors(grid, travel, client):
+    travel(at(2026, 3, 2, 9))
+    plan = actions.outage_plan(by=grid.dan, county=grid.county, title="科技路线路检修", cause="maintenance",
+                               planned_start=at(2026, 3, 5, 8), planned_end=at(2026, 3, 5, 12),
+                               scopes=[("feeder", "F1")])
+    client.force_login(grid.carol)
+    page = client.post(f"/outages/{plan.pk}/approve", {"urgent_reason": ""}, follow=True).content.decode()
+    assert "紧急原因" in page and Outage.objects.get(pk=plan.pk).status == "proposed"
+    client.post(f"/outages/{plan.pk}/approve", {"urgent_reason": "变压器渗油须尽快处理"})
+    assert Outage.objects.get(pk=plan.pk).status == "approved"
+    client.force_login(grid.dan)
+    page = client.post("/outages/faults/new", {"county": "610113", "cause": "supply_shortage", "scope_type": "feeder",
+                                               "scope_code": "F2"}).content.decode()
+    assert "有序用电方案" in page and not Outage.objects.filter(kind="fault").exists()
+    response = client.post("/outages/faults/new", {"county": "610113", "cause": "equipment", "scope_type": "feeder",
+                                                   "scope_code": "F2", "title": "长安南路线跳闸"})
+    fault = Outage.objects.get(kind="fault")
+    assert response.status_code == 302 and fault.customers_affected == 3
+    travel(at(2026, 3, 2, 10))
+    client.post(f"/outages/{fault.pk}/restore")
+    assert Outage.objects.get(pk=fault.pk).status == "ended"

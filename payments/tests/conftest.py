@@ -12,4 +12,4 @@ def fee(zz, travel):
 
     application = accepted_application(zz, travel, body=enterprise(county=zz.county.code, supply="dual"))
     return applications.fee_add(application=application, by=zz.account_manager, item="高可靠性供电费",
-                                amount="11300.00", basis="省发展改革委核定的高可靠性供电费标准")
+                                amount="11300.00")

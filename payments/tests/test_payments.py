@@ -53,8 +53,8 @@ def test_the_database_refuses_a_second_live_payment_of_a_fee(fee, zz):
 def test_a_key_reused_for_another_fee_is_refused(fee, zz):
     from applications import actions as applications
 
-    second = applications.fee_add(application=fee.application, by=zz.account_manager, item="临时接电费",
-                                  amount="500", basis="临时接电费收费标准")
+    second = applications.fee_add(application=fee.application, by=zz.account_manager, item="延伸服务费",
+                                  amount="500")
     actions.fee_pay(fee=fee, by=zz.applicant, idempotency_key="same")
     with pytest.raises(Conflict):
         actions.fee_pay(fee=second, by=zz.applicant, idempotency_key="same")

@@ -13,7 +13,18 @@ from django.conf import settings
 from policies.loader import PolicySet, load_dir
 
 DATA_DIR = Path(settings.POLICY_DIR)
-SEEDS_DIR = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+
+def _seeds_dir() -> Path:
+    """../shared/seeds next to the checkout, or next to any folder above it (a git worktree
+    lives one level deeper than the main checkout)."""
+    base = Path(settings.BASE_DIR).resolve()
+    for folder in base.parents:
+        if (folder / "shared" / "seeds").is_dir():
+            return folder / "shared" / "seeds"
+    return base.parent / "shared" / "seeds"
+
+
+SEEDS_DIR = _seeds_dir()
 
 
 def read_raw(region: str, directory: Path = DATA_DIR) -> dict[str, Any]:

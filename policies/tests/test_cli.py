@@ -3,11 +3,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +12,6 @@ from django.core.management.base import CommandError
 SHOW_KEYS = {"region", "name", "version", "effective_from", "unit", "categories", "approvals", "zero_investment", "reliability_targets", "documents"}
 CATEGORY_KEYS = {"name", "unit", "stages", "grid_side_limit", "full_process_limit"}
 STAGE_KEYS = {"code", "limit", "unit"}
-GETPOWER = Path(sys.executable).with_name("getpower")
 
 
 def _run(*args) -> str:
@@ -65,12 +60,27 @@ def test_plain_show_and_list_are_readable(loaded):
 
 
 @pytest.mark.django_db
-def test_bad_input_in_process_is_a_command_error_with_code_2(loaded):
-    for args, argument in ((("show", "atlantis"), "REGION"), (("show", "zhejiang", "--on", "2022-02-30"), "--on")):
-        with pytest.raises(CommandError) as caught:
-            _run(*args)
-        assert caught.value.returncode == 2
-        assert str(caught.value).startswith(f"{argument}: ")
+@pytest.mark.parametrize(
+    ("args", "argument"),
+    [
+        (("show", "atlantis"), "REGION"),
+        (("show", "zhejiang", "--on", "2022-02-30"), "--on"),
+        (("show", "zhejiang", "--on", "2022-13-01"), "--on"),
+        (("show", "zhejiang", "--on", "20220601"), "--on"),
+        (("show", "zhejiang", "--on", "2019-01-01"), "--on"),
+    ],
+)
+def test_bad_input_in_process_is_a_command_error_with_code_2(loaded, args, argument):
+    with pytest.raises(CommandError) as caught:
+        _run(*args)
+    assert caught.value.returncode == 2
+    assert str(caught.value).startswith(f"{argument}: ")
+
+
+@pytest.mark.django_db
+def test_a_missing_region_is_an_argparse_error_in_process():
+    with pytest.raises(CommandError, match="REGION"):
+        _run("show")
 
 
 @pytest.mark.django_db
@@ -94,21 +104,13 @@ def test_load_of_broken_files_lists_the_problems_and_exits_1(edit):
 # --- the installed console script --------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def console(tmp_path_factory):
-    """Runs `getpower` against its own fresh SQLite database, like an operator would."""
-    data_dir = tmp_path_factory.mktemp("getpower-var")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["GETPOWER_DATA_DIR"] = str(data_dir)
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(GETPOWER), *args], env=env, capture_output=True, text=True, timeout=120)
-
-    migrated = run("migrate", "--noinput")
-    assert migrated.returncode == 0, migrated.stderr
-    first = run("policy", "load")
+@pytest.fixture
+def console(getpower_console):
+    """Runs `getpower` against its own copy of the session's migrated SQLite database, like an
+    operator would (the prepared database has no policies yet)."""
+    first = getpower_console("policy", "load")
     assert first.returncode == 0, first.stderr
-    return run, first
+    return getpower_console, first
 
 
 def test_console_load_is_idempotent(console):
@@ -119,34 +121,18 @@ def test_console_load_is_idempotent(console):
     assert again.stdout.startswith("policies: 0 new version(s) stored")
 
 
-@pytest.mark.parametrize(
-    ("args", "argument"),
-    [
-        (("policy", "show", "atlantis"), "REGION"),
-        (("policy", "show", "zhejiang", "--on", "2022-13-01"), "--on"),
-        (("policy", "show", "zhejiang", "--on", "20220601"), "--on"),
-        (("policy", "show", "zhejiang", "--on", "2019-01-01"), "--on"),
-    ],
-)
-def test_console_bad_input_exits_2_with_one_line_naming_the_argument(console, args, argument):
+def test_console_bad_input_and_show_json(console):
+    """The console script's own contract: exit 2 with one line naming the argument (every bad
+    value is tested in process above), exit 2 from argparse, and --json on stdout."""
     run, _ = console
-    result = run(*args)
+    result = run("policy", "show", "zhejiang", "--on", "2022-13-01")
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"CommandError: {argument}: ")
-
-
-def test_console_missing_region_is_an_argparse_error(console):
-    run, _ = console
-    result = run("policy", "show")
-    assert result.returncode == 2
-    assert "REGION" in result.stderr
-
-
-def test_console_show_json(console):
-    run, _ = console
-    result = run("policy", "show", "shaanxi", "--on", "2021-05-01", "--json")
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+    assert lines[0].startswith("CommandError: --on: ")
+    missing = run("policy", "show")
+    assert missing.returncode == 2 and "REGION" in missing.stderr
+    shown = run("policy", "show", "shaanxi", "--on", "2021-05-01", "--json")
+    assert shown.returncode == 0, shown.stderr
+    data = json.loads(shown.stdout)
     assert SHOW_KEYS <= set(data) and data["version"] == "2021"

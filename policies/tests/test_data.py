@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from policies import citations
 from policies.loader import NoVersionInForce
 from policies.schema import SEED_CITATION
 from policies.tests.conftest import DATA_DIR, SEEDS_DIR, read_raw, version_of
@@ -31,6 +32,8 @@ CONTRADICTIONS = {
     "zj-approval-7-days-scope",
     "zj-hv-stages-by-risk",
     "sx-one-certificate",
+    "sx-zero-investment-scope",
+    "zz-zero-investment-scope",
 }
 # Plain integers that are identifiers, not measured numbers.
 IDENTIFIER_KEYS = {"year"}
@@ -87,6 +90,44 @@ def test_each_cited_number_appears_in_the_seed_it_cites(region):
         assert cited in texts, f"{region}{path}: cites {cited}, which is not a seed file"
         shown = f"{holder[key]:g}" if isinstance(holder[key], float) else str(holder[key])
         assert re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d.])", texts[cited]), f"{region}{path}: {shown} not in {cited}"
+
+
+def _sources(node, path=""):
+    """(key path, source) for every cited object in a parsed file (notes cite by `quote`)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "source" and isinstance(value, str):
+                yield path, value
+            elif key != "notes":
+                yield from _sources(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _sources(value, f"{path}[{index}]")
+
+
+@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason=f"seed files not found at {SEEDS_DIR}")
+@pytest.mark.parametrize("region", REGIONS)
+def test_every_source_quotes_the_seeds_own_words(region):
+    seeds = {p.name: p.read_text(encoding="utf-8") for p in SEEDS_DIR.glob("*.txt")}
+    checked = 0
+    for path, source in _sources(read_raw(region)):
+        file, fragments = citations.quoted(source)
+        if file is None:
+            continue
+        assert file in seeds, f"{region}{path}: cites {file}, which is not a seed file"
+        checked += len(fragments)
+        assert citations.missing(source, seeds) == [], f"{region}{path}: not the seed's words; put an inference in `reading`"
+    assert checked > 0
+
+
+def test_the_citation_check_catches_a_paraphrase():
+    seeds = {"000_1faeb58a20a3753f.txt": "将台儿庄、高新的中心区、市区、城镇、农村地区用户年均停电时间分别压减至1个、2个、3个、5个小时以内。"}
+    written = "000_1faeb58a20a3753f.txt 二 台儿庄、高新的中心区……1个小时以内; 附件2 第11项"
+    assert citations.missing(written, seeds) == ["1个小时以内"]
+    exact = "000_1faeb58a20a3753f.txt 附件2 第11项 台儿庄、高新的中心区……分别压减至1个、2个、3个、5个 小时以内"
+    assert citations.missing(exact, seeds) == []
+    # full-width and half-width punctuation are the same words
+    assert citations.missing("000_1faeb58a20a3753f.txt 二 中心区，市区", {"000_1faeb58a20a3753f.txt": "中心区,市区"}) == []
 
 
 def _notes():
@@ -188,3 +229,51 @@ def test_zero_investment_thresholds_only_grow_in_shaanxi(policies):
 
 def test_data_directory_holds_exactly_the_four_policies():
     assert sorted(p.stem for p in DATA_DIR.glob("*.yaml")) == sorted(REGIONS)
+
+
+def test_stage_limits_never_add_up_beyond_the_category_total_for_any_customer(policies):
+    from policies.resolve import stages_for
+
+    checked = 0
+    for region in REGIONS:
+        for snap in policies.snapshots(region):
+            for code, category in snap.document.categories.items():
+                total = category.grid_side_limit or category.full_process_limit
+                if total is None:
+                    continue
+                for important in (False, True):
+                    limits = [s.limit for s in stages_for(snap.document, code, important=important) if s.limit is not None]
+                    same_unit = [limit.value for limit in limits if limit.unit == total.unit]
+                    assert len(same_unit) == len(limits), (region, snap.version, code)
+                    assert sum(same_unit) <= total.value, (region, snap.version, code, important)
+                    checked += 1
+    assert checked > 20
+
+
+def test_zhejiang_important_single_supply_stages_are_bound_by_the_30_day_total(policies):
+    hv_single = policies.in_force("zhejiang", date(2021, 6, 1)).document.categories["hv_single"]
+    borrowed = [s for s in hv_single.stages if s.when == "important"]
+    assert [s.code for s in borrowed] == ["design_review", "midway_inspection"]
+    assert all(s.limit is None for s in borrowed)  # "\" in the single-supply row: the total binds
+    note = next(n for n in read_raw("zhejiang")["notes"] if n["id"] == "zj-hv-stages-by-risk")
+    assert "合计30天" in note["reading"]
+
+
+def test_a_stage_table_that_adds_up_beyond_the_total_for_important_customers_is_refused(edit):
+    from policies.loader import PolicyError, load_dir
+
+    def borrow(raw):
+        for stage in raw["versions"][0]["categories"]["hv_single"]["stages"]:
+            if stage["code"] == "design_review":
+                stage["limit"] = {"value": 10, "unit": "day", "kind": "limit", "source": "003_e17465e3b27c8d74.txt 附件1 高压双电源用户 设计审查"}
+
+    with pytest.raises(PolicyError) as caught:
+        load_dir(edit("zhejiang", borrow))
+    assert "zhejiang.yaml: versions[0].categories.hv_single: stage limits add up to 40 day for important customers, above the total 30 day" in str(caught.value)
+
+
+def test_the_advance_notice_is_a_minimum_lead_time(policies):
+    exception = next(
+        x for x in policies.in_force("zaozhuang", date(2021, 8, 1)).document.approvals.exemption.exceptions if x.advance_notice
+    )
+    assert exception.advance_notice.kind == "minimum"

@@ -57,18 +57,19 @@ def test_zaozhuang_low_voltage(zaozhuang):
     assert resolve_category(zaozhuang, voltage_kv=0.38, capacity_kva=50, supply="single") == "lv_nonresidential"
 
 
-def test_a_sanling_request_above_the_capacity_bound_is_an_ordinary_lv_business(zaozhuang, policies):
-    bound = zaozhuang.categories["lv_sanling"].applies_to.capacity_max
+def test_a_sanling_request_above_the_capacity_bound_is_an_ordinary_lv_business(zhejiang, zaozhuang):
+    bound = zhejiang.categories["lv_sanling"].applies_to.capacity_max
     above = bound.value + 10
-    assert resolve_category(zaozhuang, voltage_kv=0.38, capacity_kva=above, supply="single", sanling=True) == "lv_nonresidential"
+    assert resolve_category(zhejiang, voltage_kv=0.38, capacity_kva=above, supply="single", sanling=True) == "lv_nonresidential"
     # kW never exceeds kVA: a customer above the kW bound in kVA but within it in kW still qualifies.
     assert (
-        resolve_category(zaozhuang, voltage_kv=0.38, capacity_kva=above, capacity_kw=bound.value, supply="single", sanling=True)
+        resolve_category(zhejiang, voltage_kv=0.38, capacity_kva=above, capacity_kw=bound.value, supply="single", sanling=True)
         == "lv_sanling"
     )
-    # Before the June 2021 change the 2020 version set no capacity bound.
-    earlier = _doc(policies, "zaozhuang", date(2021, 1, 15))
-    assert resolve_category(earlier, voltage_kv=0.38, capacity_kva=above, supply="single", sanling=True) == "lv_sanling"
+    # Zaozhuang's 160 kW widens 三零 to every small firm up to it; it is no cap on 三零
+    # customers, who had none in 2020 (note zz-zero-investment-scope).
+    assert zaozhuang.categories["lv_sanling"].applies_to.capacity_max is None
+    assert resolve_category(zaozhuang, voltage_kv=0.38, capacity_kva=above, supply="single", sanling=True) == "lv_sanling"
 
 
 def test_zhejiang_conditional_path_only_for_ordinary_single_supply_customers(zhejiang):
@@ -124,7 +125,9 @@ def test_shaanxi_zero_investment_threshold_by_area_and_year(policies):
     rural_2022 = zero_investment_threshold(in_2022, scope="lv_small_micro", area="rural")
     assert rural_2021.value < urban_2021.value == rural_2022.value
     between = (rural_2021.value + urban_2021.value) / 2
-    assert not zero_investment_applies(in_2021, category="lv_sanling", area="rural", capacity_kva=between)
+    # The 2020 group of 三零 customers (task 37, no figure) still covers them: the rural
+    # figure widens zero investment to small firms, it never narrows it (sx-zero-investment-scope).
+    assert zero_investment_applies(in_2021, category="lv_sanling", area="rural", capacity_kva=between)
     assert zero_investment_applies(in_2021, category="lv_sanling", area="urban", capacity_kva=between)
     assert zero_investment_applies(in_2022, category="lv_sanling", area="rural", capacity_kva=between)
     assert zero_investment_applies(in_2022, category="lv_residential", area="rural", capacity_kva=between)

@@ -152,7 +152,7 @@ def test_shaanxi_explores_so_never_exempts_automatically(policies, kw, length):
     assert result.exempt is False
     assert result.routes == ["parallel"]
     assert result.limits[0].value == 5 and result.limits[0].unit == "workday"
-    assert any("explore" in line for line in result.why)
+    assert any("探索" in line for line in result.why)
 
 
 def test_35kv_has_no_limit_in_any_region(policies):

@@ -1,12 +1,17 @@
-"""Create the operator account that `make run` prints, once."""
+"""Create the operator account that `make run` prints, once, with a password nobody else knows."""
 import os
+import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from core import events
 
 
 class Command(BaseCommand):
-    help = "Create the local administrator (once) and print where to log in."
+    help = "Create the local administrator (once, with a generated password printed once) and print where to log in."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("GETPOWER_URL", "http://127.0.0.1:8000"))
@@ -14,19 +19,27 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         User = get_user_model()
         username = os.environ.get("GETPOWER_ADMIN_USER", "admin")
-        password = os.environ.get("GETPOWER_ADMIN_PASSWORD", "getpower-admin")
-        if not User.objects.filter(username=username).exists():
-            User.objects.create_superuser(username=username, email="", password=password)
-            created = "created"
-        else:
-            created = "already present"
+        chosen = os.environ.get("GETPOWER_ADMIN_PASSWORD", "")
+        if chosen in settings.PUBLISHED_ADMIN_PASSWORDS:
+            raise CommandError("GETPOWER_ADMIN_PASSWORD: that password is published in the getpower repository; choose another")
+        with transaction.atomic():
+            if User.objects.filter(username=username).exists():
+                password_line = f"  administrator: {username} (already present; password unchanged)"
+            else:
+                password = chosen or secrets.token_urlsafe(12)
+                admin = User.objects.create_superuser(username=username, email="", password=password)
+                events.record(actor="job:bootstrap", verb="platform.bootstrapped", subject=admin,
+                              data={"administrator": admin.pk, "password": "given" if chosen else "generated"})
+                # Printed this once only: it is stored as a hash and cannot be shown again.
+                password_line = (f"  administrator (created): {username} / {password}"
+                                 + ("" if chosen else "   <- generated, shown only now; note it"))
         host = options["host"].rstrip("/")
         self.stdout.write(
             "\n".join(
                 [
                     "",
                     f"getpower is ready at {host}/",
-                    f"  administrator ({created}): {username} / {password}  ->  {host}/admin/",
+                    f"{password_line}  ->  {host}/admin/",
                     f"  policies and time limits:  {host}/policies/",
                     f"  working-day calendar:      {host}/workdays/",
                     f"  API docs:                  {host}/api/v1/docs",

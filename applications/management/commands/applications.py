@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import Division
-from applications import deadlines, queries
+from applications import queries
 from applications.models import Application, Stage, Status, current_stage
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         county = options.get("county")
         if county and not Division.objects.filter(code=county).exists():
             raise CommandError(f"--county: unknown county {county!r}", returncode=2)
-        today = deadlines.local_date(timezone.now())
+        today = timezone.localdate(timezone.now())
         qs = queries.filter_applications(
             Application.objects.select_related("county").prefetch_related("stages").order_by("submitted_at", "id"),
             county=county, status=options.get("status"), overdue=True if options["overdue"] else None, today=today,
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             rows.append({
                 "number": application.number, "status": application.status, "county": application.county.code,
                 "category": application.category, "applicant": application.applicant_name,
-                "submitted": deadlines.local_date(application.submitted_at).isoformat(),
+                "submitted": timezone.localdate(application.submitted_at).isoformat(),
                 "stage": current.code if current else None,
                 "due": current.due_date.isoformat() if current and current.due_date else None,
                 "overdue": bool(current and current.due_date and current.due_date < today

@@ -6,28 +6,24 @@ broken policy files or a refused load exit 1 with every problem listed.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.dates import strict_date
 from core.errors import DomainError, NotFound
 from policies import queries
 from policies.actions import policy_load
 from policies.labels import FLAT as LABELS
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _on(value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        # Strictly YYYY-MM-DD: fromisoformat alone would also take 20221001.
-        if not _ISO_DATE.fullmatch(value):
-            raise ValueError
-        return date.fromisoformat(value)
+        return strict_date(value)
     except ValueError:
         raise CommandError(f"--on: expected a date YYYY-MM-DD, got '{value}'", returncode=2) from None
 

@@ -78,8 +78,6 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
     documents = list(dict.fromkeys(documents or ()))
     if documents and reason != Pause.Reason.AWAITING_DOCUMENTS:
         raise invalid("documents", "只有“等待客户补充资料”的暂停可以要求补充资料")
-    if reason == Pause.Reason.AWAITING_DOCUMENTS and not documents:
-        raise invalid("documents", "请勾选需要客户补充的资料")
     if documents:
         version = application.policy_version or rules.version_in_force(
             application.region, timezone.localdate(application.submitted_at))

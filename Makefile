@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev browser system-deps run serve test test-sqlite test-postgres bench bench-api clean
+.PHONY: install install-dev browser system-deps run serve test test-sqlite test-postgres bench bench-api clean locale
 
 install: $(VENV)/.installed $(CHART_JS)
 
@@ -76,3 +76,7 @@ bench-api: install-dev
 
 clean:
 	rm -rf $(VENV) var build .pytest_cache .hypothesis
+
+# Our own Chinese for messages Django's catalogue lacks (locale/); the compiled .mo is committed.
+locale:
+	msgfmt -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po

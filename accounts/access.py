@@ -91,7 +91,7 @@ def get_visible(user: User, queryset: QuerySet, *, pk, what: str = "object", **f
     """Fetch one object the user may see, else NotFound (never a 403 that leaks existence)."""
     obj = scope(user, queryset, **fields).filter(pk=pk).first()
     if obj is None:
-        raise NotFound(f"{what} {pk} not found", fields={"id": "not found"})
+        raise NotFound(f"未找到（{what} {pk}）", fields={"id": "未找到"})
     return obj
 
 
@@ -107,7 +107,7 @@ def can(user: User, permission: str) -> bool:
 def require(user: User, permission: str) -> None:
     """Role check for an object the caller already fetched through `get_visible`/`scope`."""
     if not can(user, permission):
-        raise Forbidden(f"{permission}: not allowed for this role", fields={"role": ",".join(sorted(user.roles))})
+        raise Forbidden("您的角色无权办理此项", fields={"role": ",".join(sorted(user.roles))})
 
 
 def is_grid_staff(user: User) -> bool:

@@ -66,6 +66,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Indicators: the energy bureau and the regulator judge the programme; supervisors watch their county.
     "indicators.view": frozenset({Role.SUPERVISOR, Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
     "reports.generate": frozenset({Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
+    # 投诉 / hot-line cases: applicants file their own; staff enter phone cases and answer them.
+    "complaint.file": frozenset({Role.APPLICANT}),
+    "complaint.enter": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "complaint.view": frozenset({*GRID_STAFF, Role.REGULATOR, Role.ADMIN}),
+    "complaint.reply": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),
+    "complaint.close": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # Outages: operations staff plan and run them; the supervisor approves (先算后停).
     "outage.view": frozenset({*GRID_STAFF, Role.DISPATCHER, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}),
     "outage.plan": frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}),

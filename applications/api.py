@@ -56,6 +56,7 @@ class PauseOut(Schema):
     started_by: str
     ended_at: datetime | None
     workdays: int | None
+    requested_documents: list[str]
 
 
 class StageOut(Schema):
@@ -234,7 +235,8 @@ def detail(application: Application) -> dict:
                 "result": s.result, "explain": explain_dict(s),
                 "pauses": [
                     {"reason": p.reason, "note": p.note, "started_at": p.started_at,
-                     "started_by": p.started_by.username, "ended_at": p.ended_at, "workdays": p.workdays}
+                     "started_by": p.started_by.username, "ended_at": p.ended_at, "workdays": p.workdays,
+                     "requested_documents": p.requested_documents}
                     for p in s.pauses.all()
                 ],
             }
@@ -305,6 +307,8 @@ class PauseIn(Schema):
     approved_by: Username | None = None
     approver_password: text(128) | None = Field(
         None, description="the supervisor's own password, approving on the spot; without it the approval waits in their queue")
+    documents: list[str] = Field(default_factory=list, max_length=20,
+                                 description="awaiting_documents: the policy's document codes asked for")
 
 
 class ReasonIn(Schema):
@@ -341,7 +345,8 @@ def pause_stage(request, application_id: int, code: str, payload: PauseIn):
     application = queries.application_for(request.auth, application_id)
     actions.stage_pause(application=application, code=code, by=request.auth, reason=payload.reason,
                         note=payload.note, approved_by=_user("approved_by", payload.approved_by),
-                        approver_password=payload.approver_password, respond_by=payload.respond_by)
+                        approver_password=payload.approver_password, respond_by=payload.respond_by,
+                        documents=payload.documents)
     return detail(queries.application_for(request.auth, application_id))
 
 

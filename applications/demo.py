@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts import actions as accounts
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
-from applications import actions, deadlines, queries
+from applications import actions, deadlines, queries, rules
 from applications.models import Application, Pause, Stage
 from workdays.schedule import get_schedule
 
@@ -173,6 +173,12 @@ def _uscc(rng: random.Random) -> str:
     return body + uscc_check_char(body)
 
 
+def _askable_documents(application) -> list[str]:
+    version = application.policy_version
+    return [code for code in rules.category_documents(version, application.category)
+            if code not in rules.shared_documents(version)]
+
+
 def _work_time(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(hour=rng.randrange(9, 17), minute=rng.randrange(0, 60)), tzinfo=TZ)
 
@@ -279,8 +285,14 @@ def _plan_application(rng: random.Random, world: World, county: Division, profil
         if stage.code in PAUSABLE and rng.random() < 0.35:
             pause_at = since + timedelta(hours=2)
             reason = rng.choice([Pause.Reason.CUSTOMER_WORKS, Pause.Reason.AWAITING_DOCUMENTS])
-            scheduler.at(pause_at, lambda code=stage.code: actions.stage_pause(
-                application=app(), code=code, by=manager, reason=reason, note="等待客户"))
+            # Waiting for documents names one the policy lists and data sharing does not provide.
+            askable = _askable_documents(app())
+            if reason == Pause.Reason.AWAITING_DOCUMENTS and askable:
+                asked, note = [rng.choice(askable)], "请补充上传所列资料"
+            else:
+                reason, asked, note = Pause.Reason.CUSTOMER_WORKS, [], "等待客户受电工程完工"
+            scheduler.at(pause_at, lambda code=stage.code, reason=reason, asked=asked, note=note: actions.stage_pause(
+                application=app(), code=code, by=manager, reason=reason, note=note, documents=asked))
             resume_day = deadlines.add(timezone.localdate(pause_at), rng.randrange(2, 8), "workday", schedule=get_schedule())
             resume_at = _work_time(resume_day, rng)
             scheduler.at(resume_at, lambda code=stage.code: actions.stage_resume(

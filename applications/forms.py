@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import GRID_STAFF, Role
 from applications import rules
+from core import labels
 from applications.models import Application, GridProject, Pause, Status
 from core.bounds import MONEY, NOTE_LENGTH, POSITIVE_MONEY
 
@@ -27,7 +28,7 @@ def staff_of(application: Application, *roles: str):
 
 class UserChoice(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return f"{user} ({user.username})" if user.display_name else user.username
+        return labels.person(user)  # people by name, never the login
 
 
 class FilterForm(forms.Form):
@@ -70,6 +71,8 @@ class CompleteForm(forms.Form):
 class PauseForm(forms.Form):
     code = forms.CharField(widget=forms.HiddenInput, max_length=32)
     reason = forms.ChoiceField(label=_("暂停原因（客户原因）"))
+    documents = forms.MultipleChoiceField(label=_("需要客户补充的资料（等待客户补充资料时必选）"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label=_("需要客户做什么"), required=False, max_length=500)
     respond_by = forms.DateField(label=_("请客户在此日期前办理"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
@@ -81,6 +84,14 @@ class PauseForm(forms.Form):
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
+        if application.policy_version:
+            # Only what the policy lists for the category and data sharing does not already provide (四免).
+            names = rules.document_names(application.policy_version)
+            shared = rules.shared_documents(application.policy_version)
+            self.fields["documents"].choices = [
+                (code, names.get(code, code))
+                for code in rules.category_documents(application.policy_version, application.category)
+                if code not in shared]
         reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
         self.fields["reason"].choices = (
             [(code, name) for code, (name, _needs) in reasons.items()] if reasons else list(Pause.Reason.choices))

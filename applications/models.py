@@ -229,6 +229,9 @@ class Pause(models.Model):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="pauses")
     reason = models.CharField(max_length=32, choices=Reason.choices)
     note = models.TextField(blank=True, default="")
+    # 等待客户补充资料: the document types asked for (codes from the policy's list for the category);
+    # the applicant may upload exactly these while the pause lasts.
+    requested_documents = models.JSONField(default=list, blank=True)
     respond_by = models.DateField(null=True, blank=True, help_text="the day the customer is asked to act by")
     started_at = models.DateTimeField()
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

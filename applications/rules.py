@@ -98,6 +98,29 @@ def allowed_documents(version: PolicyVersion, category: str, stage_code: str) ->
         raise invalid("stage_code", exc.message)
 
 
+def category_documents(version: PolicyVersion, category: str) -> list[str]:
+    """Every document the policy lists for any stage of the category, in stage order: the
+    most a customer-side pause may ask for (nothing beyond the policy)."""
+    found: list[str] = []
+    for stage in resolve.stages_for(document(version), category, important=True):
+        for code in (stage.documents.required if stage.documents else []):
+            if code not in found:
+                found.append(code)
+    return found
+
+
+def shared_documents(version: PolicyVersion) -> set[str]:
+    """四免: documents the policy says the utility obtains by government data sharing."""
+    docs = document(version).documents
+    sharing = getattr(docs, "sharing", None) if docs is not None else None
+    return set(getattr(sharing, "documents", None) or [])
+
+
+def one_certificate(version: PolicyVersion) -> str | None:
+    """一证通办: the one document the applicant shows, where the policy says so."""
+    docs = document(version).documents
+    one = getattr(docs, "one_certificate", None) if docs is not None else None
+    return getattr(one, "document", None)
 def fee_catalogue(region: str, on: date):
     """The fee catalogue (policies.schema.FeeCatalogue) in force in `region` on the charging
     day: a fee is charged under the price rules of the day it is charged. None: no catalogue,

@@ -18,6 +18,7 @@ VERBS = {
     "stage.due_recomputed": "重算办理时限",
     "policy.refused": "拒绝政策外要求",
     "document.uploaded": "上传资料",
+    "document.deleted": "删除未审核的资料",
     "escalation.opened": "发起督办",
     "escalation.replied": "回复督办",
     "escalation.closed": "办结督办",

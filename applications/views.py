@@ -28,7 +28,7 @@ from accounts.models import Division, User
 from accounts.roles import GRID_STAFF, Role
 from applications import actions, api, deadlines, forms, queries, rules
 from applications.models import OPEN_STAGE_STATES, Application, Escalation, Pause, Stage, Status
-from core import pii
+from core import labels, pii
 from core.errors import DomainError, Forbidden, NotFound
 from workdays.schedule import get_schedule
 
@@ -151,11 +151,36 @@ def _masked(token: str) -> str:
         return "****"
 
 
+def _people(data: dict) -> dict[str, str]:
+    """Usernames the detail names (actors, assignees, who paused) → the names people know."""
+    usernames = {e["actor"] for e in data["events"]}
+    for s in data["stages"]:
+        usernames |= {s["assignee"], s["completed_by"], *(p["started_by"] for p in s["pauses"])}
+    usernames.discard(None)
+    return {u.username: labels.person(u) for u in User.objects.filter(username__in=usernames)}
+
+
+def _events(data: dict, application: Application) -> list[dict]:
+    """The log as people read it: verbs, stages and reasons in 中文, actors by name."""
+    people = _people(data)
+    stage_names = {s["code"]: s["name"] for s in data["stages"]}
+    reasons = dict(Pause.Reason.choices)
+    if application.policy_version:
+        reasons.update({code: name for code, (name, _n) in rules.pause_reasons(application.policy_version).items()})
+    return [{**e, "actor_name": people.get(e["actor"], labels.label("actor", e["actor"])),
+             "stage_name": stage_names.get(e["data"].get("stage"), labels.label("stage", e["data"].get("stage")))
+             if e["data"].get("stage") else "",
+             "reason_name": reasons.get(e["data"].get("reason"), "") if isinstance(e["data"].get("reason"), str)
+             else ""} for e in data["events"]]
+
+
 def _timeline(data: dict, application: Application, today: date) -> list[dict]:
     schedule = get_schedule()
     reasons = dict(Pause.Reason.choices)
     if application.policy_version:
         reasons.update({code: name for code, (name, _needs) in rules.pause_reasons(application.policy_version).items()})
+    doc_names = rules.document_names(application.policy_version) if application.policy_version else {}
+    people = _people(data)
     stages = []
     for s in data["stages"]:
         why = s["explain"]
@@ -173,7 +198,12 @@ def _timeline(data: dict, application: Application, today: date) -> list[dict]:
         stages.append({
             **s, "why": explain, "state_name": Stage.State(s["state"]).label,
             "left": workdays_left(s["due_date"], today, schedule) if open_ else None,
-            "pauses": [{**p, "reason_name": reasons.get(p["reason"], p["reason"])} for p in s["pauses"]],
+            "completed_by": people.get(s["completed_by"], s["completed_by"]),
+            "assignee": people.get(s["assignee"], s["assignee"]),
+            "pauses": [{**p, "reason_name": reasons.get(p["reason"], p["reason"]),
+                        "started_by": people.get(p["started_by"], p["started_by"]),
+                        "requested_names": [doc_names.get(d, labels.label("document", d))
+                                            for d in p["requested_documents"]]} for p in s["pauses"]],
         })
     return stages
 
@@ -201,7 +231,7 @@ def _page_context(request, application: Application, *, bound: dict | None = Non
         "application": application,
         "data": data,
         "stages": _timeline(data, application, today),
-        "events": data["events"],
+        "events": _events(data, application),
         "current": current,
         "documents": documents,
         "masked_id": _masked(application.id_number_enc),
@@ -303,7 +333,7 @@ def _call_pause(request, application, form):
         return None
     d = form.cleaned_data
     pause = actions.stage_pause(application=application, code=d["code"], by=request.user, reason=d["reason"],
-                                note=d["note"], approved_by=d["approved_by"],
+                                note=d["note"], approved_by=d["approved_by"], documents=d["documents"],
                                 approver_password=d["approver_password"], respond_by=d["respond_by"])
     if not isinstance(pause, Pause):
         return _("已提请 %(approver)s 审批：%(stage)s 在其确认后暂停计时。") % {

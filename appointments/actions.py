@@ -28,18 +28,18 @@ def slot_publish(*, by: User, starts_at: dt.datetime, ends_at: dt.datetime, note
     membership = (Membership.objects.filter(user=by, role__in=[Role.ACCOUNT_MANAGER, Role.SUPERVISOR])
                   .select_related("organisation").first())
     if membership is None or membership.organisation is None:
-        raise Forbidden("publishing slots needs a utility organisation", fields={"organisation": "none"})
+        raise Forbidden("发布预约时段须属于供电企业", fields={"organisation": "none"})
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
-        raise invalid("starts_at", "a date-time needs a time zone")
+        raise invalid("starts_at", "时间须带时区")
     now = timezone.now()
     if starts_at <= now:
-        raise invalid("starts_at", "must be in the future")
+        raise invalid("starts_at", "开始时间须晚于现在")
     if ends_at <= starts_at:
-        raise invalid("ends_at", "must be after the start")
+        raise invalid("ends_at", "结束时间须晚于开始时间")
     if starts_at - now > MAX_AHEAD:
-        raise invalid("starts_at", "at most one year ahead")
+        raise invalid("starts_at", "最多提前一年发布")
     if ends_at - starts_at > MAX_SLOT:
-        raise invalid("ends_at", "a slot lasts at most 8 hours")
+        raise invalid("ends_at", "每个时段最长8小时")
     check_text("note", note, max_length=200)
     org = membership.organisation
     try:
@@ -49,7 +49,7 @@ def slot_publish(*, by: User, starts_at: dt.datetime, ends_at: dt.datetime, note
             events.record(actor=by, verb="slot.published", subject=slot,
                           data={"starts_at": starts_at, "ends_at": ends_at, "county": org.division.code})
     except IntegrityError:
-        raise Conflict("you already offer a slot starting then", fields={"starts_at": "taken"}) from None
+        raise Conflict("您在该时间已发布过时段", fields={"starts_at": "taken"}) from None
     return slot
 
 
@@ -58,13 +58,13 @@ def booking_create(*, application: Application, slot: Slot, by: User, purpose: s
     bookings decides a race: the loser gets a Conflict, never a double booking."""
     access.require(by, "appointment.book")
     if application.applicant_user_id != by.pk:
-        raise Forbidden("only the applicant books visits for this application", fields={"user": by.username})
+        raise Forbidden("只有申请人本人可以预约上门", fields={"user": by.username})
     if not application.is_open:
-        raise Conflict(f"{application.number} is closed", fields={"status": application.status})
+        raise Conflict(f"申请 {application.number} 已办结", fields={"status": application.status})
     if slot.withdrawn_at is not None or slot.starts_at <= timezone.now():
-        raise Conflict("this slot is no longer offered", fields={"slot": "unavailable"})
+        raise Conflict("该时段已不再提供", fields={"slot": "unavailable"})
     if slot.county_id != application.county_id or slot.organisation.utility_root.pk != application.utility_id:
-        raise invalid("slot", "the slot is not offered for this application's county and utility")
+        raise invalid("slot", "该时段不服务本申请所在区县和供电企业")
     check_text("purpose", purpose, max_length=200)
     try:
         with transaction.atomic():
@@ -87,9 +87,9 @@ def booking_create(*, application: Application, slot: Slot, by: User, purpose: s
                                    f"上门服务{('，事由：' + booking.purpose) if booking.purpose else ''}。")
     except IntegrityError:
         if Booking.objects.filter(application=application, cancelled_at__isnull=True).exists():
-            raise Conflict("this application already has a visit booked; cancel it first",
+            raise Conflict("本申请已有预约，请先取消再预约",
                            fields={"application": "booked"}) from None
-        raise Conflict("this slot has just been booked by someone else", fields={"slot": "taken"}) from None
+        raise Conflict("该时段刚被他人预约，请选择其他时段", fields={"slot": "taken"}) from None
     return booking
 
 
@@ -99,9 +99,9 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "") -> Booking:
     with transaction.atomic():
         booking = Booking.objects.select_for_update().select_related("application").get(pk=booking.pk)
         if not applications_for(by).filter(pk=booking.application_id).exists():
-            raise Forbidden("this booking is outside your jurisdiction", fields={"booking": str(booking.pk)})
+            raise Forbidden("该预约不在您的辖区", fields={"booking": str(booking.pk)})
         if booking.cancelled_at is not None:
-            raise Conflict("this booking is already cancelled", fields={"booking": "cancelled"})
+            raise Conflict("该预约已取消", fields={"booking": "cancelled"})
         booking.cancelled_at, booking.cancelled_by = timezone.now(), by
         booking.save(update_fields=["cancelled_at", "cancelled_by"])
         events.record(actor=by, verb="appointment.cancelled", subject=booking.application,

@@ -21,7 +21,7 @@ from core import events, otp, outbox, pii
 from core.errors import Conflict, Forbidden, invalid
 from core.models import OneTimeCode
 from customers.identity import DEFAULT_PROVIDER, PROVIDERS, IdentityClaim
-from customers.models import Complaint, Profile, Rating
+from customers.models import Profile, Rating
 from workdays.schedule import get_schedule
 
 # One-time codes are core's (core.otp); these names stay for the portal's callers.
@@ -149,28 +149,3 @@ def rating_submit(*, application: Application, by: User, score, comment: str = "
         events.record(actor=by, verb="rating.submitted", subject=application,
                       data={"score": score, "comment": rating.comment})
     return rating
-
-
-def complaint_file(*, application: Application, by: User, text: str) -> Complaint:
-    """投诉: to the county supervisor, due on the clock after the policy's escalation limit
-    (an operating setting of the policy, the same one 督办 uses)."""
-    _require_applicant(application, by)
-    if not text.strip():
-        raise invalid("text", "请写明投诉内容")
-    now = timezone.now()
-    today = timezone.localdate(now)
-    version = application.policy_version or rules.version_in_force(application.region, today)
-    n, unit = rules.escalation_limit(version)
-    supervisor = app_actions.county_supervisor(application)
-    with transaction.atomic():
-        complaint = Complaint.objects.create(application=application, by=by, text=text.strip(), supervisor=supervisor,
-                                             filed_at=now, due_date=deadlines.add(today, n, unit, schedule=get_schedule()))
-        events.record(actor=by, verb="complaint.filed", subject=application,
-                      data={"complaint": complaint.pk, "due": complaint.due_date, "limit": n, "unit": unit,
-                            "supervisor": supervisor.username if supervisor else None})
-        if supervisor is not None:
-            outbox.enqueue(
-                kind="complaint_filed", user=supervisor, subject=application, key=f"complaint:{complaint.pk}:filed",
-                text=f"投诉：{application.number}（{application.applicant_name}），请于 {complaint.due_date} 前处理并答复。",
-            )
-    return complaint

@@ -3,13 +3,7 @@ so the admin never adds, edits or deletes them (that would skip the event log)."
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin as ReadOnly
-from customers.models import Complaint, Rating
-
-
-@admin.register(Complaint)
-class ComplaintAdmin(ReadOnly):
-    list_display = ("application", "filed_at", "due_date", "supervisor", "state")
-    list_filter = ("state",)
+from customers.models import Rating
 
 
 @admin.register(Rating)

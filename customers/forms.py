@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import CAPACITY_KVA, AreaCategory, Application
 from core.bounds import NOTE_LENGTH
 from core.errors import DomainError
+from complaints.models import TEXT_MAX
 from customers import queries
 from customers.models import Profile
 
@@ -20,7 +21,7 @@ def show_errors(form: forms.Form, exc: DomainError) -> None:
     if not exc.fields:
         form.add_error(None, exc.message)
     for name, message in exc.fields.items():
-        form.add_error(name if name in form.fields else None, message if name in form.fields else f"{name}: {message}")
+        form.add_error(name if name in form.fields else None, message)
 
 
 class SignupForm(forms.Form):
@@ -133,7 +134,35 @@ class RatingForm(forms.Form):
 
 
 class ComplaintForm(forms.Form):
-    text = forms.CharField(label=_("投诉内容"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label=_("投诉内容"), max_length=TEXT_MAX,
+                           widget=forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_MAX}))
+    # One key per form load: a double click or a resent post files one case.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex)
+
+
+class GeneralComplaintForm(ComplaintForm):
+    """A complaint about the service in general (no application): which county it concerns."""
+
+    county = forms.ChoiceField(label=_("涉及区县"))
+
+    field_order = ["county", "text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [("", _("请选择"))] + [
+            (d.code, f"{d.parent.name if d.parent else ''}{d.name}") for d in queries.counties()]
+
+
+class FeedbackForm(forms.Form):
+    satisfied = forms.TypedChoiceField(label=_("您对答复是否满意"), coerce=lambda v: v == "yes",
+                                       choices=[("yes", _("满意，确认办结")), ("no", _("不满意，请重新处理"))],
+                                       widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("补充说明（不满意时必填）"), required=False, max_length=TEXT_MAX,
+                              widget=forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_MAX}))
+
+
+class ChooseSchemeForm(forms.Form):
+    label = forms.CharField(label=_("选择的供电方案"), max_length=32)
 
 
 class WithdrawForm(forms.Form):

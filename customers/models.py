@@ -1,5 +1,5 @@
-"""Applicant-side records (one-time codes are core.otp's): the applicant's verified identity, ratings and
-complaints. Every change goes through customers.actions."""
+"""Applicant-side records (one-time codes are core.otp's): the applicant's verified identity and
+ratings (complaints live in the complaints app). Every change goes through customers.actions."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -45,23 +45,3 @@ class Rating(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_to_5"),
         ]
-
-
-class Complaint(models.Model):
-    """投诉: routed to the county supervisor with its own deadline on the legal clock."""
-
-    class State(models.TextChoices):
-        OPEN = "open", "处理中"
-        CLOSED = "closed", "已办结"
-
-    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="complaints")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField()
-    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                                   related_name="complaints_assigned")
-    filed_at = models.DateTimeField()
-    due_date = models.DateField()
-    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
-
-    class Meta:
-        ordering = ["-filed_at", "-id"]

@@ -7,12 +7,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Division, User
 from applications import deadlines, rules
 from applications.models import Application, Document, Stage, Status, current_stage
-from core import outbox
+from core import labels, outbox
 from core.errors import DomainError
 from core.models import OutboxMessage
 from workdays.schedule import get_schedule
@@ -82,23 +83,29 @@ def _number(value) -> Decimal | None:
 
 def suggested_voltage(doc, capacity_kva: Decimal, *, sanling: bool = False, residential: bool = False) -> tuple[Decimal | None, str]:
     """LV up to the policy's LV connection capacity (低压接入容量), else the lowest
-    standard voltage of the HV class. No suggestion where the policy states no capacity, or
-    where its capacity is for 三零 customers only (Zaozhuang 三(三)1) and the applicant is
-    neither 三零 nor a residential (低压居民) customer."""
+    standard voltage of the HV class; the national rule where the policy states no capacity."""
     classes = doc.voltage_classes
     if classes is None:
         return None, ""
     lv = [v for v in VOLTAGES if v <= Decimal(str(classes.lv.max.value))]
     hv = [v for v in VOLTAGES if v >= Decimal(str(classes.hv.min.value))]
     if doc.connection is None:
-        return None, "该地区政策未规定低压接入容量上限，请按供电方案选择电压等级"
-    bound = doc.connection.lv_capacity_max
+        # The region states no LV connection capacity: the national rule, and the form says so.
+        fallback = settings.LV_CONNECTION_FALLBACK
+        value, unit = Decimal(str(fallback["value"])), fallback["unit"]
+        why = f"该地区政策未规定低压接入容量，按国家规定建议（{fallback['reason']}）"
+    else:
+        bound = doc.connection.lv_capacity_max
+        value, unit, why = Decimal(str(bound.value)), bound.unit, ""
+    shown = f"{value:g} {labels.label('unit', unit)}"
     # A kW bound is met by any kVA at or under it (kW ≤ kVA), the reading policies.resolve uses too.
-    if capacity_kva <= Decimal(str(bound.value)):
-        if doc.connection.sanling and not (sanling or residential):
-            return None, f"{bound.value:g} {bound.unit} 及以下低压接入只适用于“三零”服务用户，请按供电方案选择电压等级"
-        return lv[-1], f"{bound.value:g} {bound.unit} 及以下原则上低压接入（{classes.lv.name}）"
-    return hv[0], f"超过 {bound.value:g} {bound.unit}，高压接入（{classes.hv.name}）"
+    if capacity_kva <= value:
+        if doc.connection is not None and doc.connection.sanling and not (sanling or residential):
+            return None, f"{shown}及以下低压接入只适用于“三零”服务用户，请按供电方案选择电压等级"
+        reason = f"{shown}及以下原则上低压接入（{classes.lv.name}）"
+        return lv[-1], f"{why}：{reason}" if why else reason
+    reason = f"超过{shown}，高压接入（{classes.hv.name}）"
+    return hv[0], f"{why}：{reason}" if why else reason
 
 
 def preview(*, user: User, values: dict, on: date) -> Preview | None:
@@ -207,3 +214,105 @@ def my_notifications(user: User, *, application: Application | None = None, limi
     if application is not None:
         qs = qs.filter(subject_type=Application._meta.label_lower, subject_id=str(application.pk))
     return list(qs[:limit])
+
+
+# ---------------------------------------------------------------- answering online
+
+@dataclass
+class UploadChoice:
+    """One document the applicant may be asked for on an open stage, and where it stands."""
+    value: str              # "stage_code:doc_type", what the upload form posts
+    stage: str
+    code: str
+    name: str
+    shared: bool = False    # 四免: obtained by government data sharing, never asked
+    held: bool = False      # 四免: already submitted on another application and still held
+    uploaded: bool = False
+    requested: bool = False  # asked for by the open 等待客户补充资料 pause
+
+    @property
+    def needed(self) -> bool:
+        return not (self.shared or self.held)
+
+
+@dataclass
+class PauseRequest:
+    stage: str
+    reason: str
+    note: str
+    started_at: object
+    documents: list[UploadChoice]
+
+
+def _version(application: Application):
+    return application.policy_version or rules.version_in_force(
+        application.region, timezone.localdate(application.submitted_at))
+
+
+def upload_choices(application: Application, *, held: set[str], uploaded: set[str]) -> list[UploadChoice]:
+    """Per open stage, what the policy lists for it plus what an open pause asked for."""
+    if not application.is_open:
+        return []
+    version = _version(application)
+    names = rules.document_names(version)
+    shared = rules.shared_documents(version)
+    choices: list[UploadChoice] = []
+    for stage in application.stages.filter(state__in=[Stage.State.ACTIVE, Stage.State.PAUSED]):
+        asked = set()
+        pause = stage.pauses.filter(ended_at__isnull=True).first() if stage.state == Stage.State.PAUSED else None
+        if pause is not None:
+            asked = set(pause.requested_documents)
+        codes = sorted(rules.allowed_documents(version, application.category, stage.code))
+        codes += [code for code in pause.requested_documents if code not in codes] if pause else []
+        for code in codes:
+            choices.append(UploadChoice(
+                value=f"{stage.code}:{code}", stage=stage.name, code=code, name=names.get(code, code),
+                shared=code in shared, held=code in held and code not in asked, uploaded=code in uploaded,
+                requested=code in asked))
+    return choices
+
+
+def pause_requests(application: Application, choices: list[UploadChoice]) -> list[PauseRequest]:
+    """What the open customer-side pauses ask of the applicant, in words."""
+    requests = []
+    by_value = {c.value: c for c in choices}
+    version = _version(application)
+    reasons = {code: name for code, (name, _n) in rules.pause_reasons(version).items()} if application.policy_version \
+        else {}
+    for stage in application.stages.filter(state=Stage.State.PAUSED):
+        pause = stage.pauses.filter(ended_at__isnull=True).first()
+        if pause is None:
+            continue
+        documents = [by_value[f"{stage.code}:{code}"] for code in pause.requested_documents
+                     if f"{stage.code}:{code}" in by_value]
+        requests.append(PauseRequest(stage=stage.name, reason=reasons.get(pause.reason) or pause.get_reason_display(),
+                                     note=pause.note, started_at=pause.started_at, documents=documents))
+    return requests
+
+
+def one_certificate(application: Application) -> dict | None:
+    """一证通办 as the policy says it: the one document shown, and what data sharing brings."""
+    version = _version(application)
+    one = rules.one_certificate(version)
+    if one is None:
+        return None
+    names = rules.document_names(version)
+    return {"document": names.get(one, one),
+            "shared": [names.get(code, code) for code in sorted(rules.shared_documents(version))]}
+
+
+def paperwork(application: Application) -> dict:
+    """Fees (paid or not), the supply contract and the booked visit, for the application page."""
+    from appointments.models import Booking
+    from contracts.models import Contract
+    from payments.models import Payment
+
+    paid = set(Payment.objects.filter(application=application, state=Payment.State.SUCCEEDED)
+               .values_list("fee_id", flat=True))
+    return {
+        "fees": [(fee, fee.pk in paid) for fee in application.fees.all()],
+        "contract": Contract.objects.filter(application=application).first(),
+        "booking": Booking.objects.filter(application=application, cancelled_at__isnull=True)
+                   .select_related("slot__manager").first(),
+        "schemes": list(application.schemes.all()),
+    }

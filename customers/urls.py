@@ -16,6 +16,10 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/upload/", views.upload, name="upload"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/choose/", views.choose_scheme, name="choose"),
+    path("applications/<int:pk>/documents/<int:doc_id>/delete/", views.delete_document, name="delete_document"),
     path("applications/<int:pk>/rate/", views.rate, name="rate"),
     path("applications/<int:pk>/complain/", views.complain, name="complain"),
+    path("complaints/", views.complaints, name="complaints"),
+    path("complaints/<int:pk>/feedback/", views.complaint_feedback, name="complaint_feedback"),
 ]

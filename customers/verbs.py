@@ -7,11 +7,5 @@ VERBS = {
     "customer.signed_up": "客户注册",
     "customer.identity_verified": "实名认证",
     "rating.submitted": "服务评价",
-    "complaint.filed": "提交投诉",
 }
 
-# Messages about complaints (core.outbox).
-MESSAGE_KINDS = {
-    "complaint_filed": "收到投诉",
-    "complaint_replied": "投诉已答复",
-}

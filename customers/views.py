@@ -13,45 +13,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.models import Division, User
 from applications import actions as app_actions
 from applications import api as app_api
 from applications import queries as app_queries, rules
 from applications.models import Application, Pause, Stage, Status
+from core import labels
 from core.errors import DomainError, Forbidden, NotFound
-from core.verbs import label as verb_label
 from customers import actions, forms, queries
-from customers.models import Complaint, Profile, Rating
+from complaints import actions as complaint_actions
+from complaints import queries as complaint_queries
+from complaints.models import Complaint
+from customers.models import Profile, Rating
 from sharing import queries as sharing_queries
 
 SIGNUP_SESSION_KEY = "customers.signup"
 
-# How the timeline names what happened (verbs are the event log's; unknown ones show as is).
-VERBS = {
-    "application.created": "提交申请",
-    "application.accepted": "业务受理",
-    "application.energised": "送电完成",
-    "application.rejected": "申请被驳回",
-    "application.withdrawn": "申请已撤回",
-    "stage.started": "环节开始",
-    "stage.completed": "环节完成",
-    "stage.paused": "暂停计时（客户原因）",
-    "stage.resumed": "恢复计时",
-    "stage.warning": "环节预警",
-    "stage.overdue": "环节超期",
-    "stage.assigned": "环节改派",
-    "stage.due_recomputed": "节假日安排公布，到期日重算",
-    "document.uploaded": "上传资料",
-    "escalation.opened": "超期督办",
-    "escalation.replied": "督办回复",
-    "escalation.closed": "督办办结",
-    "scheme.proposed": "答复供电方案",
-    "scheme.chosen": "选定供电方案",
-    "fee.added": "登记收费项目",
-    "rating.submitted": "服务评价",
-    "complaint.filed": "提交投诉",
-    "policy.refused": "拒收政策清单外的要求",
-}
 # Policy rules an accepted applicant is told about (办理一户、宣传一户), where the policy has them.
 POLICY_RULES_TOLD = ("sanling_sansheng", "sansheng", "fees", "no_three_designations", "nearest_access")
 
@@ -255,23 +232,6 @@ def _policy_box(application: Application) -> dict | None:
     }
 
 
-def _upload_choices(application: Application, held: set[str], uploaded: set[str],
-                    shared: dict[str, str] | None = None) -> list[dict]:
-    """Per open stage, the documents the policy lists for it (nothing else can be uploaded)."""
-    if not application.is_open:
-        return []
-    version = application.policy_version or rules.version_in_force(application.region,
-                                                                   timezone.localdate(application.submitted_at))
-    names = rules.document_names(version)
-    choices = []
-    for stage in application.stages.exclude(state__in=[Stage.State.DONE, Stage.State.CANCELLED]):
-        for code in sorted(rules.allowed_documents(version, application.category, stage.code)):
-            choices.append({"value": f"{stage.code}:{code}", "stage": stage.name, "code": code,
-                            "name": names.get(code, code), "held": code in held or code in (shared or {}),
-                            "uploaded": code in uploaded, "shared_from": (shared or {}).get(code, "")})
-    return choices
-
-
 def _reason_label(reason) -> str:
     if not reason:
         return ""
@@ -283,8 +243,7 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
     data = app_api.detail(application)
     stage_names = {stage["code"]: stage["name"] for stage in data["stages"]}
     for event in data["events"]:
-        # The portal's own wording first, then every app's declared 中文 (approvals, sharing …).
-        event["label"] = VERBS.get(event["verb"]) or verb_label(event["verb"])
+        event["label"] = labels.verb(event["verb"])
         event["stage_name"] = stage_names.get(event["data"].get("stage"), "")
         event["reason_label"] = _reason_label(event["data"].get("reason"))
     for stage in data["stages"]:
@@ -297,19 +256,32 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
     rating = Rating.objects.filter(application=application).first()
     # 四免: what sharing supplied is never asked for; the page says where it came from.
     shared = sharing_queries.shared_sources(application)
-    choices = _upload_choices(application, held, uploaded, shared) if is_applicant else []
+    choices = queries.upload_choices(application, held=held | set(shared), uploaded=uploaded) if is_applicant else []
     names = rules.document_names(application.policy_version or rules.version_in_force(
         application.region, timezone.localdate(application.submitted_at)))
     return {
         "application": application, "detail": data, "card": queries.card(application, today), "today": today,
         "policy": _policy_box(application),
-        "documents": [(doc, names.get(doc.doc_type, doc.doc_type)) for doc in application.documents.all()],
+        "documents": [(doc, names.get(doc.doc_type, doc.doc_type),
+                       is_applicant and doc.uploaded_by_id == request.user.pk and application.is_open
+                       and not app_actions.document_reviewed(doc))
+                      for doc in application.documents.all()],
         "upload_choices": choices,
-        "upload_needed": any(not c["held"] for c in choices),
+        "upload_needed": any(c.needed for c in choices),
+        "pause_requests": queries.pause_requests(application, choices),
+        "one_certificate": queries.one_certificate(application),
+        "paperwork": queries.paperwork(application),
+        "choose_form": forms_in.get("choose_form"),
+        "can_choose": is_applicant and application.is_open and application.schemes.exists()
+        and application.stages.filter(code="scheme_reply").exclude(state=Stage.State.CANCELLED).exists()
+        and not application.schemes.filter(chosen=True).exists(),
         "shared_sources": shared,
         "is_applicant": is_applicant, "rating": rating,
         "can_rate": is_applicant and application.status == Status.ENERGISED and rating is None,
-        "complaints": list(Complaint.objects.filter(application=application)),
+        "complaints": list(complaint_queries.mine(request.user).filter(application=application))
+        if is_applicant else [],
+        "feedback_form": forms_in.get("feedback_form") or forms.FeedbackForm(),
+        "feedback_for": forms_in.get("feedback_for"),
         "notifications": queries.my_notifications(request.user, application=application),
         "accepted": application.accepted_at is not None,
         "upload_form": forms_in.get("upload_form") or forms.UploadForm(),
@@ -352,6 +324,32 @@ def upload(request, pk):
 
 @login_required
 @require_POST
+def choose_scheme(request, pk):
+    def run(application, data):
+        if application.applicant_user_id != request.user.pk:
+            raise Forbidden(_("只有申请人本人可以选择供电方案"))
+        app_actions.scheme_choose(application=application, by=request.user, label=data["label"])
+    return _post_action(request, pk, forms.ChooseSchemeForm, "choose", run, "choose")
+
+
+@login_required
+@require_POST
+def delete_document(request, pk, doc_id):
+    application = _visible(request, pk)
+    document = application.documents.filter(pk=doc_id).first()
+    if document is None:
+        raise Http404("document not found")
+    try:
+        app_actions.document_delete(document=document, by=request.user)
+    except DomainError as exc:
+        context = _detail_context(request, application)
+        context["delete_error"] = exc.message
+        return render(request, "customers/application.html", context, status=400)
+    return redirect(f"{reverse('customers:application', args=[application.pk])}?done=deleted#upload")
+
+
+@login_required
+@require_POST
 def withdraw(request, pk):
     def run(application, data):
         if application.applicant_user_id != request.user.pk:
@@ -374,5 +372,63 @@ def rate(request, pk):
 @require_POST
 def complain(request, pk):
     def run(application, data):
-        actions.complaint_file(application=application, by=request.user, text=data["text"])
+        complaint_actions.complaint_file(by=request.user, text=data["text"], application=application,
+                                         channel="portal", idempotency_key=f"portal:{data['idempotency_key']}")
     return _post_action(request, pk, forms.ComplaintForm, "complaint", run, "complaint")
+
+
+# ---------------------------------------------------------------- my complaints
+
+def _my_complaint(request, pk) -> Complaint:
+    found = complaint_queries.mine(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("complaint not found")
+    return found
+
+
+@login_required
+def complaints(request):
+    """我的投诉: every case of mine with its answers, and a complaint about the service in general."""
+    form = forms.GeneralComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            county = Division.objects.get(code=data["county"], level=Division.Level.COUNTY)
+            complaint, _created = complaint_actions.complaint_file(
+                by=request.user, text=data["text"], county=county, channel="portal",
+                idempotency_key=f"portal:{data['idempotency_key']}")
+        except DomainError as exc:
+            forms.show_errors(form, exc)
+        else:
+            return redirect(f"{reverse('customers:complaints')}?done=filed#c{complaint.pk}")
+    return render(request, "customers/complaints.html", {
+        "form": form, "complaints": list(complaint_queries.mine(request.user)),
+        "feedback_form": forms.FeedbackForm(), "done": request.GET.get("done", ""),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def complaint_feedback(request, pk):
+    complaint = _my_complaint(request, pk)
+    form = forms.FeedbackForm(request.POST)
+    back_to_application = complaint.application_id and request.POST.get("back") == "application"
+    if form.is_valid():
+        try:
+            complaint_actions.complaint_feedback(complaint=complaint, by=request.user,
+                                                 satisfied=form.cleaned_data["satisfied"],
+                                                 comment=form.cleaned_data["comment"])
+        except DomainError as exc:
+            forms.show_errors(form, exc)
+        else:
+            done = "confirmed" if form.cleaned_data["satisfied"] else "reopened"
+            target = (reverse("customers:application", args=[complaint.application_id]) if back_to_application
+                      else reverse("customers:complaints"))
+            return redirect(f"{target}?done={done}#c{complaint.pk}")
+    if back_to_application:
+        application = _visible(request, complaint.application_id)
+        context = _detail_context(request, application, feedback_form=form, feedback_for=complaint.pk)
+        return render(request, "customers/application.html", context, status=400)
+    return render(request, "customers/complaints.html", {
+        "form": forms.GeneralComplaintForm(), "complaints": list(complaint_queries.mine(request.user)),
+        "feedback_form": form, "feedback_for": complaint.pk, "done": ""}, status=400)

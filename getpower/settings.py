@@ -67,6 +67,22 @@ CONTENT_SECURITY_POLICY = os.environ.get(
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
 )
+# 投诉 time limit. No seed gives one, so it is an operating setting with its reason, until a
+# policy file states a limit (then the policy's number is used instead).
+COMPLAINT_LIMIT = {
+    "value": int(os.environ.get("GETPOWER_COMPLAINT_LIMIT_WORKDAYS", "5")),
+    "unit": "workday",
+    "reason": "三份行动方案均未规定投诉办理时限；系统设置为受理后5个工作日内答复（与供电企业公开的服务承诺同一量级），"
+              "政策文件给出时限后以政策为准。",
+}
+# Which voltage to suggest where a region's policy states no LV connection capacity (e.g. Shaanxi,
+# Zaozhuang before 2021-06): the national rule, said so on the form. Never a refusal: the supply
+# scheme reply decides the voltage in the end.
+LV_CONNECTION_FALLBACK = {
+    "value": float(os.environ.get("GETPOWER_LV_FALLBACK_KW", "100")),
+    "unit": "kW",
+    "reason": "国家《供电营业规则》：用户用电设备容量在100千瓦及以下的，可采用低压三相四线制供电",
+}
 
 # The reference payment provider's own ledger (a real gateway keeps it on its side) and the
 # latency it plays, in seconds (0 = none).
@@ -98,6 +114,7 @@ INSTALLED_APPS = [
     "payments",
     "appointments",
     "monitoring",
+    "complaints",
     "outages",
     "approvals",
     "sharing",
@@ -114,7 +131,7 @@ MIDDLEWARE = [
     "core.middleware.RequestSizeLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("workdays/", include("workdays.urls")),
     path("me/", include("customers.urls")),
+    path("work/complaints/", include("complaints.urls")),
     path("work/", include("applications.urls")),
     path("monitor/", include("monitoring.urls")),
     path("contracts/", include("contracts.urls")),

@@ -4,7 +4,8 @@ One module per subdomain; callers import from the package (`from applications im
 actions`), so moving a function between modules never changes a call site.
 """
 from applications.actions.confirmations import confirmation_confirm, confirmation_decline, second_person_problem
-from applications.actions.documents import ALLOWED_CONTENT_TYPES, MAX_UPLOAD_BYTES, document_upload
+from applications.actions.documents import (ALLOWED_CONTENT_TYPES, MAX_UPLOAD_BYTES, document_delete, document_reviewed,
+                                            document_upload, open_pause_request, uploadable_documents)
 from applications.actions.escalations import (
     county_supervisor,
     escalation_close,
@@ -39,6 +40,10 @@ __all__ = [
     "confirmation_decline",
     "contractor_choose",
     "county_supervisor",
+    "document_delete",
+    "document_reviewed",
+    "open_pause_request",
+    "uploadable_documents",
     "document_upload",
     "escalation_close",
     "escalation_reply",

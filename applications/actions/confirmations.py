@@ -161,13 +161,15 @@ def complete_now(*, application: Application, stage: Stage, by: User, checked_by
 
 
 def pause_now(*, application: Application, stage: Stage, by: User, approved_by: User | None, reason: str,
-              note: str, now, actor: User, respond_by: date | None = None) -> Pause:
+              note: str, now, actor: User, respond_by: date | None = None, documents=()) -> Pause:
     pause = Pause.objects.create(stage=stage, reason=reason, note=note, started_at=now, started_by=by,
-                                 approved_by=approved_by, respond_by=respond_by)
+                                 approved_by=approved_by, respond_by=respond_by,
+                                 requested_documents=list(documents))
     stage.state = Stage.State.PAUSED
     stage.save(update_fields=["state"])
     events.record(actor=actor, verb="stage.paused", subject=application,
                   data={"stage": stage.code, "reason": reason, "note": note, "respond_by": respond_by,
+                        "documents": list(documents),
                         "started_by": by.pk, "approved_by": approved_by.pk if approved_by else None})
     messages.paused(pause)
     return pause

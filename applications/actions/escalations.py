@@ -79,7 +79,7 @@ def stages_check_deadlines(*, today: date | None = None) -> dict[str, int]:
 def escalation_reply(*, escalation: Escalation, by: User, reply: str) -> Escalation:
     access.require(by, "escalation.reply")
     if not reply.strip():
-        raise invalid("reply", "required")
+        raise invalid("reply", "请填写整改回复")
     check_text("reply", reply, max_length=NOTE_LENGTH)
     with transaction.atomic():
         escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)

@@ -28,7 +28,7 @@ def fee_add(*, application: Application, by: User, item: str, amount):
     check_text("item", item, max_length=64)
     item = item.strip()
     if not item:
-        raise invalid("item", "required")
+        raise invalid("item", "请填写收费项目")
     catalogue = rules.fee_catalogue(application.region, timezone.localdate())
     items = catalogue.items if catalogue is not None else {}
     code = item if item in items else next((c for c, entry in items.items() if entry.name == item), None)
@@ -37,7 +37,7 @@ def fee_add(*, application: Application, by: User, item: str, amount):
                                    allowed=[entry.name for entry in items.values()])
     entry = items[code]
     if entry.works and application.zero_investment:
-        raise invalid("item", "zero-investment customer: no charge for connection works")
+        raise invalid("item", "零投资（三零）客户不得收取接入工程费用")
     with transaction.atomic():
         application = lock_open(application)
         fee = Fee.objects.create(application=application, item=entry.name, catalogue_code=code, amount=amount,

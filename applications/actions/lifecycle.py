@@ -123,20 +123,20 @@ def _validate(data: ApplicationInput, *, by: User) -> dict:
 def _county_and_utility(*, county_code: str, utility_code: str) -> tuple[Division, Organisation]:
     county = Division.objects.filter(code=county_code, level=Division.Level.COUNTY).first()
     if county is None:
-        raise invalid("county", f"unknown county {county_code!r}")
+        raise invalid("county", f"未找到区县“{county_code}”")
     serving = list(
         Organisation.objects.filter(division=county, kind=Organisation.Kind.UTILITY).order_by("code")
     )
     if utility_code:
         chosen = [o for o in serving if o.code == utility_code or o.utility_root.code == utility_code]
         if not chosen:
-            raise invalid("utility", f"{utility_code!r} does not serve {county.name}")
+            raise invalid("utility", f"该供电企业不服务{county.name}")
         return county, chosen[0]
     if not serving:
-        raise invalid("county", f"no utility serves {county.name}")
+        raise invalid("county", f"{county.name}暂无供电企业")
     if len(serving) > 1:
         names = ", ".join(o.utility_root.code for o in serving)
-        raise invalid("utility", f"several utilities serve {county.name}; choose one of {names}")
+        raise invalid("utility", f"{county.name}有多家供电企业，请选择一家")
     return county, serving[0]
 
 
@@ -157,7 +157,7 @@ def application_create(*, by: User, data: ApplicationInput, idempotency_key: str
     numbers = _validate(data, by=by)
     if idempotency_key:
         if len(idempotency_key) > 128:
-            raise invalid("Idempotency-Key", "at most 128 characters")
+            raise invalid("Idempotency-Key", "不能超过128个字符")
         existing = _idempotent_replay(by=by, key=idempotency_key, digest=_request_digest(data))
         if existing:
             return existing, False
@@ -245,7 +245,7 @@ def _idempotent_replay(*, by: User, key: str, digest: str) -> Application | None
     if record is None:
         return None
     if record.request_digest != digest:
-        raise Conflict("Idempotency-Key was already used with a different request",
+        raise Conflict("该提交标识已用于另一份不同的申请",
                        fields={"Idempotency-Key": "reused with a different body"}, code="idempotency_mismatch")
     return record.application
 
@@ -269,7 +269,7 @@ def application_accept(*, application: Application, by: User, result: str = "") 
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status != Status.SUBMITTED:
-            raise Conflict(f"{application.number} is {application.status}, not awaiting acceptance",
+            raise Conflict(f"申请 {application.number} 当前为“{application.get_status_display()}”，不在待受理状态",
                            fields={"status": application.status})
         now = timezone.now()
         today = timezone.localdate(now)
@@ -310,7 +310,7 @@ def _close(*, application: Application, by: User, status: str, reason: str, verb
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if not application.is_open:
-            raise Conflict(f"{application.number} is already {application.status}", fields={"status": application.status})
+            raise Conflict(f"申请 {application.number} 已是“{application.get_status_display()}”", fields={"status": application.status})
         now = timezone.now()
         application.status = status
         application.closed_at = now
@@ -329,7 +329,7 @@ def _close(*, application: Application, by: User, status: str, reason: str, verb
 def application_reject(*, application: Application, by: User, reason: str) -> Application:
     access.require(by, "application.reject")
     if not reason.strip():
-        raise invalid("reason", "a rejection needs a reason the applicant can read")
+        raise invalid("reason", "驳回须写明客户能看懂的原因")
     return _close(application=application, by=by, status=Status.REJECTED, reason=reason.strip(),
                   verb="application.rejected")
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications import deadlines, hooks, messages, rules
 from applications.models import Application, Stage, Status
-from core import events
+from core import events, labels
 from core.errors import Conflict, PolicyViolation
 from workdays.schedule import get_schedule
 
@@ -76,9 +76,11 @@ def refuse_not_in_policy(*, application: Application, what: str, value: str, by:
     with transaction.atomic():
         events.record(actor=by, verb="policy.refused", subject=application,
                       data={"what": what, "value": value, "category": application.category})
-    hint = f"; the policy lists: {', '.join(allowed)}" if allowed else ""
-    return PolicyViolation(f"{what} {value!r} is not in the policy for {application.category_name}{hint}",
-                           fields={what: f"{value!r} is not in the policy"})
+    namespace = {"doc_type": "document", "documents": "document", "stage": "stage"}.get(what, what)
+    shown = labels.label(namespace, value)
+    hint = f"；政策列出的是：{'、'.join(labels.label(namespace, a) for a in allowed)}" if allowed else "；政策未列出任何项"
+    return PolicyViolation(f"“{shown}”不在{application.category_name}的政策清单内，不能要求或受理{hint}",
+                           fields={what: f"“{shown}”不在政策清单内"})
 
 
 def lock_open(application: Application) -> Application:

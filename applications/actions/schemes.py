@@ -67,11 +67,11 @@ def scheme_propose(*, application: Application, by: User, schemes: list[SchemeIn
 
     access.require(by, "scheme.propose")
     if not schemes:
-        raise invalid("schemes", "at least one scheme")
+        raise invalid("schemes", "至少提出一个供电方案")
     if len(schemes) > MAX_SCHEMES:
-        raise invalid("schemes", f"at most {MAX_SCHEMES} schemes")
+        raise invalid("schemes", f"最多提出 {MAX_SCHEMES} 个方案")
     if application.policy_version is None:
-        raise Conflict("accept the application first", fields={"status": application.status})
+        raise Conflict("请先受理申请", fields={"status": application.status})
     fields: dict[str, str] = {}
     for index, scheme in enumerate(schemes):
         fields.update(_check_scheme(application, scheme, index))
@@ -122,7 +122,7 @@ def scheme_choose(*, application: Application, by: User, label: str):
         lock_open(application)
         scheme = SupplyScheme.objects.select_for_update().filter(application=application, label=label).first()
         if scheme is None:
-            raise invalid("label", f"no scheme {label!r} for {application.number}")
+            raise invalid("label", f"申请 {application.number} 没有名为“{label}”的供电方案")
         now = timezone.now()
         SupplyScheme.objects.filter(application=application, chosen=True).update(chosen=False)
         scheme.chosen, scheme.chosen_by, scheme.chosen_at = True, by, now
@@ -136,9 +136,9 @@ def grid_project_open(*, application: Application, by: User, kind: str, name: st
 
     access.require(by, "project.update")
     if kind not in GridProject.Kind.values:
-        raise invalid("kind", f"one of {', '.join(GridProject.Kind.values)}")
+        raise invalid("kind", "请选择工程类型：" + "、".join(GridProject.Kind.labels))
     if not name.strip():
-        raise invalid("name", "required")
+        raise invalid("name", "请填写工程名称")
     check_text("name", name, max_length=128)
     if kind == GridProject.Kind.UPGRADE and not application.schemes.filter(transitional=True).exists():
         raise invalid("kind", "an upgrade project follows a transitional scheme (过渡方案)")
@@ -157,11 +157,11 @@ def grid_project_update(*, project, by: User, filed_on: date | None = None, cons
     changes = {k: v for k, v in {"filed_on": filed_on, "construction_start": construction_start,
                                  "construction_end": construction_end}.items() if v is not None}
     if not changes:
-        raise invalid("filed_on", "give at least one date")
+        raise invalid("filed_on", "请至少填写一个日期")
     start = changes.get("construction_start", project.construction_start)
     end = changes.get("construction_end", project.construction_end)
     if end is not None and (start is None or end < start):
-        raise invalid("construction_end", "must be on or after construction_start")
+        raise invalid("construction_end", "竣工日期不能早于开工日期")
     with transaction.atomic():
         lock_open(project.application)
         before = {k: getattr(project, k) for k in changes}

@@ -16,6 +16,7 @@ from applications.actions.lifecycle import application_accept
 from applications.actions.progress import (
     active_stage,
     lock_open,
+    refuse_not_in_policy,
     require_stage_in_policy,
 )
 from applications.models import OPEN_STAGE_STATES, Application, Confirmation, Pause, Stage
@@ -41,12 +42,12 @@ def stage_complete(*, application: Application, code: str, by: User, result: str
         application = lock_open(application)
         stage = active_stage(application, code)
         if stage.state == Stage.State.PAUSED:
-            raise Conflict(f"stage {code} is paused; resume it first", fields={"stage": "paused"})
+            raise Conflict(f"{stage.name}已暂停，请先恢复计时", fields={"stage": "paused"})
         if stage.state != Stage.State.ACTIVE:
-            raise Conflict(f"stage {code} is {stage.state}, not active", fields={"stage": stage.state})
+            raise Conflict(f"{stage.name}当前为“{stage.get_state_display()}”，不在办理中", fields={"stage": stage.state})
         two_person = code in rules.two_person_stages(application.policy_version, application.category)
         if two_person and checked_by is None:
-            raise invalid("checked_by", f"{stage.name} needs a second person to check it")
+            raise invalid("checked_by", f"{stage.name}须由第二人复核，请选择复核人")
         now = timezone.now()
         if checked_by is not None:
             signed = require_second_person(application=application, user=checked_by, first=by,
@@ -64,7 +65,7 @@ def stage_complete(*, application: Application, code: str, by: User, result: str
 
 def stage_pause(*, application: Application, code: str, by: User, reason: str, note: str = "",
                 approved_by: User | None = None, approver_password: str | None = None,
-                respond_by: date | None = None) -> Pause | Confirmation:
+                respond_by: date | None = None, documents=()) -> Pause | Confirmation:
     """Stop the grid-side clock for a customer-side reason from the fixed list. `note` says what
     the customer is asked for and `respond_by` by when; both go into the customer's message.
     A reason that needs a supervisor (force majeure) waits for the supervisor's own
@@ -74,18 +75,35 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
     check_text("note", note, max_length=NOTE_LENGTH)
     if respond_by is not None and respond_by < timezone.localdate(timezone.now()):
         raise invalid("respond_by", "不能早于今天")
+    documents = list(dict.fromkeys(documents or ()))
+    if documents and reason != Pause.Reason.AWAITING_DOCUMENTS:
+        raise invalid("documents", "只有“等待客户补充资料”的暂停可以要求补充资料")
+    if documents:
+        version = application.policy_version or rules.version_in_force(
+            application.region, timezone.localdate(application.submitted_at))
+        listed = rules.category_documents(version, application.category)
+        for doc_type in documents:
+            if doc_type not in listed:
+                raise refuse_not_in_policy(application=application, what="documents", value=doc_type, by=by,
+                                            allowed=listed)
+        shared = rules.shared_documents(version) & set(documents)
+        if shared:
+            names = rules.document_names(version)
+            raise invalid("documents", "、".join(names.get(d, d) for d in sorted(shared))
+                          + " 已通过数据共享获取，不得再向客户索要（四免）")
     reasons = rules.pause_reasons(application.policy_version) if application.policy_version else {}
     if reason not in Pause.Reason.values or (reasons and reason not in reasons):
-        raise invalid("reason", f"not a customer-side reason; one of {', '.join(reasons or Pause.Reason.values)}")
+        raise invalid("reason", "不是客户原因，不能暂停计时；可选：" + "、".join(
+            name for name, _n in reasons.values()) if reasons else "不是客户原因，不能暂停计时")
     needs_approval = reasons.get(reason, ("", reason == Pause.Reason.FORCE_MAJEURE))[1]
     if needs_approval and approved_by is None:
-        raise invalid("approved_by", f"{reasons[reason][0] if reason in reasons else reason}: needs a supervisor's approval")
+        raise invalid("approved_by", f"{reasons[reason][0] if reason in reasons else '不可抗力'}须经营销主管批准，请选择批准主管")
     require_stage_in_policy(application=application, code=code, by=by)
     with transaction.atomic():
         application = lock_open(application)
         stage = active_stage(application, code)
         if stage.state != Stage.State.ACTIVE:
-            raise Conflict(f"stage {code} is {stage.state}; only an active stage can be paused",
+            raise Conflict(f"{stage.name}当前为“{stage.get_state_display()}”，只有办理中的环节可以暂停",
                            fields={"stage": stage.state})
         if needs_approval:
             signed = require_second_person(application=application, user=approved_by, first=by,
@@ -98,7 +116,8 @@ def stage_pause(*, application: Application, code: str, by: User, reason: str, n
         else:
             approved_by = None  # an approval nobody needs is not recorded as one
         return pause_now(application=application, stage=stage, by=by, approved_by=approved_by, reason=reason,
-                         note=note, respond_by=respond_by, now=timezone.now(), actor=by)
+                         note=note, respond_by=respond_by, now=timezone.now(), actor=by,
+                         documents=documents)
 
 
 def stage_resume(*, application: Application, code: str, by: User) -> Stage:
@@ -109,7 +128,7 @@ def stage_resume(*, application: Application, code: str, by: User) -> Stage:
         stage = active_stage(application, code)
         pause = stage.pauses.filter(ended_at__isnull=True).first()
         if stage.state != Stage.State.PAUSED or pause is None:
-            raise Conflict(f"stage {code} is not paused", fields={"stage": stage.state})
+            raise Conflict(f"{stage.name}没有暂停，无需恢复", fields={"stage": stage.state})
         now = timezone.now()
         pause.ended_at, pause.ended_by = now, by
         schedule = get_schedule()

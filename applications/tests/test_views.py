@@ -228,7 +228,7 @@ def test_refusals_appear_next_to_their_field(zz, travel):
     refused = designer.post(base + "pause/", {"code": "scheme_reply", "reason": "force_majeure"},
                             headers={"HX-Request": "true"})
     assert refused.status_code == 200
-    assert re.search(r'id="id_approved_by-error"[^>]*>[^<]*supervisor', refused.content.decode())
+    assert re.search(r'id="id_approved_by-error"[^>]*>[^<]*营销主管批准', refused.content.decode())
     assert not Pause.objects.filter(stage__application=application).exists()
     asked = designer.post(base + "pause/", {"code": "scheme_reply", "reason": "force_majeure",
                                             "approved_by": zz.supervisor.pk})
@@ -244,7 +244,7 @@ def test_refusals_appear_next_to_their_field(zz, travel):
     # A paused stage cannot be completed: the Conflict shows as the form's own error, 422 without htmx.
     conflict = designer.post(base + "complete/", {"code": "scheme_reply", "result": "方案"})
     assert conflict.status_code == 422
-    assert "resume it first" in conflict.content.decode()
+    assert "请先恢复计时" in conflict.content.decode()
 
 
 def test_completion_inspection_needs_a_second_person_from_the_list(zz, travel):
@@ -361,7 +361,7 @@ def test_escalation_reply_by_staff_and_close_by_supervisor(zz, travel):
     assert "已联系客户，明日答复方案" in text(replied)
     assert Escalation.objects.get(pk=escalation.pk).state == Escalation.State.REPLIED
     refused = designer.post(f"/work/escalations/{escalation.pk}/close/")
-    assert refused.status_code == 422 and "escalation.close: not allowed" in refused.content.decode()
+    assert refused.status_code == 422 and "您的角色无权办理此项" in refused.content.decode()
     assert Escalation.objects.get(pk=escalation.pk).state == Escalation.State.REPLIED
 
     closed = as_user(zz.supervisor).post(f"/work/escalations/{escalation.pk}/close/")

@@ -45,7 +45,7 @@ def test_a_slot_is_booked_once_and_cancelling_frees_it(zz, slot):
     assert list(queries.free_slots_for(mine)) == [slot]
     booking = actions.booking_create(application=mine, slot=slot, by=zz.applicant, purpose="勘查配电房位置")
     assert list(queries.free_slots_for(theirs)) == []
-    with pytest.raises(Conflict, match="just been booked"):
+    with pytest.raises(Conflict, match="刚被他人预约"):
         actions.booking_create(application=theirs, slot=slot, by=neighbour)
     actions.booking_cancel(booking=booking, by=zz.applicant)
     assert list(queries.free_slots_for(theirs)) == [slot]
@@ -69,15 +69,15 @@ def test_one_live_booking_per_application(zz, slot, travel):
     later = actions.slot_publish(by=zz.account_manager, starts_at=at(2026, 10, 9, 14), ends_at=at(2026, 10, 9, 15))
     mine = application_of(zz)
     actions.booking_create(application=mine, slot=slot, by=zz.applicant)
-    with pytest.raises(Conflict, match="already has a visit"):
+    with pytest.raises(Conflict, match="已有预约"):
         actions.booking_create(application=mine, slot=later, by=zz.applicant)
 
 
 def test_publishing_checks_times(zz, travel):
     travel(at(2026, 9, 28, 9))
-    with pytest.raises(InvalidInput, match="future"):
+    with pytest.raises(InvalidInput, match="晚于现在"):
         actions.slot_publish(by=zz.account_manager, starts_at=at(2026, 9, 27, 9), ends_at=at(2026, 9, 27, 10))
-    with pytest.raises(InvalidInput, match="after the start"):
+    with pytest.raises(InvalidInput, match="晚于开始时间"):
         actions.slot_publish(by=zz.account_manager, starts_at=at(2026, 9, 29, 9), ends_at=at(2026, 9, 29, 9))
     with pytest.raises(Forbidden):
         actions.slot_publish(by=zz.applicant, starts_at=at(2026, 9, 29, 9), ends_at=at(2026, 9, 29, 10))
@@ -89,7 +89,7 @@ def test_publishing_checks_times(zz, travel):
 def test_a_past_slot_cannot_be_booked(zz, slot, travel):
     mine = application_of(zz)
     travel(at(2026, 9, 30, 9, 30))
-    with pytest.raises(Conflict, match="no longer offered"):
+    with pytest.raises(Conflict, match="不再提供"):
         actions.booking_create(application=mine, slot=slot, by=zz.applicant)
 
 

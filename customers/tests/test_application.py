@@ -10,8 +10,10 @@ from applications.models import Document
 from applications.tests import samples
 from core.models import OutboxMessage
 from applications.tests.conftest import at, person
-from core.models import Event
-from customers.models import Complaint, Rating
+from core import labels
+from core.models import Event, OutboxMessage
+from complaints.models import Complaint
+from customers.models import Rating
 from customers.tests.conftest import as_user
 from workdays.schedule import get_schedule
 
@@ -81,7 +83,7 @@ def test_progress_explains_the_due_date_and_policies_show_after_acceptance(zz, t
     doc = rules.document(application.policy_version)
     assert doc.rules["sanling_sansheng"].text in page
     assert f'href="/contracts/{application.pk}/"' in page and f'href="/pay/{application.pk}/"' in page
-    assert "业务受理" in page  # the timeline's label for application.accepted
+    assert labels.verb("application.accepted") in page  # the timeline's label, not the verb
 
 
 def test_upload_accepts_only_the_policy_documents_of_an_open_stage(zz, travel):
@@ -97,7 +99,8 @@ def test_upload_accepts_only_the_policy_documents_of_an_open_stage(zz, travel):
     assert f"{names['property_certificate']} · p.pdf" in client.get(f"/me/applications/{application.pk}/").content.decode()
     refused = client.post(url, {"document": "acceptance:traffic_plan",
                                 "file": SimpleUploadedFile("t.pdf", PDF, content_type="application/pdf")})
-    assert refused.status_code == 400 and "traffic_plan" in refused.content.decode()
+    refusal = refused.content.decode()
+    assert refused.status_code == 400 and "交通疏解方案" in refusal and "traffic_plan" not in refusal
     assert Document.objects.filter(application=application).count() == 1
 
 
@@ -133,19 +136,28 @@ def test_rating_once_and_only_after_energisation(zz, travel):
 
 
 def test_a_complaint_goes_to_the_county_supervisor_with_its_own_deadline(zz, travel):
+    from complaints.actions import complaint_limit
+
     travel(at(2026, 9, 29, 9))
     application = lv_application(zz)
+    form = as_user(zz.applicant).get(f"/me/applications/{application.pk}/").content.decode()
+    key = form.split('name="idempotency_key" value="')[1].split('"')[0]
     response = as_user(zz.applicant).post(f"/me/applications/{application.pk}/complain/",
-                                          {"text": "客户经理未按约上门"})
+                                          {"text": "客户经理未按约上门", "idempotency_key": key})
     assert response.status_code == 302
     complaint = Complaint.objects.get(application=application)
-    n, unit = rules.escalation_limit(rules.version_in_force(application.region, at(2026, 9, 29).date()))
+    limit = complaint_limit()
     assert complaint.supervisor == zz.supervisor
-    assert complaint.due_date == deadlines.add(at(2026, 9, 29).date(), n, unit, schedule=get_schedule())
+    assert complaint.due_date == deadlines.add(at(2026, 9, 29).date(), limit.value, limit.unit, schedule=get_schedule())
     note = OutboxMessage.objects.get(user=zz.supervisor, kind="complaint_filed", channel="inapp")
-    assert note.subject_id == str(application.pk) and str(complaint.due_date) in note.text
-    assert Event.objects.filter(verb="complaint.filed", subject_id=str(application.pk)).exists()
-    empty = as_user(zz.applicant).post(f"/me/applications/{application.pk}/complain/", {"text": " "})
+    assert note.link == f"/work/complaints/{complaint.pk}/" and str(complaint.due_date) in note.text
+    assert Event.objects.filter(verb="complaint.filed", subject_id=str(complaint.pk)).exists()
+    # The same form sent twice (double click) is one case.
+    again = as_user(zz.applicant).post(f"/me/applications/{application.pk}/complain/",
+                                       {"text": "客户经理未按约上门", "idempotency_key": key})
+    assert again.status_code == 302 and Complaint.objects.filter(application=application).count() == 1
+    empty = as_user(zz.applicant).post(f"/me/applications/{application.pk}/complain/",
+                                       {"text": " ", "idempotency_key": "k2"})
     assert empty.status_code == 400
 
 
@@ -177,12 +189,12 @@ def test_a_pause_that_moved_the_due_date_is_explained_with_its_reason(zz, travel
 def test_operators_read_complaints_and_ratings_in_the_admin_without_editing_them(zz, world, travel):
     travel(at(2026, 9, 29, 9))
     application = lv_application(zz)
-    from customers import actions
+    from complaints import actions
 
-    complaint = actions.complaint_file(application=application, by=zz.applicant, text="电话无人接听")
+    complaint, _created = actions.complaint_file(application=application, by=zz.applicant, text="电话无人接听")
     admin = as_user(world.root)
-    listing = admin.get("/admin/customers/complaint/")
+    listing = admin.get("/admin/complaints/complaint/")
     assert listing.status_code == 200 and application.number in listing.content.decode()
-    assert admin.get("/admin/customers/complaint/add/").status_code == 403
-    assert admin.post(f"/admin/customers/complaint/{complaint.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin.get("/admin/complaints/complaint/add/").status_code == 403
+    assert admin.post(f"/admin/complaints/complaint/{complaint.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Complaint.objects.filter(pk=complaint.pk).exists()

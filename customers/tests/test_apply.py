@@ -1,4 +1,6 @@
 """Apply online: the preview reads the policy in force; submitting calls application_create."""
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -94,6 +96,11 @@ def test_errors_from_the_action_show_next_to_their_field(zz, travel):
     assert response.status_code == 400
     html = response.content.decode()
     assert 'id="id_id_number-error"' in html and "校验码错误" in html
+    # The summary at the top links to each field that needs fixing.
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_id_number"' in summary and "校验码错误" in summary
+    # The submit button comes after the policy preview (a phone reads top to bottom).
+    assert html.index('id="preview"') < html.index('form="apply-form"')
     assert not Application.objects.exists()
 
 
@@ -114,19 +121,39 @@ def test_documents_already_held_are_not_asked_again(zz, travel):
     assert "已有，免提交" not in other
 
 
-def test_no_voltage_is_suggested_where_the_policy_states_no_lv_capacity(world, policies):
-    """Shaanxi's policy has no LV connection capacity: the applicant chooses the voltage."""
+def test_the_national_rule_is_suggested_where_the_policy_states_no_lv_capacity(world, policies):
+    """Shaanxi's policy has no LV connection capacity: the national rule suggests, and says so."""
     doc = rules.document(in_force(world.divisions.yanta))
     assert doc.connection is None
     client = as_user(world.alice)
     body = form(world.divisions.yanta, site_address="雁塔区科技路1号")
     html = client.post("/me/apply/preview/", body).content.decode()
-    assert "该地区政策未规定低压接入容量上限" in html and "suggested-voltage" not in html
-    refused = client.post("/me/apply/", body)
-    assert refused.status_code == 400 and 'id="id_voltage_kv-error"' in refused.content.decode()
+    assert "按国家规定建议" in html and "suggested-voltage" in html
     # Two utilities serve 雁塔区: the action asks which, next to the field.
     ambiguous = client.post("/me/apply/", {**body, "voltage_kv": "0.22"})
     assert ambiguous.status_code == 400 and 'id="id_utility-error"' in ambiguous.content.decode()
     chosen = client.post("/me/apply/", {**body, "voltage_kv": "0.22", "utility": "sxdd"})
     assert chosen.status_code == 302
     assert Application.objects.get(applicant_user=world.alice).utility.code == "sxdd"
+
+
+@pytest.mark.parametrize("capacity, expected", [("8", "0.38"), ("800", "10")])
+def test_the_suggested_voltage_falls_back_to_the_national_rule_and_says_so(db, policies, travel, capacity, expected):
+    """Shaanxi states no LV connection capacity: 8 kVA and 800 kVA still get a suggestion and apply."""
+    from applications.models import Application
+    from applications.tests.conftest import county_team
+
+    sx = county_team(region="shaanxi", province_code="610000", province="陕西省", city_code="610100", city="西安市",
+                     city_group="xian", county_code="610113", county="雁塔区", slug="yt")
+    travel(at(2026, 11, 23, 9))
+    client = as_user(sx.applicant)
+    values = {"county": sx.county.code, "capacity_kva": capacity, "voltage_kv": "auto", "area_category": "urban",
+              "supply": "single", "business_type": "new"}
+    preview = client.post("/me/apply/preview/", values).content.decode()
+    assert f"{expected} kV" in preview and "按国家规定建议" in preview and "供电营业规则" in preview
+    body = {**values, "site_address": "雁塔区科技路1号", "applicant_kind": "enterprise", "applicant_name": "西安某公司",
+            "uscc": "91350100M000100Y43", "contact_phone": "13800000000", "idempotency_key": f"sx-{capacity}",
+            "utility": ""}
+    response = client.post("/me/apply/", body)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Application.objects.get().voltage_kv == Decimal(expected)

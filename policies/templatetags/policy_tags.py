@@ -4,7 +4,7 @@ import re
 from django import template
 from django.utils.html import format_html
 
-from policies.labels import LABELS, UNITS
+from policies.labels import FLAT as LABELS, UNITS
 from policies.schema import Quantity
 
 register = template.Library()

@@ -15,7 +15,7 @@ from core.dates import strict_date
 from core.errors import DomainError, NotFound
 from policies import queries
 from policies.actions import policy_load
-from policies.labels import LABELS
+from policies.labels import FLAT as LABELS
 
 
 

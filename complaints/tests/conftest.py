@@ -1,0 +1,1 @@
+from applications.tests.conftest import policies, travel, zj, zz  # noqa: F401  (fixtures)

@@ -229,6 +229,7 @@ class UploadChoice:
     held: bool = False      # 四免: already submitted on another application and still held
     uploaded: bool = False
     requested: bool = False  # asked for by the open 等待客户补充资料 pause
+    shared_from: str = ""    # the government system a shared copy was fetched from (sharing app)
 
     @property
     def needed(self) -> bool:
@@ -249,7 +250,8 @@ def _version(application: Application):
         application.region, timezone.localdate(application.submitted_at))
 
 
-def upload_choices(application: Application, *, held: set[str], uploaded: set[str]) -> list[UploadChoice]:
+def upload_choices(application: Application, *, held: set[str], uploaded: set[str],
+                   sources: dict[str, str] | None = None) -> list[UploadChoice]:
     """Per open stage, what the policy lists for it plus what an open pause asked for."""
     if not application.is_open:
         return []
@@ -268,7 +270,7 @@ def upload_choices(application: Application, *, held: set[str], uploaded: set[st
             choices.append(UploadChoice(
                 value=f"{stage.code}:{code}", stage=stage.name, code=code, name=names.get(code, code),
                 shared=code in shared, held=code in held and code not in asked, uploaded=code in uploaded,
-                requested=code in asked))
+                requested=code in asked, shared_from=(sources or {}).get(code, "")))
     return choices
 
 

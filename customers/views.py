@@ -256,7 +256,7 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
     rating = Rating.objects.filter(application=application).first()
     # 四免: what sharing supplied is never asked for; the page says where it came from.
     shared = sharing_queries.shared_sources(application)
-    choices = queries.upload_choices(application, held=held | set(shared), uploaded=uploaded) if is_applicant else []
+    choices = queries.upload_choices(application, held=held | set(shared), uploaded=uploaded, sources=shared) if is_applicant else []
     names = rules.document_names(application.policy_version or rules.version_in_force(
         application.region, timezone.localdate(application.submitted_at)))
     return {

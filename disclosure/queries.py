@@ -13,7 +13,7 @@ from disclosure.models import GoodPractice, PublishedDocument, ViolationReport
 from outages import queries as outage_queries
 from outages.models import Customer, Reading, Transformer
 from policies import queries as policy_queries
-from policies.labels import LABELS as POLICY_LABELS
+from policies.labels import FLAT as POLICY_LABELS
 from policies.labels import UNITS
 from policies.present import ordered_approval_limits, ordered_categories
 from policies.schema import PolicyDocument, Quantity

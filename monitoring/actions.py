@@ -106,7 +106,7 @@ def _fact(app: Application, stages: list[Stage], pauses, schedule, now) -> tuple
         grid_side_limit_unit=(category.get("grid_side_limit") or {}).get("unit", ""),
         full_process_limit=_limit_value(category.get("full_process_limit")),
         full_process_limit_unit=(category.get("full_process_limit") or {}).get("unit", ""),
-        stage_count=len(stages), stages_late=sum(1 for s in done if s.within is False),
+        stage_count=len(stages), stage_cap=_limit_value(category.get("max_stages")), stages_late=sum(1 for s in done if s.within is False),
         escalations=0, refreshed_at=now,
     ), done
 

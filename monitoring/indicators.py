@@ -18,7 +18,7 @@ from monitoring import judge
 from monitoring.models import ApplicationFact, StageFact
 from monitoring.periods import Period
 
-UNIT_NAMES = {"workday": "个工作日", "day": "天", "percent": "%", "hour": "小时", "count": "件", "score": "分",
+UNIT_NAMES = {"workday": "个工作日", "day": "天", "stage": "个", "percent": "%", "hour": "小时", "count": "件", "score": "分",
               "per_10k": "件/万户", "yuan": "元"}
 
 
@@ -281,6 +281,8 @@ INDICATORS: dict[str, Indicator] = {
                               _limit_measures("full_process", "全流程")),
     "stage_within_share": Indicator("各环节按时办结比例", "percent", judge.HIGHER_IS_BETTER,
                                     ("categories.*.stages[*].limit",), _stage_within),
+    "stage_count": Indicator("办电环节数", "stage", judge.LOWER_IS_BETTER, ("categories.*.max_stages",),
+                             lambda scope: _stage_count(scope), group="办电环节"),
     "category_target": Indicator("类别目标（平均时长、压减）", "workday", judge.LOWER_IS_BETTER,
                                  ("categories.*.targets.*.quantity",), _category_targets),
     "online_share": Indicator("线上办电比例", "percent", judge.HIGHER_IS_BETTER, ("targets.*.quantity",),
@@ -389,4 +391,21 @@ def _saidi(scope: Scope) -> list[Measure]:
         out.append(Measure("saidi", "高可靠性示范区户均停电时间", "hour", None, float(zones["saidi"]["value"]),
                            judge.LOWER_IS_BETTER, zones.get("source", ""), "high_reliability_zones",
                            note="网络数据尚未标注示范区范围，暂无数据"))
+    return out
+
+
+def _stage_count(scope: Scope) -> list[Measure]:
+    """Stages per case against the promised cap (枣庄: 高压4个、低压2个以内), per category with a cap."""
+    rows = {r["category"]: r for r in scope.energised().values("category").annotate(
+        n=Count("pk"), avg=Avg("stage_count"), over=Count("pk", filter=Q(stage_count__gt=F("stage_cap"))))}
+    out = []
+    for code, category in scope.policy.get("categories", {}).items():
+        cap = category.get("max_stages")
+        if not cap:
+            continue
+        row = rows.get(code, {"n": 0, "avg": None, "over": 0})
+        note = f"超过承诺环节数的案例 {row['over']} 件" if row["n"] else ""
+        out.append(Measure("stage_count", f"{scope.category_name(code)}：每案平均办电环节数", "stage",
+                           _round(row["avg"]), float(cap["value"]), judge.LOWER_IS_BETTER, cap.get("source", ""),
+                           code, row["n"], note=note, drill={"category": code}))
     return out

@@ -41,6 +41,7 @@ class ApplicationFact(models.Model):
     full_process_limit = models.PositiveIntegerField(null=True)
     full_process_limit_unit = models.CharField(max_length=8, blank=True, default="")
     stage_count = models.PositiveSmallIntegerField()
+    stage_cap = models.PositiveSmallIntegerField(null=True, help_text="the stage count the policy promises at most")
     stages_late = models.PositiveSmallIntegerField(help_text="stages finished after their due date")
     escalations = models.PositiveSmallIntegerField()
     zero_investment = models.BooleanField(null=True, help_text="null: the policy gives this case no zero investment; "

@@ -199,7 +199,7 @@ def _who(category: Category) -> list[str]:
 
 
 def _pays(doc: PolicyDocument, code: str) -> list[str]:
-    from policies.labels import LABELS
+    from policies.labels import FLAT as LABELS
 
     lines = []
     if doc.zero_investment is not None:

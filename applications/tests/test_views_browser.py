@@ -51,7 +51,7 @@ def test_an_inspector_pauses_and_resumes_and_sees_the_moved_due_date(taierzhuang
     expect(page.locator("#stage-completion_inspection")).to_contain_text(f"{original_due:%Y-%m-%d}")
     pause_form = page.locator("form.action", has=page.get_by_role("heading", name="暂停（客户原因）"))
     pause_form.get_by_label("暂停原因（客户原因）").select_option("customer_works")
-    pause_form.get_by_label("说明").fill("客户受电工程未完工")
+    pause_form.get_by_label("需要客户做什么").fill("客户受电工程未完工")
     pause_form.get_by_role("button", name="暂停计时").click()
     expect(page.get_by_role("status")).to_contain_text("已暂停")
     expect(page.locator("#stage-completion_inspection")).to_contain_text("客户受电工程未完工")

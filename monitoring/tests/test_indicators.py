@@ -161,3 +161,12 @@ def test_the_task_ledger_shows_the_live_average(october, travel):
     assert (live.value, live.unit, live.sample) == (5.0, "workday", 2)
     assert value_for(region="zaozhuang", target={"code": "grid_side_days_avg",
                                                  "params": {"category": "hv35_dual"}}) is None
+
+
+def test_stage_count_is_measured_against_the_promised_cap(october):
+    policy = version_in_force(region="zaozhuang", on=at(2026, 10, 31).date()).document
+    cap = policy["categories"]["lv_residential"].get("max_stages")
+    rows = queries.indicators_show(region="zaozhuang", period="2026-10")
+    count = row(rows, "stage_count", "lv_residential")
+    # Both October cases ran acceptance + 施工接电: two stages each, within the LV promise.
+    assert (count["value"], count["target"], count["status"]) == (2.0, float(cap["value"]), "at_risk")

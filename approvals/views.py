@@ -26,8 +26,6 @@ from core.errors import DomainError, Forbidden, NotFound, invalid
 from policies.schema import CROSSING_CODES
 
 
-
-
 def _today() -> date:
     return timezone.localdate()
 

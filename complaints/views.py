@@ -20,9 +20,9 @@ from applications import queries as app_queries
 from applications.views import workbench
 from complaints import actions, forms, queries
 from complaints.models import Complaint
-from workdays.schedule import get_schedule
 from core import pii
 from core.errors import DomainError, NotFound, invalid
+from workdays.schedule import get_schedule
 
 PAGE_SIZE = 25
 

@@ -14,15 +14,12 @@ from accounts import actions as accounts
 from accounts.identity import normalise
 from accounts.models import User
 from accounts.roles import Role
-from applications import actions as app_actions
-from applications import deadlines, rules
 from applications.models import Application, Status
-from core import events, otp, outbox, pii
+from core import events, otp, pii
 from core.errors import Conflict, Forbidden, invalid
 from core.models import OneTimeCode
 from customers.identity import DEFAULT_PROVIDER, PROVIDERS, IdentityClaim
 from customers.models import Profile, Rating
-from workdays.schedule import get_schedule
 
 # One-time codes are core's (core.otp); these names stay for the portal's callers.
 CODE_TTL = otp.CODE_TTL

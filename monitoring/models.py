@@ -55,6 +55,9 @@ class ApplicationFact(models.Model):
             models.Index(fields=["county", "energised_on"], name="fact_county_energised"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class StageFact(models.Model):
     fact = models.ForeignKey(ApplicationFact, on_delete=models.CASCADE, related_name="stages")
@@ -71,6 +74,9 @@ class StageFact(models.Model):
     class Meta:
         indexes = [models.Index(fields=["region", "ended_on"], name="stagefact_region_ended")]
         constraints = [models.UniqueConstraint(fields=["fact", "code"], name="stagefact_one_per_stage")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Snapshot(models.Model):
@@ -96,6 +102,9 @@ class Snapshot(models.Model):
                                     condition=Q(current=True), name="snapshot_one_current"),
             models.CheckConstraint(condition=Q(status__in=["met", "at_risk", "missed", "n/a"]), name="snapshot_status"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 def report_path(report: "Report", filename: str) -> str:
@@ -126,3 +135,6 @@ class Report(models.Model):
         from django.urls import reverse
 
         return reverse("monitoring:report", args=[self.pk])
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from policies import profiles, rules
 from policies.schema import (
     META_KEYS,
     OneWayRule,
@@ -40,9 +41,7 @@ from policies.schema import (
     Quantity,
     error_path,
 )
-from policies import profiles, rules
 from policies.units import Incomparable, WorkdaySpan, max_workday_span, no_looser
-
 
 # libyaml's safe loader when the wheel has it (ten times faster), else the pure-Python one.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

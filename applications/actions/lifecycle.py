@@ -24,8 +24,8 @@ from applications.actions.progress import finish_stage, start_next
 from applications.models import (
     CAPACITY_KVA,
     VOLTAGE_KV,
-    AreaCategory,
     Application,
+    AreaCategory,
     Channel,
     IdempotencyKey,
     Pause,
@@ -36,7 +36,6 @@ from core import events, pii
 from core.bounds import check_text
 from core.errors import Conflict, InvalidInput, invalid
 from workdays.schedule import get_schedule
-
 
 STAFF_CHANNELS = {Channel.HALL, Channel.PHONE}
 

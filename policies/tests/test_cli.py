@@ -23,14 +23,14 @@ def _run(*args) -> str:
 @pytest.mark.django_db
 def test_show_json_has_the_contract_keys(loaded, policies):
     data = json.loads(_run("show", "zaozhuang", "--on", "2022-08-01", "--json"))
-    assert SHOW_KEYS <= set(data)
+    assert set(data) >= SHOW_KEYS
     snap = policies.in_force("zaozhuang", date(2022, 8, 1))
     assert (data["region"], data["version"], data["effective_from"]) == ("zaozhuang", snap.version, snap.effective_from.isoformat())
     assert set(data["categories"]) == set(snap.document.categories)
     for code, category in data["categories"].items():
-        assert CATEGORY_KEYS <= set(category), code
+        assert set(category) >= CATEGORY_KEYS, code
         for stage in category["stages"]:
-            assert STAGE_KEYS <= set(stage), code
+            assert set(stage) >= STAGE_KEYS, code
     hv = data["categories"]["hv10_dual"]
     expected = snap.document.categories["hv10_dual"]
     assert [(s["code"], s["limit"], s["unit"]) for s in hv["stages"]] == [
@@ -135,4 +135,4 @@ def test_console_bad_input_and_show_json(console):
     shown = run("policy", "show", "shaanxi", "--on", "2021-05-01", "--json")
     assert shown.returncode == 0, shown.stderr
     data = json.loads(shown.stdout)
-    assert SHOW_KEYS <= set(data) and data["version"] == "2021"
+    assert set(data) >= SHOW_KEYS and data["version"] == "2021"

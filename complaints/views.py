@@ -91,7 +91,7 @@ def enter(request):
                 try:
                     application = app_queries.application_by_number(user, d["application"].strip())
                 except NotFound:
-                    raise invalid("application", "未找到该申请编号（或不在您的辖区）")
+                    raise invalid("application", "未找到该申请编号（或不在您的辖区）") from None
             elif d["county"]:
                 county = Division.objects.get(code=d["county"], level=Division.Level.COUNTY)
             complaint, _created = actions.complaint_file(

@@ -216,7 +216,7 @@ def _visible(request, pk) -> Application:
     try:
         return app_queries.application_for(request.user, pk)
     except NotFound:
-        raise Http404("application not found")
+        raise Http404("application not found") from None
 
 
 def _policy_box(application: Application) -> dict | None:

@@ -131,10 +131,10 @@ class Report(models.Model):
     class Meta:
         ordering = ["-generated_at"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("monitoring:report", args=[self.pk])
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"

@@ -201,6 +201,9 @@ class OutageScope(models.Model):
                 name="outage_scope_exactly_one"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
     @property
     def scope_type(self) -> str:
         return "feeder" if self.feeder_id else "transformer" if self.transformer_id else "customer"
@@ -208,9 +211,6 @@ class OutageScope(models.Model):
     @property
     def target(self):
         return self.feeder or self.transformer or self.customer
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Interruption(models.Model):
@@ -270,12 +270,12 @@ class AvoidedOutage(models.Model):
     note = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
     @property
     def customer_hours(self) -> float:
         return float(self.hours) * self.customers
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class RepairOrder(models.Model):

@@ -134,7 +134,6 @@ def _county_and_utility(*, county_code: str, utility_code: str) -> tuple[Divisio
     if not serving:
         raise invalid("county", f"{county.name}暂无供电企业")
     if len(serving) > 1:
-        names = ", ".join(o.utility_root.code for o in serving)
         raise invalid("utility", f"{county.name}有多家供电企业，请选择一家")
     return county, serving[0]
 

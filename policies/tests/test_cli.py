@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-SHOW_KEYS = {"region", "name", "version", "effective_from", "unit", "categories", "approvals", "zero_investment", "reliability_targets", "documents"}
+SHOW_KEYS = {"region", "name", "version", "effective_from", "unit", "categories", "approvals", "zero_investment", "reliability_targets",
+             "documents"}
 CATEGORY_KEYS = {"name", "unit", "stages", "grid_side_limit", "full_process_limit"}
 STAGE_KEYS = {"code", "limit", "unit"}
 

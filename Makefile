@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev browser system-deps run serve test test-sqlite test-postgres bench bench-api clean locale
+.PHONY: install install-dev browser system-deps run serve lint test test-sqlite test-postgres bench bench-api clean locale
 
 install: $(VENV)/.installed $(CHART_JS)
 
@@ -51,7 +51,10 @@ system-deps:
 	@(dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 && fc-list :lang=zh | grep -q .) || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk >/dev/null)
 
-test: install-dev browser system-deps test-sqlite test-postgres
+lint: install-dev
+	$(BIN)/ruff check .
+
+test: install-dev browser system-deps lint test-sqlite test-postgres
 
 test-sqlite: install-dev browser system-deps
 	@echo "== suite on SQLite =="

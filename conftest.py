@@ -36,7 +36,8 @@ def _build_world():
     sgcc = accounts.organisation_create(code="sgcc-sx", name="国网陕西省电力有限公司", kind=U, division=shaanxi)
     sgcc_xian = accounts.organisation_create(code="sgcc-xian", name="国网西安供电公司", kind=U, division=xian, parent=sgcc)
     sgcc_yanta = accounts.organisation_create(code="sgcc-yanta", name="国网西安雁塔供电公司", kind=U, division=yanta, parent=sgcc_xian)
-    sgcc_changan = accounts.organisation_create(code="sgcc-changan", name="国网西安长安供电公司", kind=U, division=changan, parent=sgcc_xian)
+    sgcc_changan = accounts.organisation_create(code="sgcc-changan", name="国网西安长安供电公司", kind=U, division=changan,
+                                                parent=sgcc_xian)
     local = accounts.organisation_create(code="sxdd", name="陕西省地方电力（集团）有限公司", kind=U, division=shaanxi)
     local_yanta = accounts.organisation_create(code="sxdd-yanta", name="陕西地电雁塔供电分公司", kind=U, division=yanta, parent=local)
     regulator = accounts.organisation_create(

@@ -327,9 +327,8 @@ def load(*, today: date | None = None, applications: int = 300, stdout=None) -> 
     now = timezone.now()
     today = today or timezone.localdate(now)
     start_day = today - timedelta(days=30 * MONTHS_OF_HISTORY)
-    with time_machine.travel(datetime.combine(start_day - timedelta(days=3), time(9), tzinfo=TZ), tick=False):
-        with transaction.atomic():
-            world = build_world()
+    with time_machine.travel(datetime.combine(start_day - timedelta(days=3), time(9), tzinfo=TZ), tick=False), transaction.atomic():
+        world = build_world()
     counties = list(world.counties.values())
     scheduler = Scheduler()
     for _ in range(applications):

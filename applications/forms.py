@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import GRID_STAFF, Role
 from applications import rules
-from core import labels
 from applications.models import Application, GridProject, Pause, Status
+from core import labels
 from core.bounds import MONEY, NOTE_LENGTH, POSITIVE_MONEY
 
 DATE = forms.DateInput(attrs={"type": "date"})

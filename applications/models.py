@@ -252,6 +252,9 @@ class Pause(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class Escalation(models.Model):
     """督办: opened when a stage is overdue, addressed to the county supervisor, with its own deadline."""
@@ -277,6 +280,9 @@ class Escalation(models.Model):
         ordering = ["-opened_at"]
         constraints = [models.UniqueConstraint(fields=["stage"], name="one_escalation_per_stage")]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 def document_path(instance: "Document", filename: str) -> str:
     return f"applications/{instance.application.number}/{instance.doc_type}-{filename}"
@@ -297,6 +303,9 @@ class Document(models.Model):
     class Meta:
         ordering = ["uploaded_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class IdempotencyKey(models.Model):
     """A creating POST's key: a repeat returns the first result, never a second object."""
@@ -310,6 +319,9 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "user", "key"], name="idempotency_once")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class SupplyScheme(models.Model):
@@ -343,6 +355,9 @@ class SupplyScheme(models.Model):
                                    name="scheme_costs_bounded"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class GridProject(models.Model):
     """A tracked grid-side sub-process: 业扩配套工程 (supporting works) or the upgrade a
@@ -370,6 +385,9 @@ class GridProject(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class Fee(models.Model):
     """A charge to the customer, at the price authority's approved items only."""
@@ -392,6 +410,9 @@ class Fee(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="fee_positive"),
             models.CheckConstraint(condition=Q(amount__lte=POSITIVE_MONEY.high), name="fee_bounded"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Confirmation(models.Model):
@@ -430,6 +451,9 @@ class Confirmation(models.Model):
                                    name="decided_confirmation_has_time"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class ContractorChoice(models.Model):
     """The applicant's own choice of designer, builder or supplier for the receiving works.
@@ -450,3 +474,6 @@ class ContractorChoice(models.Model):
     class Meta:
         ordering = ["application_id", "role"]
         constraints = [models.UniqueConstraint(fields=["application", "role"], name="contractor_choice_one_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -64,7 +64,7 @@ def resolve_category(version: PolicyVersion, *, data, voltage_kv, capacity_kva) 
             conditional=data.conditional,
         )
     except resolve.ResolutionError as exc:
-        raise invalid(exc.field, exc.message)
+        raise invalid(exc.field, exc.message) from exc
     return CategoryChoice(code, doc.categories[code].name)
 
 
@@ -95,7 +95,7 @@ def allowed_documents(version: PolicyVersion, category: str, stage_code: str) ->
     try:
         return set(resolve.allowed_documents(document(version), category, stage_code))
     except resolve.ResolutionError as exc:
-        raise invalid("stage_code", exc.message)
+        raise invalid("stage_code", exc.message) from exc
 
 
 def category_documents(version: PolicyVersion, category: str) -> list[str]:

@@ -52,7 +52,7 @@ def workbench(view):
         try:
             return view(request, *args, **kwargs)
         except NotFound:
-            raise Http404
+            raise Http404 from None
         except Forbidden as exc:
             return render(request, "applications/forbidden.html", {"message": exc.message}, status=403)
 
@@ -554,7 +554,8 @@ def overview(request):
     overdue = [
         QueueRow.of(s, today, schedule)
         for s in Stage.objects.filter(pk__in=overdue_ids).select_related(
-            "application__county", "application__policy_version", "assignee").prefetch_related("escalations").order_by("due_date", "id")[:200]
+            "application__county", "application__policy_version", "assignee",
+        ).prefetch_related("escalations").order_by("due_date", "id")[:200]
     ]
     return render(request, "applications/overview.html", {
         "rows": rows, "statuses": statuses, "stage_names": stage_names, "overdue": overdue, "today": today,

@@ -109,7 +109,8 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "") -> Booking:
         application, when = booking.application, _when(booking.slot)
         why = f"，原因：{reason.strip()[:200]}" if reason.strip() else ""
         messages.to_applicant(application, kind="appointment_cancelled", event=f"booking:{booking.pk}:cancelled",
-                              text=f"{application.number}：{when} 的上门服务预约已由{'您本人' if by.pk == application.applicant_user_id else messages.who(by)}取消{why}。"
+                              text=f"{application.number}：{when} 的上门服务预约已由"
+                                   f"{'您本人' if by.pk == application.applicant_user_id else messages.who(by)}取消{why}。"
                                    f"如仍需上门服务，请重新预约。")
         if booking.slot.manager_id != by.pk:
             messages.to_staff(application, booking.slot.manager, kind="appointment_cancelled",

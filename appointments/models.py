@@ -53,3 +53,6 @@ class Booking(models.Model):
             models.CheckConstraint(condition=Q(cancelled_at__isnull=True) | Q(cancelled_by__isnull=False),
                                    name="cancel_has_actor"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

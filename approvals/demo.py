@@ -66,7 +66,8 @@ def _route(*, world, scheduler, rng: random.Random, crossings: list[str], at: da
         decide_at = at + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 5))
         if decide_at.date() > today:
             continue
-        scheduler.at(decide_at, lambda case=case, rng=random.Random(rng.random()): _decide(case, rng))
+        case_rng = random.Random(rng.random())
+        scheduler.at(decide_at, lambda case=case, rng=case_rng: _decide(case, rng))
 
 
 def _decide(case: DepartmentCase, rng: random.Random) -> None:

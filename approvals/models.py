@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from policies.schema import CROSSING_CODES, DEPARTMENT_CODES
 from approvals.labels import LABELS
+from policies.schema import CROSSING_CODES, DEPARTMENT_CODES
 
 DEPARTMENT_CHOICES = [(code, LABELS["department"][code]) for code in DEPARTMENT_CODES]
 DOSSIER_TYPES = ("construction_plan", "traffic_plan", "road_works_agreement")
@@ -146,6 +146,9 @@ class DossierDocument(models.Model):
     class Meta:
         ordering = ["uploaded_at"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class ProcessTime(models.Model):
     """Full-process time of an application, recorded when it is energised (approvals.process_time).
@@ -166,3 +169,6 @@ class ProcessTime(models.Model):
     counts_approval = models.BooleanField(help_text="policy: approval time counts toward full-process limits")
     counted = models.PositiveIntegerField(help_text="compared with the full-process limit, in `unit`")
     recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

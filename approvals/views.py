@@ -26,8 +26,6 @@ from core.errors import DomainError, Forbidden, NotFound, invalid
 from policies.schema import CROSSING_CODES
 
 
-
-
 def _today() -> date:
     return timezone.localdate()
 
@@ -40,7 +38,7 @@ def signed_in(view):
         try:
             return view(request, *args, **kwargs)
         except NotFound:
-            raise Http404
+            raise Http404 from None
         except Forbidden as exc:
             return render(request, "applications/forbidden.html", {"message": exc.message}, status=403)
 
@@ -153,7 +151,8 @@ def _request_page(request, approval, *, errors=None, status=200):
     held = {d.doc_type for d in approval.dossier.all()}
     needed = actions.dossier_documents(approval) if {"notification_commitment", "filing"} & set(approval.routes) else []
     return render(request, "approvals/request.html", {
-        "approval": approval, "application": approval.application, "cases": list(approval.cases.select_related("organisation", "decided_by")),
+        "approval": approval, "application": approval.application,
+        "cases": list(approval.cases.select_related("organisation", "decided_by")),
         "dossier": list(approval.dossier.all()), "needed": [(d, DOSSIER_NAMES.get(d, d), d in held) for d in needed],
         "may_file": access.can(request.user, "approval.file"), "errors": errors or {}, "today": _today(),
         "push_overdue": approval.completion_pushed_at is None and approval.completion_push_due is not None

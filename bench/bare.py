@@ -2,10 +2,10 @@
 database, with no middleware, no authentication, no schema, no jurisdiction check.
 This module is both the settings and the URLconf: gunicorn serves
 `django.core.wsgi:get_wsgi_application()` with DJANGO_SETTINGS_MODULE=bench.bare."""
-from getpower.settings import *  # noqa: F401,F403
-
 from django.http import JsonResponse  # noqa: E402
 from django.urls import path  # noqa: E402
+
+from getpower.settings import *  # noqa: F401,F403
 
 ROOT_URLCONF = "bench.bare"
 MIDDLEWARE: list[str] = []

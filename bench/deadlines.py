@@ -96,7 +96,7 @@ def main() -> int:
     add = clock.add
 
     def single_calls():
-        return [add(s, n, u, schedule) for s, n, u in zip(start_dates, n_list, unit_list)]
+        return [add(s, n, u, schedule) for s, n, u in zip(start_dates, n_list, unit_list, strict=True)]
 
     single_time, singles = timed("add", single_calls, repeat=3)
     assert singles == batch_list, "add() and add_many() disagree"
@@ -109,7 +109,7 @@ def main() -> int:
         return day in makeup_set or (day.weekday() < 5 and day not in holiday_set)
 
     set_time, by_sets = timed(
-        "sets", lambda: [day_loop(s, n, u, set_is_working) for s, n, u in zip(start_dates, n_list, unit_list)]
+        "sets", lambda: [day_loop(s, n, u, set_is_working) for s, n, u in zip(start_dates, n_list, unit_list, strict=True)]
     )
     assert by_sets == batch_list, "the set day loop disagrees with the clock"
 
@@ -156,7 +156,8 @@ def main() -> int:
     rows = [
         ("clock.add_many (batch)", batch_time, "measured"),
         ("clock.add (1 call each)", single_time, "measured"),
-        ("numpy.busday_offset (holiday list)", busday_time, f"measured; {busday_differs:,} answers differ for lack of 调休 (none without them)"),
+        ("numpy.busday_offset (holiday list)", busday_time,
+         f"measured; {busday_differs:,} answers differ for lack of 调休 (none without them)"),
         ("Python day loop over sets", set_time, "measured, answers identical"),
         ("day loop on chinese_calendar.is_workday", cc_extrapolated,
          f"extrapolated from a subsample of {len(sample):,} (timed {cc_time:.2f} s), answers identical there"),

@@ -184,7 +184,7 @@ def load_database(net, rows, reach: dict[str, np.ndarray] | None = None) -> dict
         for name, column in reach.items():
             columns.append(f"reach_{name}")
             values.append([None if v < 0 else v for v in column.tolist()])
-    _bulk_insert(it, tuple(columns), zip(*values))
+    _bulk_insert(it, tuple(columns), zip(*values, strict=True))
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute(f"ANALYZE {it}")
@@ -269,7 +269,7 @@ def numpy_doc(net, rows, lo: int, hi: int, county_code: dict[int, str]) -> dict:
         out[name] = (np.bincount(cells, weights=added, minlength=n_cells).astype(np.int64),
                      np.bincount(cells, weights=new_island, minlength=n_cells).astype(np.int64))
     shorts = {}
-    sc, sk, sca = rows["customer"][short], rows["kind"][short], rows["cause"][short]
+    sc, sk = rows["customer"][short], rows["kind"][short]
     for name, keep in {"all": np.ones(len(sc), bool), "planned": sk == 0, "fault": sk == 1}.items():
         shorts[name] = np.bincount(cell_of_customer[sc[keep]], minlength=n_cells)
 

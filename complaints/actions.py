@@ -19,10 +19,10 @@ from accounts.models import Division, Organisation, User
 from accounts.roles import Role
 from applications import deadlines
 from applications.models import Application
-from workdays.schedule import get_schedule
+from complaints.models import PHONE_CHANNELS, TEXT_MAX, Channel, Complaint, Entry
 from core import events, outbox, pii
 from core.errors import Conflict, Forbidden, invalid
-from complaints.models import PHONE_CHANNELS, TEXT_MAX, Channel, Complaint, Entry
+from workdays.schedule import get_schedule
 
 # A second identical submission this soon after the first is the same case (double click,
 # a retried request without a key), not a new complaint.

@@ -14,9 +14,9 @@ from applications import deadlines
 from applications import queries as app_queries
 from complaints import actions, queries
 from complaints.models import TEXT_MAX, Complaint
-from workdays.schedule import get_schedule
 from core import labels
 from core.errors import invalid
+from workdays.schedule import get_schedule
 
 router = Router(tags=["complaints"], auth=API_AUTH)
 

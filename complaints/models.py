@@ -106,3 +106,6 @@ class Entry(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(text__length__lte=TEXT_MAX), name="complaint_entry_bounded"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -20,9 +20,9 @@ from applications import queries as app_queries
 from applications.views import workbench
 from complaints import actions, forms, queries
 from complaints.models import Complaint
-from workdays.schedule import get_schedule
 from core import pii
 from core.errors import DomainError, NotFound, invalid
+from workdays.schedule import get_schedule
 
 PAGE_SIZE = 25
 
@@ -91,7 +91,7 @@ def enter(request):
                 try:
                     application = app_queries.application_by_number(user, d["application"].strip())
                 except NotFound:
-                    raise invalid("application", "未找到该申请编号（或不在您的辖区）")
+                    raise invalid("application", "未找到该申请编号（或不在您的辖区）") from None
             elif d["county"]:
                 county = Division.objects.get(code=d["county"], level=Division.Level.COUNTY)
             complaint, _created = actions.complaint_file(

@@ -53,6 +53,9 @@ class SigningCode(models.Model):
             models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="code_expires_after_issue"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class Signature(models.Model):
     """The confirmation record: who confirmed with which code, when (server time), what
@@ -71,3 +74,6 @@ class Signature(models.Model):
 
     class Meta:
         ordering = ["-confirmed_at"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -14,15 +14,12 @@ from accounts import actions as accounts
 from accounts.identity import normalise
 from accounts.models import User
 from accounts.roles import Role
-from applications import actions as app_actions
-from applications import deadlines, rules
 from applications.models import Application, Status
-from core import events, otp, outbox, pii
+from core import events, otp, pii
 from core.errors import Conflict, Forbidden, invalid
 from core.models import OneTimeCode
 from customers.identity import DEFAULT_PROVIDER, PROVIDERS, IdentityClaim
 from customers.models import Profile, Rating
-from workdays.schedule import get_schedule
 
 # One-time codes are core's (core.otp); these names stay for the portal's callers.
 CODE_TTL = otp.CODE_TTL
@@ -63,7 +60,7 @@ def _check_signup(*, contact: str, password: str) -> str:
     try:
         validate_password(password)
     except ValidationError as exc:
-        raise invalid("password", "；".join(exc.messages))
+        raise invalid("password", "；".join(exc.messages)) from exc
     return kind
 
 
@@ -89,7 +86,7 @@ def signup_complete(*, contact: str, password_hash: str, display_name: str, code
             events.record(actor=user, verb="customer.signed_up", subject=user,
                           data={"confirmed": kind, "contact": pii.mask(contact)})
     except IntegrityError:
-        raise invalid("contact", "该手机号码或邮箱已注册，请直接登录")
+        raise invalid("contact", "该手机号码或邮箱已注册，请直接登录") from None
     return user
 
 
@@ -135,7 +132,7 @@ def rating_submit(*, application: Application, by: User, score, comment: str = "
     try:
         score = int(score)
     except (TypeError, ValueError):
-        raise invalid("score", "请选择 1–5 分")
+        raise invalid("score", "请选择 1–5 分") from None
     if not 1 <= score <= 5:
         raise invalid("score", "请选择 1–5 分")
     with transaction.atomic():

@@ -8,10 +8,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import CAPACITY_KVA, AreaCategory, Application
+from applications.models import CAPACITY_KVA, Application, AreaCategory
+from complaints.models import TEXT_MAX
 from core.bounds import NOTE_LENGTH
 from core.errors import DomainError
-from complaints.models import TEXT_MAX
 from customers import queries
 from customers.models import Profile
 

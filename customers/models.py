@@ -31,6 +31,9 @@ class Profile(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class Rating(models.Model):
     """服务评价: once per application, after energisation."""
@@ -45,3 +48,6 @@ class Rating(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_to_5"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

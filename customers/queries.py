@@ -16,8 +16,8 @@ from applications.models import Application, Document, Stage, Status, current_st
 from core import labels, outbox
 from core.errors import DomainError
 from core.models import OutboxMessage
-from workdays.schedule import get_schedule
 from policies import resolve
+from workdays.schedule import get_schedule
 
 # Standard nominal voltages the seeds' categories use (GB/T 156), offered in the form;
 # which one is suggested for a capacity is read from the policy.

@@ -16,14 +16,15 @@ from django.views.decorators.http import require_POST
 from accounts.models import Division, User
 from applications import actions as app_actions
 from applications import api as app_api
-from applications import queries as app_queries, rules
+from applications import queries as app_queries
+from applications import rules
 from applications.models import Application, Pause, Stage, Status
-from core import labels
-from core.errors import DomainError, Forbidden, NotFound
-from customers import actions, forms, queries
 from complaints import actions as complaint_actions
 from complaints import queries as complaint_queries
 from complaints.models import Complaint
+from core import labels
+from core.errors import DomainError, Forbidden, NotFound
+from customers import actions, forms, queries
 from customers.models import Profile, Rating
 from sharing import queries as sharing_queries
 
@@ -215,7 +216,7 @@ def _visible(request, pk) -> Application:
     try:
         return app_queries.application_for(request.user, pk)
     except NotFound:
-        raise Http404("application not found")
+        raise Http404("application not found") from None
 
 
 def _policy_box(application: Application) -> dict | None:

@@ -74,6 +74,9 @@ class GoodPractice(models.Model):
                                    name="good_practice_reviewed_by"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class ViolationReport(models.Model):
     """A report from the public of a designated designer/builder/supplier (三指定) or a fee
@@ -112,3 +115,6 @@ class ViolationReport(models.Model):
             models.UniqueConstraint(fields=["idempotency_key"], condition=~Q(idempotency_key=""),
                                     name="violation_report_idempotent"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -27,7 +27,7 @@ def _page(region: str) -> dict:
     try:
         return queries.region_page(region, timezone.localdate())
     except NotFound:
-        raise Http404
+        raise Http404 from None
 
 
 @require_safe
@@ -72,7 +72,7 @@ def staff(view):
         try:
             return view(request, *args, **kwargs)
         except NotFound:
-            raise Http404
+            raise Http404 from None
         except Forbidden as exc:
             return render(request, "disclosure/forbidden.html", {"message": exc.message}, status=403)
 

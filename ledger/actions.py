@@ -325,9 +325,8 @@ def ledger_remind(*, today: date | None = None) -> int:
     One message per task, recipient and reason-day (idempotent keys), so running the sweep
     again the same day sends nothing new."""
     from accounts.models import Membership
-    from ledger import queries
-
     from core.models import OutboxMessage
+    from ledger import queries
 
     today = today or timezone.localdate()
     members = list(Membership.objects.filter(role__in=REMIND_ROLES, organisation__isnull=False)

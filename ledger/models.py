@@ -82,6 +82,9 @@ class Milestone(models.Model):
         ordering = ["task_id", "on", "id"]
         constraints = [models.UniqueConstraint(fields=["task", "on", "text"], name="ledger_milestone_unique")]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class Report(models.Model):
     """A progress report (or a periodic check-in) by the responsible unit, reviewed by the bureau."""
@@ -118,6 +121,9 @@ class Report(models.Model):
                                    name="ledger_review_has_reviewer"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
     return f"ledger/{instance.report.task.region}/{instance.report.task.number}/{instance.sha256[:16]}"
@@ -133,6 +139,9 @@ class Evidence(models.Model):
 
     class Meta:
         ordering = ["report_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Rectification(models.Model):
@@ -162,3 +171,6 @@ class Rectification(models.Model):
             models.CheckConstraint(condition=Q(closed_at__isnull=True) | ~Q(result=""),
                                    name="ledger_rectification_closed_with_result"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -54,9 +54,7 @@ def holds(unit: str, *, kind: str, level: str, department: str = "") -> bool:
         return False
     if spec.level is not None and level != spec.level:
         return False
-    if kind == "gov_department" and spec.departments and department not in spec.departments:
-        return False
-    return True
+    return not (kind == "gov_department" and spec.departments and department not in spec.departments)
 
 
 def overlap(a: str, b: str) -> bool:
@@ -67,6 +65,4 @@ def overlap(a: str, b: str) -> bool:
         return False
     if ua.level and ub.level and ua.level != ub.level:
         return False
-    if ua.departments and ub.departments and not set(ua.departments) & set(ub.departments):
-        return False
-    return True
+    return not (ua.departments and ub.departments and not set(ua.departments) & set(ub.departments))

@@ -34,7 +34,7 @@ def staff_page(view):
         try:
             return view(request, *args, **kwargs)
         except NotFound:
-            raise Http404
+            raise Http404 from None
         except Forbidden as exc:
             return render(request, "ledger/forbidden.html", {"message": exc.message}, status=403)
 

@@ -56,6 +56,9 @@ class ApplicationFact(models.Model):
             models.Index(fields=["county", "energised_on"], name="fact_county_energised"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class StageFact(models.Model):
     fact = models.ForeignKey(ApplicationFact, on_delete=models.CASCADE, related_name="stages")
@@ -72,6 +75,9 @@ class StageFact(models.Model):
     class Meta:
         indexes = [models.Index(fields=["region", "ended_on"], name="stagefact_region_ended")]
         constraints = [models.UniqueConstraint(fields=["fact", "code"], name="stagefact_one_per_stage")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Snapshot(models.Model):
@@ -98,6 +104,9 @@ class Snapshot(models.Model):
             models.CheckConstraint(condition=Q(status__in=["met", "at_risk", "missed", "n/a"]), name="snapshot_status"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 def report_path(report: "Report", filename: str) -> str:
     return f"reports/{report.period}/{filename}"
@@ -122,6 +131,9 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-generated_at"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

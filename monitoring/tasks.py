@@ -1,9 +1,9 @@
 """Periodic monitoring work: keep the fact table fresh and store each month's snapshots."""
 from __future__ import annotations
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
-from django.utils import timezone
 
 from monitoring import periods
 

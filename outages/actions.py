@@ -20,8 +20,19 @@ from accounts.models import Division, User
 from core import events
 from core.errors import Conflict, InvalidInput, invalid
 from outages import notices, queries
-from outages.models import (AvoidedOutage, Cause, Customer, Feeder, Interruption, Kind, Outage, OutageScope, Referral,
-                            RepairOrder, Transformer)
+from outages.models import (
+    AvoidedOutage,
+    Cause,
+    Customer,
+    Feeder,
+    Interruption,
+    Kind,
+    Outage,
+    OutageScope,
+    Referral,
+    RepairOrder,
+    Transformer,
+)
 from outages.reliability import seconds
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -101,6 +101,9 @@ class SchemeConnection(models.Model):
     feeder = models.ForeignKey(Feeder, on_delete=models.PROTECT, related_name="+")
     transformer = models.ForeignKey(Transformer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class Kind(models.TextChoices):
     PLANNED = "planned", "计划停电"
@@ -198,6 +201,9 @@ class OutageScope(models.Model):
                 name="outage_scope_exactly_one"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
     @property
     def scope_type(self) -> str:
         return "feeder" if self.feeder_id else "transformer" if self.transformer_id else "customer"
@@ -243,6 +249,9 @@ class Interruption(models.Model):
         indexes = [models.Index(fields=["start_s"], name="interruption_start"),
                    models.Index(fields=["customer", "start_s"], name="interruption_customer_start")]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class AvoidedOutage(models.Model):
     """能转必转、能带不停: work done without cutting customers, and what it saved."""
@@ -260,6 +269,9 @@ class AvoidedOutage(models.Model):
     hours = models.DecimalField(max_digits=6, decimal_places=2)
     note = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
     @property
     def customer_hours(self) -> float:
@@ -285,6 +297,9 @@ class RepairOrder(models.Model):
     arrived_at = models.DateTimeField(null=True, blank=True)
     repaired_at = models.DateTimeField(null=True, blank=True)
     restored_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Referral(models.Model):
@@ -312,6 +327,9 @@ class Referral(models.Model):
     outcome = models.CharField(max_length=200, blank=True)
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class Reading(models.Model):
     """Imported load and voltage readings for the planners' lists."""
@@ -338,6 +356,9 @@ class Reading(models.Model):
                                     name="feeder_reading_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class Notice(models.Model):
     """One notice to one customer for one outage event: the unique key makes it exactly once,
@@ -352,3 +373,6 @@ class Notice(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["outage", "customer", "event"], name="notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.utils import timezone
 
 from core import outbox
-
 from outages.models import Customer, Interruption, Notice, Outage
 
 MAX_NOTICE_TEXT = 480

@@ -3,7 +3,7 @@ with SQL aggregates (the same numbers as the pure `outages.reliability`)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet

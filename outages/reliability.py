@@ -163,7 +163,7 @@ def add(a: Totals, b: Totals) -> Totals:
         (a.customers, a.seconds, a.interruptions, a.seconds_excl_external, a.seconds_excl_shortage,
          a.short_interruptions),
         (b.customers, b.seconds, b.interruptions, b.seconds_excl_external, b.seconds_excl_shortage,
-         b.short_interruptions))))
+         b.short_interruptions), strict=True)))
 
 
 def totals_by(customers: Iterable[Customer], interruptions: Iterable[Interruption], *, period_start: int,

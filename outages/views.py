@@ -2,10 +2,10 @@
 public planned-outage list by area, and the portal's "my outages"."""
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -14,9 +14,9 @@ from accounts import access
 from accounts.models import Division
 from core.errors import DomainError, NotFound
 from outages import queries
-from outages.verbs import MESSAGE_KINDS
 from outages.labels import LABELS
 from outages.models import Area, AvoidedOutage, Cause, Kind, Notice, Outage, Referral, RepairOrder
+from outages.verbs import MESSAGE_KINDS
 
 REGION_NAMES = {"shaanxi": "陕西", "zhejiang": "浙江", "zaozhuang": "枣庄"}
 CITY_GROUPS = LABELS["city_group"]

@@ -39,11 +39,17 @@ class Payment(models.Model):
                                    name="succeeded_has_time_and_ref"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class Receipt(models.Model):
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="receipt")
     number = models.CharField(max_length=32, unique=True)
     issued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Invoice(models.Model):
@@ -65,3 +71,6 @@ class Invoice(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(tax_rate__gte=0) & Q(tax_rate__lt=1), name="invoice_rate_range"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -49,7 +49,7 @@ def first_difference(stored: Any, loaded: Any, path: str = "") -> str:
             if not _same(stored.get(key), loaded.get(key)):
                 return first_difference(stored.get(key), loaded.get(key), f"{path}.{key}" if path else key)
     if isinstance(stored, list) and isinstance(loaded, list):
-        for index, (a, b) in enumerate(zip(stored, loaded)):
+        for index, (a, b) in enumerate(zip(stored, loaded, strict=False)):
             if not _same(a, b):
                 return first_difference(a, b, f"{path}[{index}]")
         if len(stored) != len(loaded):

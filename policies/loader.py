@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from policies import profiles, rules
 from policies.schema import (
     META_KEYS,
     OneWayRule,
@@ -40,9 +41,7 @@ from policies.schema import (
     Quantity,
     error_path,
 )
-from policies import profiles, rules
 from policies.units import Incomparable, WorkdaySpan, max_workday_span, no_looser
-
 
 # libyaml's safe loader when the wheel has it (ten times faster), else the pure-Python one.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -290,7 +289,7 @@ def load_dir(path: Path | str, *, workday_span: WorkdaySpan = max_workday_span) 
             if loaded.spec.region in files:
                 errors.append(f"{file_path}: region '{loaded.spec.region}' is also in {files[loaded.spec.region].path}")
             files[loaded.spec.region] = loaded
-    for region, loaded in files.items():
+    for loaded in files.values():
         parent = loaded.spec.parent
         if parent is not None and parent not in files:
             errors.append(f"{loaded.path}: parent: no policy file for region '{parent}'")
@@ -319,9 +318,8 @@ def load_dir(path: Path | str, *, workday_span: WorkdaySpan = max_workday_span) 
 def _resolve(loaded: LoadedFile, parent_timeline: list[Snapshot]) -> tuple[list[Snapshot], list[str]]:
     spec = loaded.spec
     own_dates = [v.effective_from for v in spec.versions]
-    if spec.parent is not None:
-        if not parent_timeline or parent_timeline[0].effective_from > own_dates[0]:
-            return [], [f"{loaded.path}: versions[0]: no version of parent '{spec.parent}' is in force on {own_dates[0]}"]
+    if spec.parent is not None and (not parent_timeline or parent_timeline[0].effective_from > own_dates[0]):
+        return [], [f"{loaded.path}: versions[0]: no version of parent '{spec.parent}' is in force on {own_dates[0]}"]
     dates = sorted(set(own_dates) | {s.effective_from for s in parent_timeline if s.effective_from > own_dates[0]})
     cumulative: list[dict[str, Any]] = []
     for version in spec.versions:
@@ -404,7 +402,7 @@ def _check_one_way(loaded: LoadedFile, timeline: list[Snapshot], index: dict[str
     }
     used: set[tuple[str, str, str, str]] = set()
     rules = timeline[-1].document.one_way if timeline else []
-    for before, after in zip(timeline, timeline[1:]):
+    for before, after in zip(timeline, timeline[1:], strict=False):
         changed = {
             (link.region, link.version)
             for link in after.document.chain

@@ -94,7 +94,7 @@ def customers(docs: list[PolicyDocument]) -> Iterator[Customer]:
     for voltage, capacity, supply, flags, area in itertools.product(
         _voltages(docs), _capacities(docs), ("single", "dual"), itertools.product((False, True), repeat=len(FLAGS)), AREAS
     ):
-        yield Customer(voltage, capacity, supply, area, **dict(zip(FLAGS, flags)))
+        yield Customer(voltage, capacity, supply, area, **dict(zip(FLAGS, flags, strict=True)))
 
 
 def zero_investment_lost(new: PolicyDocument, old: PolicyDocument, label: str) -> list[tuple[str, str]]:

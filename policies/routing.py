@@ -167,7 +167,8 @@ def _limits(quantities: list[Duration], submitted: date, schedule: clock.Schedul
     return out
 
 
-def _exemption_holds(doc: PolicyDocument, *, level: str, kw: float, length_m: float, sanling: bool, interested_parties: bool, why: list[str]) -> bool:
+def _exemption_holds(doc: PolicyDocument, *, level: str, kw: float, length_m: float, sanling: bool, interested_parties: bool,
+                     why: list[str]) -> bool:
     exemption = doc.approvals.exemption if doc.approvals else None
     if exemption is None:
         why.append(f"{doc.name}（{doc.version}版）没有免于行政许可的规定")
@@ -238,7 +239,7 @@ def route(
         departments: set[str] = set()
         quantities: list[Duration] = []
         entry = approval_class(doc, level, voltage_kv)
-        for index, exception, hit in triggered:
+        for _index, exception, hit in triggered:
             why.append(f"本工程涉及“{exception.works}”，按该例外办理")
             routes += [r for r in exception.routes if r not in routes]
             if exception.departments:

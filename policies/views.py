@@ -14,7 +14,6 @@ from policies.present import category_for_people, ordered_approval_limits, order
 from policies.schema import STAGE_CODES
 
 
-
 def policy_list(request):
     return render(request, "policies/list.html", {"rows": queries.policy_list(), "today": timezone.localdate()})
 

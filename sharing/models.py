@@ -23,6 +23,9 @@ class SharedRecord(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["connector", "key_digest"], name="shared_record_one_per_key")]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class AccessLog(models.Model):
     class Outcome(models.TextChoices):
@@ -46,6 +49,9 @@ class AccessLog(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class SharedDocument(models.Model):
     """A document the application holds through sharing: never asked of the applicant (四免)."""
@@ -59,6 +65,9 @@ class SharedDocument(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "doc_type"], name="shared_document_once")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Prospect(models.Model):
@@ -81,6 +90,9 @@ class Prospect(models.Model):
     class Meta:
         ordering = ["planned_energising", "code"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 JOINT_UTILITIES = {"water": "供水公司", "gas": "燃气公司", "heating": "供热公司"}
 
@@ -97,3 +109,6 @@ class JointForward(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "utility"], name="joint_forward_once")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

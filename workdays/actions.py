@@ -159,9 +159,9 @@ def calendar_import(
         if previous == Source.OFFICIAL and source != Source.OFFICIAL and not replace_official:
             message = f"{year} is an official schedule (chinesecalendar); use --replace-official to overwrite it"
             raise Conflict(f"year: {message}", fields={"year": message})
-        if current is not None and current.source == source:
-            if sorted(current.days.values_list("date", "kind", "name")) == wanted:
-                return ImportResult(year, source, previous, "unchanged", len(wanted), {})
+        if (current is not None and current.source == source
+                and sorted(current.days.values_list("date", "kind", "name")) == wanted):
+            return ImportResult(year, source, previous, "unchanged", len(wanted), {})
         if current is not None:
             current.days.all().delete()
         stored, _ = CalendarYear.objects.update_or_create(

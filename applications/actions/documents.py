@@ -10,13 +10,12 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from applications import deadlines, rules
+from applications import rules
 from applications.actions.progress import lock_open, refuse_not_in_policy
 from applications.models import OPEN_STAGE_STATES, Application, Document, Pause, Stage
 from core import events
 from core.bounds import NUL, check_text
 from core.errors import Conflict, Forbidden, invalid
-
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Per application: enough for every document of an HV file several times over, not a file store.

@@ -24,8 +24,8 @@ from applications.actions.progress import finish_stage, start_next
 from applications.models import (
     CAPACITY_KVA,
     VOLTAGE_KV,
-    AreaCategory,
     Application,
+    AreaCategory,
     Channel,
     IdempotencyKey,
     Pause,
@@ -36,7 +36,6 @@ from core import events, pii
 from core.bounds import check_text
 from core.errors import Conflict, InvalidInput, invalid
 from workdays.schedule import get_schedule
-
 
 STAFF_CHANNELS = {Channel.HALL, Channel.PHONE}
 
@@ -135,7 +134,6 @@ def _county_and_utility(*, county_code: str, utility_code: str) -> tuple[Divisio
     if not serving:
         raise invalid("county", f"{county.name}暂无供电企业")
     if len(serving) > 1:
-        names = ", ".join(o.utility_root.code for o in serving)
         raise invalid("utility", f"{county.name}有多家供电企业，请选择一家")
     return county, serving[0]
 

@@ -17,7 +17,6 @@ from core import events
 from core.bounds import MONEY, NOTE_LENGTH, check_text
 from core.errors import Conflict, InvalidInput, invalid
 
-
 # Options put to one applicant at once (可选供电方案): a handful, never a list to scroll.
 MAX_SCHEMES = 5
 

@@ -17,7 +17,8 @@ def demo_logins() -> list[dict]:
     when the demo is not loaded."""
     if not demo.is_loaded():
         return []
-    return [{"username": username, "role": role, "role_name": Role(role).label, "where": where, "face": reverse(FACE.get(role, "applications:queue"))}
+    return [{"username": username, "role": role, "role_name": Role(role).label, "where": where,
+             "face": reverse(FACE.get(role, "applications:queue"))}
             for username, role, where in demo.demo_logins()]
 
 

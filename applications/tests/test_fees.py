@@ -2,7 +2,7 @@
 anything else is refused and logged; only the applicant records designer/builder/supplier."""
 import pytest
 
-from applications.tests.conftest import at, county_team
+from applications.tests.conftest import county_team
 from applications.tests.test_flows import as_user, post
 from applications.tests.test_schemes import accepted_hv
 from core.models import Event

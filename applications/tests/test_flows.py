@@ -8,8 +8,8 @@ from applications import rules
 from applications.actions import stages_check_deadlines
 from applications.models import Application, Escalation
 from applications.tests.conftest import PASSWORD, at, enterprise, person
-from core.models import OutboxMessage
 from core import events
+from core.models import OutboxMessage
 from workdays import clock
 from workdays.schedule import get_schedule
 

@@ -133,10 +133,9 @@ def test_a_rolled_back_step_sends_nothing(zz, travel):
     travel(at(2026, 9, 28, 10))
     app_id = post(as_user(zz.applicant), "/api/v1/applications/", enterprise(county=zz.county.code)).json()["id"]
     application = Application.objects.get(pk=app_id)
-    with pytest.raises(RuntimeError):
-        with transaction.atomic():
-            actions.application_accept(application=application, by=zz.account_manager)
-            raise RuntimeError("crash after the action, before commit")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.application_accept(application=application, by=zz.account_manager)
+        raise RuntimeError("crash after the action, before commit")
     assert not OutboxMessage.objects.exists()
 
 

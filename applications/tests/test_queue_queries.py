@@ -1,6 +1,7 @@
 """The queue page costs the same number of queries for 10 rows as for 50 (issue 9: it cost
 3 per row). The schedule is fetched once per request, the rows come with what they show."""
 import pytest
+
 from applications import actions
 from applications.tests.conftest import at, person
 from applications.tests.test_flows import as_user

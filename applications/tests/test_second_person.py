@@ -104,8 +104,9 @@ def test_a_declined_check_leaves_the_stage_open_and_tells_the_asker(zz, at_inspe
 @pytest.fixture
 def other_city_supervisor(zz):
     """A supervisor of a utility in another city of the same province."""
-    from conftest import BUILT_AT
     import time_machine
+
+    from conftest import BUILT_AT
 
     with time_machine.travel(BUILT_AT, tick=False):
         province = zz.county.parent.parent

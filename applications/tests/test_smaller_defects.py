@@ -31,8 +31,9 @@ def accepted(zz, travel):
 @pytest.fixture
 def officer(zz):
     """A natural-resources officer of 台儿庄's city: sees applications, holds no contract or payment role."""
-    from conftest import BUILT_AT
     import time_machine
+
+    from conftest import BUILT_AT
 
     with time_machine.travel(BUILT_AT, tick=False):
         bureau = accounts.organisation_create(code="zz-zrzy", name="枣庄市自然资源和规划局", kind="gov_department",

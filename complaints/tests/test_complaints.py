@@ -11,9 +11,9 @@ from applications.tests.conftest import at, person
 from complaints import actions
 from complaints.actions import complaint_limit
 from complaints.models import TEXT_MAX, Complaint
-from workdays.schedule import get_schedule
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.models import Event, OutboxMessage
+from workdays.schedule import get_schedule
 
 pytestmark = pytest.mark.django_db
 

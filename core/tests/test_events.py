@@ -35,7 +35,7 @@ def test_a_chain_of_events_verifies_and_links_each_to_the_one_before(history):
     assert rows[-5:] == history.events
     assert [e.seq for e in rows] == list(range(1, len(rows) + 1))
     assert rows[0].prev_hash == GENESIS_HASH
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(rows, rows[1:]))
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(rows, rows[1:], strict=False))
     head = ChainHead.objects.get()
     assert (head.last_seq, head.last_hash) == (rows[-1].seq, rows[-1].hash)
 

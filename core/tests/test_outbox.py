@@ -60,10 +60,9 @@ def test_the_same_recipient_event_twice_is_one_message(world):
 
 
 def test_a_rolled_back_change_leaves_no_message(world):
-    with pytest.raises(RuntimeError):
-        with transaction.atomic():
-            outbox.enqueue(kind="accepted", text="已受理", key="t:rolled", user=world.alice)
-            raise RuntimeError("the action failed after writing its message")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox.enqueue(kind="accepted", text="已受理", key="t:rolled", user=world.alice)
+        raise RuntimeError("the action failed after writing its message")
     assert not OutboxMessage.objects.exists()
 
 
@@ -130,10 +129,9 @@ def test_a_failing_gateway_is_retried_with_doubling_waits_then_the_message_is_de
 
 
 def test_delivery_starts_right_after_commit(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            outbox.enqueue(kind="accepted", text="已受理", key="t:commit", user=world.alice)
-            assert OutboxMessage.objects.get(channel="console").status == "pending"
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        outbox.enqueue(kind="accepted", text="已受理", key="t:commit", user=world.alice)
+        assert OutboxMessage.objects.get(channel="console").status == "pending"
     assert OutboxMessage.objects.get(channel="console").status == "sent"  # huey runs inline in tests
 
 

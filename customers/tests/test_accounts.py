@@ -4,10 +4,9 @@ from django.test import Client
 
 from accounts.roles import Role
 from core.errors import InvalidInput
-from core.models import Event
-from customers import actions
-from core.models import OneTimeCode
+from core.models import Event, OneTimeCode
 from core.otp import _digest
+from customers import actions
 from customers.models import Profile
 from customers.tests.conftest import as_user, last_code
 

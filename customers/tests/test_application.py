@@ -8,11 +8,10 @@ from applications import actions as app_actions
 from applications import deadlines, rules
 from applications.models import Document
 from applications.tests import samples
-from core.models import OutboxMessage
 from applications.tests.conftest import at, person
+from complaints.models import Complaint
 from core import labels
 from core.models import Event, OutboxMessage
-from complaints.models import Complaint
 from customers.models import Rating
 from customers.tests.conftest import as_user
 from workdays.schedule import get_schedule

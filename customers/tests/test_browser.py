@@ -3,9 +3,8 @@ preview before submitting, and lands on the progress page."""
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from applications import rules
 from applications.models import Application

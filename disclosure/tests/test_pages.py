@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from core.errors import Forbidden
 from core.models import Event, OutboxMessage
 from disclosure import actions, queries
 from disclosure.models import GoodPractice, PublishedDocument, ViolationReport
@@ -113,7 +114,7 @@ def test_good_practices_are_published_only_after_review(client, world, published
     practice = actions.practice_submit(region="shaanxi", by=world.carol, title="“刷脸办电”一次办成",
                                        body="居民用户凭身份证刷脸即可办电。")
     assert "刷脸办电" not in text_of(client.get("/public/shaanxi/"))
-    with pytest.raises(Exception):
+    with pytest.raises(Forbidden):
         actions.practice_review(practice=practice, by=world.carol, publish=True)
     actions.practice_review(practice=practice, by=world.rita, publish=True)
     assert GoodPractice.objects.get().state == "published"

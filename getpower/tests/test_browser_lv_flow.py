@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from applications.models import Application, Status
 from applications.tests.conftest import at
-from customers.models import Rating
 from core import events
+from customers.models import Rating
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

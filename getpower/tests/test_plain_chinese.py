@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.models import User
 from applications import actions, demo
 from applications.models import Application, Status
-from complaints import actions as complaint_actions
 from applications.tests.conftest import policies  # noqa: F401  (fixture)
+from complaints import actions as complaint_actions
 from core import labels
 
 pytestmark = pytest.mark.django_db

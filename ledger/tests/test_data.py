@@ -54,7 +54,7 @@ def test_zhejiang_row_51_is_empty_and_rows_22_and_52_are_corrected_with_a_note()
 def test_deadline_kinds_match_the_seeds():
     from ledger.deadlines import parse_deadline
 
-    kinds = {r: Counter(parse_deadline(t.deadline).kind.value for t in l.tasks if not t.empty) for r, l in ledgers.items()}
+    kinds = {r: Counter(parse_deadline(t.deadline).kind.value for t in book.tasks if not t.empty) for r, book in ledgers.items()}
     assert kinds["zaozhuang"] == {"date": 22, "done_ongoing": 22, "ongoing": 24}
     assert kinds["zhejiang"] == {"date": 27, "done_ongoing": 10, "ongoing": 28}
     assert kinds["shaanxi"] == {"date": 41, "ongoing": 19}
@@ -84,7 +84,7 @@ def test_quantified_tasks_name_their_indicator_in_the_seeds_own_units():
         ("grid_side_days_avg", 11, "workday", "hv10_single"), ("grid_side_days_avg", 18, "workday", "hv10_dual")]
     zj = {t.number: t for t in ledgers["zhejiang"].tasks}
     assert {i.unit for i in zj[1].indicator} == {"workday", "day"}  # mixed in one row, as the seed writes
-    assert sum(t.indicator is not None for l in ledgers.values() for t in l.tasks) == 5 + 10 + 8
+    assert sum(t.indicator is not None for book in ledgers.values() for t in book.tasks) == 5 + 10 + 8
 
 
 def test_a_broken_file_names_the_row(tmp_path):

@@ -38,7 +38,8 @@ def test_anything_else_is_refused_with_the_text_quoted(text):
 
 def test_a_half_year_inside_a_task_is_a_milestone_and_a_past_result_is_not():
     # Shaanxi row 19 and Zhejiang row 4.
-    sx19 = read(deadline_text="2021年底前", task_text="西安、榆林两市要在2021年上半年率先完成政企协同办电信息共享平台建设；2021年底前，其他各地市……")
+    sx19 = read(deadline_text="2021年底前",
+                task_text="西安、榆林两市要在2021年上半年率先完成政企协同办电信息共享平台建设；2021年底前，其他各地市……")
     assert sx19.kind is DeadlineKind.DATE and sx19.on == date(2021, 12, 31)
     assert [(m.on, m.text) for m in sx19.milestones] == [(date(2021, 6, 30), "2021年上半年")]
     zj4 = read(deadline_text="2021 年底前", task_text="在 2020 年底已实现低压非居民用户全过程平均办电时间压减至 15 天内的基础上")

@@ -85,7 +85,6 @@ def test_evidence_must_be_what_it_says_and_bounded(ledgers):
 
 
 def test_ongoing_tasks_must_check_in_every_quarter(ledgers):
-    w = ledgers.world
     task = Task.objects.get(region="shaanxi", number=57)  # 持续推进, energy bureau
     loaded = task.loaded_on
     assert queries.standing_of(task, loaded + dt.timedelta(days=30)).status.value == "not_started"

@@ -4,7 +4,8 @@ import re
 from django import template
 from django.utils.html import format_html
 
-from policies.labels import FLAT as LABELS, UNITS
+from policies.labels import FLAT as LABELS
+from policies.labels import UNITS
 from policies.schema import Quantity
 
 register = template.Library()

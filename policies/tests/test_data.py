@@ -121,7 +121,8 @@ def test_every_source_quotes_the_seeds_own_words(region):
 
 
 def test_the_citation_check_catches_a_paraphrase():
-    seeds = {"000_1faeb58a20a3753f.txt": "将台儿庄、高新的中心区、市区、城镇、农村地区用户年均停电时间分别压减至1个、2个、3个、5个小时以内。"}
+    seeds = {"000_1faeb58a20a3753f.txt":
+             "将台儿庄、高新的中心区、市区、城镇、农村地区用户年均停电时间分别压减至1个、2个、3个、5个小时以内。"}
     written = "000_1faeb58a20a3753f.txt 二 台儿庄、高新的中心区……1个小时以内; 附件2 第11项"
     assert citations.missing(written, seeds) == ["1个小时以内"]
     exact = "000_1faeb58a20a3753f.txt 附件2 第11项 台儿庄、高新的中心区……分别压减至1个、2个、3个、5个 小时以内"
@@ -265,11 +266,13 @@ def test_a_stage_table_that_adds_up_beyond_the_total_for_important_customers_is_
     def borrow(raw):
         for stage in raw["versions"][0]["categories"]["hv_single"]["stages"]:
             if stage["code"] == "design_review":
-                stage["limit"] = {"value": 10, "unit": "day", "kind": "limit", "source": "003_e17465e3b27c8d74.txt 附件1 高压双电源用户 设计审查"}
+                stage["limit"] = {"value": 10, "unit": "day", "kind": "limit",
+                                  "source": "003_e17465e3b27c8d74.txt 附件1 高压双电源用户 设计审查"}
 
     with pytest.raises(PolicyError) as caught:
         load_dir(edit("zhejiang", borrow))
-    assert "zhejiang.yaml: versions[0].categories.hv_single: stage limits add up to 40 day for important customers, above the total 30 day" in str(caught.value)
+    assert ("zhejiang.yaml: versions[0].categories.hv_single: stage limits add up to 40 day for important customers, "
+            "above the total 30 day") in str(caught.value)
 
 
 def test_the_advance_notice_is_a_minimum_lead_time(policies):

@@ -198,7 +198,8 @@ def test_a_county_cannot_ask_for_more_documents_or_add_a_stage(data_copy):
             categories={
                 "lv_residential": {
                     "stages": [
-                        {"code": "acceptance", "documents": {"required": ["applicant_id", "property_certificate", "project_approval"], "source": "setting"}},
+                        {"code": "acceptance",
+                         "documents": {"required": ["applicant_id", "property_certificate", "project_approval"], "source": "setting"}},
                         {"code": "scheme_reply", "name": "供电方案答复", "documents": {"required": [], "source": "setting"}},
                     ]
                 }

@@ -34,9 +34,9 @@ def test_each_region_declares_the_rule(policies, region):
     flags=st.tuples(*[st.booleans() for _ in FLAGS]),
 )
 def test_no_customer_loses_zero_investment_from_one_version_to_the_next(policies, region, capacity, area, voltage, supply, flags):
-    customer = Customer(voltage, capacity, supply, area, **dict(zip(FLAGS, flags)))
+    customer = Customer(voltage, capacity, supply, area, **dict(zip(FLAGS, flags, strict=True)))
     snapshots = policies.snapshots(region)
-    for before, after in zip(snapshots, snapshots[1:]):
+    for before, after in zip(snapshots, snapshots[1:], strict=False):
         if zero_investment(before.document, customer) is not None:
             assert zero_investment(after.document, customer) is not None, (customer.describe(), before.version, after.version)
 

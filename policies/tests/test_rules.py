@@ -108,7 +108,8 @@ def test_narrowing_the_approval_exemption_is_refused(data_copy, policies):
         _county(approvals={"exemption": {"conditions": {"capacity_max": _q(20, "kW"), "sanling": True}}}),
     )
     assert "approvals.exemption.conditions.capacity_max: caps at 20 kW (xihu.txt 第1条) where zhejiang 2021 sets no bound" in message
-    assert f"approvals.exemption.conditions.sanling: adds the condition True, which zhejiang 2021 does not set ({exemption.source})" in message
+    assert (f"approvals.exemption.conditions.sanling: adds the condition True, "
+            f"which zhejiang 2021 does not set ({exemption.source})") in message
 
 
 def test_loosening_targets_is_refused(data_copy, policies):

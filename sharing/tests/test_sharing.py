@@ -14,7 +14,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from applications.models import Application
 from applications.tests.conftest import at, enterprise, person, policies, travel  # noqa: F401 (fixtures)

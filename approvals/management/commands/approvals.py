@@ -10,9 +10,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from approvals.labels import label
 from approvals.routing import route_works
 from core.errors import DomainError
-from approvals.labels import label
 from workdays import arguments
 
 # API field -> the argument a person typed, so errors name what they wrote.

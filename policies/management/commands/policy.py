@@ -18,7 +18,6 @@ from policies.actions import policy_load
 from policies.labels import FLAT as LABELS
 
 
-
 def _on(value: str | None) -> date | None:
     if value is None:
         return None

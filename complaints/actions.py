@@ -172,8 +172,9 @@ def _duplicate(*, by: User, key: str, digest: str, application: Application | No
 
 
 def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("application", "complainant", "supervisor").get(
-        pk=complaint.pk)
+    # Lock the complaint row only: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
+    return Complaint.objects.select_for_update(of=("self",)).select_related(
+        "application", "complainant", "supervisor").get(pk=complaint.pk)
 
 
 def complaint_reply(*, complaint: Complaint, by: User, text: str) -> Complaint:

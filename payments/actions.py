@@ -92,10 +92,18 @@ def fee_pay(*, fee: Fee, by: User, idempotency_key: str, provider: str = DEFAULT
                             failure=charge.failure), True
 
 
+def _lock(payment: Payment) -> Payment:
+    """Lock the application before the payment, the order fee_pay and closing take: completing
+    one payment while another tab waits on the application would otherwise deadlock on PostgreSQL
+    (the completion's inserts take key-share locks on the application row)."""
+    Application.objects.select_for_update().filter(pk=payment.application_id).first()
+    return Payment.objects.select_for_update().select_related("fee", "application").get(pk=payment.pk)
+
+
 def payment_complete(*, payment: Payment, succeeded: bool, reference: str, failure: str = "") -> Payment:
     """Record the provider's outcome; a success issues the receipt and the invoice record."""
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("fee", "application").get(pk=payment.pk)
+        payment = _lock(payment)
         if payment.state != Payment.State.PENDING:
             return payment
         now = timezone.now()
@@ -169,7 +177,7 @@ def payments_reconcile(*, older_than: timedelta | None = None) -> dict[str, int]
 def payment_release(*, payment: Payment) -> Payment:
     """The provider never took this charge: free the fee for a new payment."""
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        payment = _lock(payment)
         if payment.state != Payment.State.PENDING:
             return payment
         payment.state, payment.failure = Payment.State.FAILED, "超时未完成支付，已释放，可重新支付"

@@ -1,14 +1,18 @@
 """Reads of applications: the only way views and the API fetch what a user may see."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from applications.models import OPEN_STAGE_STATES, Application, Confirmation, Stage
+from applications import deadlines, rules
+from applications.models import OPEN_STAGE_STATES, Application, Confirmation, Stage, Status
 from core.errors import NotFound
+from workdays import clock
 
 
 def applications_for(user: User) -> QuerySet[Application]:
@@ -85,3 +89,41 @@ def first_staff(organisation, role: str) -> User | None:
     督办, the project manager of an HV file): one definition of "who is that"."""
     return (User.objects.filter(memberships__role=role, memberships__organisation=organisation, is_active=True)
             .order_by("id").first())
+
+
+@dataclass(frozen=True)
+class FullProcess:
+    """The per-case limit on the whole process (application day to energisation) and its due date."""
+    limit: int
+    unit: str
+    source: str
+    next_day: bool  # the limit is 当日申请，次日接电
+    start: date  # the application day (not counted)
+    due: date
+    provisional: bool
+    energised_on: date | None
+    within: bool | None  # None while the file is open and not yet due
+
+    @property
+    def overdue(self) -> bool:
+        return self.within is False
+
+
+def full_process(application: Application, *, today: date, schedule: clock.Schedule) -> FullProcess | None:
+    """The full-process deadline the policy pinned (or, before acceptance, in force on the
+    application day) sets for this case; None when it sets none. Counted from the first
+    application day, as the full-process time is (a re-filed case keeps its first day)."""
+    start = timezone.localdate(application.first_submitted_at)
+    version = application.policy_version or rules.version_in_force(application.region, start)
+    limit = rules.full_process_limit(version, application.category, application=application)
+    if limit is None:
+        return None
+    due = deadlines.stage_due(start=start, limit=int(limit.value), unit=limit.unit, schedule=schedule)
+    energised = timezone.localdate(application.energised_at) if application.energised_at else None
+    if application.status == Status.ENERGISED and energised is not None:
+        within = energised <= due.due_date
+    else:
+        within = False if application.is_open and today > due.due_date else None
+    rule = rules.document(version).next_day_connection
+    return FullProcess(int(limit.value), limit.unit, limit.source, rule is not None and limit == rule.limit, start,
+                       due.due_date, due.provisional, energised, within)

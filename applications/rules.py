@@ -12,7 +12,7 @@ from core.errors import invalid
 from policies import queries as policy_queries
 from policies import resolve
 from policies.models import PolicyVersion
-from policies.schema import PolicyDocument
+from policies.schema import PolicyDocument, Quantity
 
 _DOCUMENTS: dict[tuple[int, str], PolicyDocument] = {}
 # The application's "in a park / key project" flag stands for these policy condition codes.
@@ -69,26 +69,33 @@ def resolve_category(version: PolicyVersion, *, data, voltage_kv, capacity_kva) 
 
 
 def stage_plan(version: PolicyVersion, category: str, *, application) -> list[StagePlan]:
-    """The stages with their limits; 当日申请次日接电 shortens the connection stage of a
-    no-works LV application to the policy's next-day limit."""
+    """The stages with their limits. A stage with its own limit counts from its own start; one
+    without counts from the application day against the category total. Where 当日申请，次日接电
+    binds the case (a no-works LV application), it bounds the whole process: every stage counts
+    from the application day against the next-day limit, so the last one is due the next day."""
     doc = document(version)
     cat = doc.categories[category]
     total = cat.grid_side_limit or cat.full_process_limit
-    next_day = doc.next_day_connection
+    next_day = doc.next_day_connection if resolve.next_day_applies(
+        doc, voltage_kv=float(application.voltage_kv), no_works=bool(application.no_works)) else None
     plans = []
     for stage in resolve.stages_for(doc, category, important=application.important):
-        if stage.limit is not None:
+        if next_day is not None:
+            plan = StagePlan(stage.code, stage.name, int(next_day.limit.value), next_day.limit.unit, False)
+        elif stage.limit is not None:
             plan = StagePlan(stage.code, stage.name, int(stage.limit.value), stage.limit.unit, True)
         elif total is not None:
             plan = StagePlan(stage.code, stage.name, int(total.value), total.unit, False)
         else:
             plan = StagePlan(stage.code, stage.name, None, cat.unit, False)
         plans.append(plan)
-    if (next_day is not None and application.no_works and not application.is_hv
-            and next_day.voltage == "lv" and len(plans) > 1):
-        last = plans[-1]
-        plans[-1] = StagePlan(last.code, last.name, int(next_day.limit.value), next_day.limit.unit, True)
     return plans
+
+
+def full_process_limit(version: PolicyVersion, category: str, *, application) -> Quantity | None:
+    """The per-case limit from the application day to energisation (全流程), if the policy sets one."""
+    return resolve.full_process_limit(document(version), category, voltage_kv=float(application.voltage_kv),
+                                      no_works=bool(application.no_works))
 
 
 def allowed_documents(version: PolicyVersion, category: str, stage_code: str) -> set[str]:

@@ -233,6 +233,7 @@ def _page_context(request, application: Application, *, bound: dict | None = Non
         "stages": _timeline(data, application, today),
         "events": _events(data, application),
         "current": current,
+        "full_process": queries.full_process(application, today=today, schedule=get_schedule()),
         "documents": documents,
         "masked_id": _masked(application.id_number_enc),
         "masked_phone": _masked(application.contact_phone_enc),

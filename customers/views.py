@@ -27,6 +27,7 @@ from core.errors import DomainError, Forbidden, NotFound
 from customers import actions, forms, queries
 from customers.models import Profile, Rating
 from sharing import queries as sharing_queries
+from workdays.schedule import get_schedule
 
 SIGNUP_SESSION_KEY = "customers.signup"
 
@@ -262,6 +263,7 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
         application.region, timezone.localdate(application.submitted_at)))
     return {
         "application": application, "detail": data, "card": queries.card(application, today), "today": today,
+        "full_process": app_queries.full_process(application, today=today, schedule=get_schedule()),
         "policy": _policy_box(application),
         "documents": [(doc, names.get(doc.doc_type, doc.doc_type),
                        is_applicant and doc.uploaded_by_id == request.user.pk and application.is_open

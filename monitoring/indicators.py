@@ -17,6 +17,8 @@ from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Sum
 from monitoring import judge
 from monitoring.models import ApplicationFact, StageFact
 from monitoring.periods import Period
+from workdays import clock
+from workdays.schedule import get_schedule
 
 UNIT_NAMES = {"workday": "个工作日", "day": "天", "stage": "个", "percent": "%", "hour": "小时", "count": "件", "score": "分",
               "per_10k": "件/万户", "yuan": "元"}
@@ -219,16 +221,30 @@ def _sanling_share(scope: Scope) -> list[Measure]:
 
 
 def _next_day(scope: Scope) -> list[Measure]:
+    """当日申请，次日接电 bounds the whole process: a case is within when it was energised by the
+    limit counted from its application day under the legal clock (a Friday application
+    connected on Monday is on time: the limit's last day, Saturday, moves to the working day)."""
     rule = scope.policy.get("next_day_connection")
     if not rule:
         return []
-    qs = scope.energised().filter(no_works=True)
-    limit = int(rule["limit"]["value"])
-    column = "full_process_days" if rule["limit"]["unit"] == "day" else "full_process_workdays"
-    counts = qs.aggregate(n=Count("pk"), within=Count("pk", filter=Q(**{f"{column}__lte": limit})))
+    limit, unit = int(rule["limit"]["value"]), rule["limit"]["unit"]
+    # One row per (application day, energised day): the due date is computed once per application day.
+    classes = scope.policy.get("voltage_classes") or {}
+    voltage = ({"voltage_kv__lte": classes["lv"]["max"]["value"]} if rule["voltage"] == "lv" else
+               {"voltage_kv__gte": classes["hv"]["min"]["value"]}) if classes else {}
+    cases = scope.energised().filter(**voltage, **({"no_works": True} if rule.get("no_works") else {}))
+    pairs = cases.values("submitted_on", "energised_on").annotate(n=Count("pk"))
+    schedule = get_schedule()
+    due: dict[date, date] = {}
+    n = within = 0
+    for pair in pairs:
+        applied = pair["submitted_on"]
+        if applied not in due:
+            due[applied] = clock.add(applied, limit, unit, schedule)
+        n += pair["n"]
+        within += pair["n"] if pair["energised_on"] <= due[applied] else 0
     return [Measure("next_day_within_share", "低压无工程用户“当日申请、次日接电”达成比例", "percent",
-                    judge.share(counts["within"], counts["n"]), 100.0, judge.HIGHER_IS_BETTER,
-                    rule["limit"].get("source", ""), cases=counts["n"])]
+                    judge.share(within, n), 100.0, judge.HIGHER_IS_BETTER, rule["limit"].get("source", ""), cases=n)]
 
 
 def _overdue(scope: Scope) -> list[Measure]:

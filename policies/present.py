@@ -220,6 +220,14 @@ def _pays(doc: PolicyDocument, code: str) -> list[str]:
     return lines
 
 
+def _next_day(doc: PolicyDocument, category: Category) -> str:
+    """当日申请，次日接电 bounds the whole process of the category's customers with no works."""
+    rule = doc.next_day_connection
+    if rule is None or category.applies_to is None or category.applies_to.voltage != rule.voltage:
+        return ""
+    return amount(rule.limit)
+
+
 def category_for_people(doc: PolicyDocument, code: str, category: Category) -> dict[str, Any]:
     """Who the category is for, its stages with their limits, the documents asked at each,
     the total and who pays up to where: the plain 'what this means for you'."""
@@ -249,6 +257,7 @@ def category_for_people(doc: PolicyDocument, code: str, category: Category) -> d
         "grid_side": amount(category.grid_side_limit),
         "grid_side_kind": category.grid_side_limit.kind if category.grid_side_limit else None,
         "full_process": amount(category.full_process_limit),
+        "next_day": _next_day(doc, category),
         "max_stages": amount(category.max_stages),
         "over_max_stages": category.max_stages is not None and len(stages) > category.max_stages.value,
         "pays": _pays(doc, code),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from policies.schema import Criteria, InvestmentBoundary, PolicyDocument, Quantity, Stage
+from policies.units import no_looser
 
 SUPPLIES = ("single", "dual")
 
@@ -217,3 +218,31 @@ def stages_beyond_promise(policy: PolicyDocument | dict[str, Any], category: str
     if promise is None:
         return 0
     return max(0, len(stages_for(doc, category, important=important)) - int(promise.value))
+
+
+def next_day_applies(policy: PolicyDocument | dict[str, Any], *, voltage_kv: float, no_works: bool) -> bool:
+    """Whether "当日申请，次日接电" binds the case: the policy says it, for this voltage class, to
+    customers with no works (Zaozhuang 二 办电更省时: 对无工程的低压用户)."""
+    doc = document(policy)
+    rule = doc.next_day_connection
+    if rule is None or (rule.no_works and not no_works):
+        return False
+    return voltage_class(doc, voltage_kv) == rule.voltage
+
+
+def full_process_limit(
+    policy: PolicyDocument | dict[str, Any], category: str, *, voltage_kv: float, no_works: bool = False
+) -> Quantity | None:
+    """The per-case limit on the whole process, from the application day to energisation: the
+    category's own full-process limit, or the next-day rule where it binds the case, whichever
+    promises more (both may bind; the tighter one is the promise). None: the policy sets none."""
+    doc = document(policy)
+    own = _category(doc, category).full_process_limit
+    limits = [own] if own is not None and own.kind == "limit" else []
+    if next_day_applies(doc, voltage_kv=voltage_kv, no_works=no_works):
+        limits.append(doc.next_day_connection.limit)
+    tightest: Quantity | None = None
+    for limit in limits:
+        if tightest is None or not no_looser(tightest, limit):
+            tightest = limit
+    return tightest

@@ -20,11 +20,12 @@ from policies.queries import version_in_force
 pytestmark = pytest.mark.django_db
 
 
-def lv_home(zz, travel, *, submitted, completed, name="王芳"):
+def lv_home(zz, travel, *, submitted, completed, name="王芳", **facts):
     travel(submitted)
     data = ApplicationInput(county=zz.county.code, site_address=f"台儿庄区古城路{name}号", area_category="urban",
                             voltage_kv=Decimal("0.22"), capacity_kva=Decimal("8"), applicant_kind="person",
-                            applicant_name=name, id_number="11010519491231002X", residential=True, channel="online")
+                            applicant_name=name, id_number="11010519491231002X", residential=True, channel="online",
+                            **facts)
     application, _ = app_actions.application_create(by=zz.applicant, data=data)
     app_actions.application_accept(application=application, by=zz.account_manager)
     travel(completed)

@@ -108,3 +108,15 @@ def test_zaozhuang_page_shows_the_stage_count_promise_and_where_annex_1_exceeds_
     page = client.get("/policies/zaozhuang/").content.decode()
     assert "承诺办电环节不超过 4 个；本类按文件附表有 6 个环节" in page
     assert "承诺办电环节不超过 2 个。" in page
+
+
+def test_the_next_day_promise_reads_as_a_bound_on_the_whole_process(client, loaded, policies):
+    from policies.present import amount
+
+    doc = policies.snapshots("zaozhuang")[-1].document
+    page = client.get("/policies/zaozhuang/").content.decode()
+    limit = amount(doc.next_day_connection.limit)
+    lv = [c for c in doc.categories.values() if c.applies_to is not None and c.applies_to.voltage == "lv"]
+    assert page.count(f"从申请到接电的全过程不超过 <strong>{limit}</strong>") == len(lv)
+    assert "约束整个办理过程，不只是最后一个环节" in page
+    assert "当日申请，次日接电" not in client.get("/policies/zhejiang/").content.decode()

@@ -76,7 +76,7 @@ COMPLAINT_LIMIT = {
               "政策文件给出时限后以政策为准。",
 }
 # Which voltage to suggest where a region's policy states no LV connection capacity (e.g. Shaanxi,
-# Zaozhuang before 2021-06): the national rule, said so on the form. Never a refusal: the supply
+# Zaozhuang before 2021): the national rule, said so on the form. Never a refusal: the supply
 # scheme reply decides the voltage in the end.
 LV_CONNECTION_FALLBACK = {
     "value": float(os.environ.get("GETPOWER_LV_FALLBACK_KW", "100")),

@@ -7,7 +7,8 @@ A source reads "<file> <where> <words>; <where> <words> ...":
 - <words> are the seed's own words, copied; "……" marks words left out. A table row or
   column name is quoted the same way (it is the seed's words too).
 Whatever is ours — an inference, a sum, "no documents at this stage" — is not written in
-the source but in the `reading` (or `derived`) field next to it.
+the source but in the `reading` (or `derived`) field next to it. A note's `quote` is held to
+the same standard (`quote_missing`).
 """
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ LOCATION = re.compile(
     r"|[一二三四五六七八九十]+(?:\([一二三四五六七八九十]+\)\d*)?(?![\u4e00-\u9fff])"
 )
 OMISSION = re.compile(r"……|…")
-# Quote marks differ between the seeds and a YAML file (“三零” / ‘三零’); they carry no words.
-_IGNORED = re.compile(r"[\s“”‘’\"'「」『』]")
+# Quote marks differ between the seeds and a YAML file (“三零” / ‘三零’), and a seed's bold marks
+# (**2、5、8、15**) are layout; none of them carry words.
+_IGNORED = re.compile(r"[\s“”‘’\"'「」『』*]")
 
 
 def normalise(text: str) -> str:
@@ -49,4 +51,15 @@ def missing(source: str, seeds: dict[str, str]) -> list[str]:
     if file is None or file not in seeds:
         return []
     text = normalise(seeds[file])
+    return [f for f in fragments if normalise(f) not in text]
+
+
+def quote_missing(quote: str, file: str, seeds: dict[str, str]) -> list[str]:
+    """Fragments of a note's `quote` that its seed does not contain. A quote is the seed's own
+    words (a table row as its cells, in order); "……" marks words left out between two
+    fragments; anything of ours belongs in the note's `reading`."""
+    if file not in seeds:
+        return []
+    text = normalise(seeds[file])
+    fragments = [f for f in (f.strip("、，,。；; ") for f in OMISSION.split(quote)) if f]
     return [f for f in fragments if normalise(f) not in text]

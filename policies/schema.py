@@ -9,6 +9,13 @@ Pure (no Django). Two levels:
 
 Every number is a `Quantity`: value, unit, kind and the source it comes from (a seed file
 and its section or table row, or `setting` with a reason when the number is ours).
+
+Effective dates follow one rule (policies.effective), for every version of every region:
+each version lists the `deadlines` it brings in force, in the seed's words; a deadline dated
+within year X ("X年底前", "X年M月底前", "X年M月D日前", "X年上半年", "X年起", "X年") takes effect
+on 1 January of X, so that version's `effective_from` is 1 January of X; a promise achieved
+already or undated ("已实现，持续巩固提升", "已完成 巩固推进", "持续推进", "现行") binds from the
+file's first version. A version whose date does not follow from its deadlines is refused.
 """
 from __future__ import annotations
 
@@ -17,6 +24,8 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from policies import effective
 
 SEED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
 SEED_CITATION = re.compile(r"(\d{3}_[0-9a-f]{16}\.txt)\s+\S")
@@ -758,12 +767,29 @@ CONTENT_KEYS = tuple(
 # --- the file as written ----------------------------------------------------------------
 
 
+class Deadline(Model):
+    """A deadline this version implements, in the seed's words and where they stand: its
+    `effective_from` follows from it by the one rule of policies.effective."""
+
+    text: Text
+    source: SeedCitation
+
+    @model_validator(mode="after")
+    def _a_deadline(self) -> Deadline:
+        effective.effective_year(self.text)  # raises, quoting the words, for any other form
+        return self
+
+
 class VersionOverlay(Model):
     """One version as written: its content overlays the previous version (see loader)."""
 
     version: Text
     effective_from: date
     basis: Text
+    # The deadlines whose promises this version brings in force; each must name its year
+    # (X年底前, X年M月底前, X年起 ...: 1 January of X) or, in the first version only, say the
+    # promise is achieved or undated (已实现, 已完成, 持续推进, 现行). See policies.effective.
+    deadlines: list[Deadline] = Field(min_length=1)
     # Content is checked in full once merged; here only that each section is a mapping/list.
     categories: dict[Code, dict[str, Any]] | None = None
     voltage_classes: dict[str, Any] | None = None
@@ -808,6 +834,15 @@ class PolicyFile(Model):
         dates = [v.effective_from for v in self.versions]
         if dates != sorted(set(dates)) or len(dates) != len(set(dates)):
             raise ValueError("versions: effective_from must strictly increase from one version to the next")
+        first = self.versions[0].effective_from
+        for i, version in enumerate(self.versions):
+            for j, deadline in enumerate(version.deadlines):
+                due = effective.effective_from(deadline.text, first=first)
+                if due != version.effective_from:
+                    raise ValueError(
+                        f"versions[{i}].deadlines[{j}]: '{deadline.text}' takes effect on {due.isoformat()} by the "
+                        f"effective-date rule (policies.effective), not on {version.effective_from.isoformat()}"
+                    )
         note_ids = [n.id for n in self.notes]
         if len(note_ids) != len(set(note_ids)):
             raise ValueError("notes: an id appears twice")

@@ -38,10 +38,10 @@ def test_zhejiang_10kv_cli_and_api_agree(client, loaded):
 
 
 def test_zaozhuang_exempt_from_the_command_line(loaded):
-    data = _cli("--region", "zaozhuang", "--on", "2021-07-01", "--voltage-kv", "0.38", "--kw", "160",
+    data = _cli("--region", "zaozhuang", "--on", "2021-01-01", "--voltage-kv", "0.38", "--kw", "160",
                 "--length-m", "200", "--sanling")
     assert data["exempt"] is True and data["routes"] == ["exempt"] and data["due"] is None
-    before = _cli("--region", "zaozhuang", "--on", "2021-06-30", "--voltage-kv", "0.38", "--kw", "160",
+    before = _cli("--region", "zaozhuang", "--on", "2020-12-31", "--voltage-kv", "0.38", "--kw", "160",
                   "--length-m", "200", "--sanling")
     assert before["exempt"] is False
 

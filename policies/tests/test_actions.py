@@ -9,9 +9,11 @@ from core.errors import Conflict, InvalidInput
 from core.models import Event
 from policies.actions import content_hash, policy_load
 from policies.models import PolicyVersion
-from policies.tests.conftest import version_of
+from policies.tests.conftest import read_raw, version_of
 
 pytestmark = pytest.mark.django_db
+# A later year's version names its deadline like any other (policies.effective).
+NEW_YEAR = [{"text": "2024年底前", "source": "003_e17465e3b27c8d74.txt 二 工作目标"}]
 
 
 def test_load_stores_every_snapshot_with_its_hash(policies):
@@ -37,12 +39,13 @@ def test_a_new_version_is_added_and_the_old_ones_kept(loaded, edit):
     def change(raw):
         latest = dict(version_of(raw, "2023"))
         raw["versions"].append(
-            {"version": "2024", "effective_from": date(2024, 1, 1), "basis": "测试：新的一年", "targets": latest.get("targets", {})}
+            {"version": "2024", "effective_from": date(2024, 1, 1), "basis": "测试：新的一年", "deadlines": NEW_YEAR,
+             "targets": latest.get("targets", {})}
         )
 
     result = policy_load(path=edit("zhejiang", change))
     assert result.inserted == [("zhejiang", "2024")]
-    assert PolicyVersion.objects.filter(region="zhejiang").count() == 4
+    assert PolicyVersion.objects.filter(region="zhejiang").count() == len(read_raw("zhejiang")["versions"]) + 1
 
 
 def test_changing_a_stored_version_is_refused_and_nothing_is_stored(loaded, edit):
@@ -51,7 +54,7 @@ def test_changing_a_stored_version_is_refused_and_nothing_is_stored(loaded, edit
     def change(raw):
         stage = raw["versions"][0]["categories"]["hv_single"]["stages"][1]
         stage["limit"]["value"] -= 1
-        raw["versions"].append({"version": "2024", "effective_from": date(2024, 1, 1), "basis": "测试"})
+        raw["versions"].append({"version": "2024", "effective_from": date(2024, 1, 1), "basis": "测试", "deadlines": NEW_YEAR})
 
     with pytest.raises(Conflict) as caught:
         policy_load(path=edit("zhejiang", change))

@@ -31,7 +31,8 @@ def _county(parent="zhejiang", versions=None, **content):
         "title": "西湖区办电承诺（测试用）",
         "parent": parent,
         "unit": "day",
-        "versions": versions or [{"version": "2021", "effective_from": date(2021, 1, 1), "basis": "测试", **content}],
+        "versions": versions or [{"version": "2021", "effective_from": date(2021, 1, 1), "basis": "测试",
+                                 "deadlines": [{"text": "2021年底前", "source": "xihu.txt 第1条"}], **content}],
     }
 
 
@@ -288,7 +289,7 @@ def test_the_saidi_rule_needs_the_cited_exception(edit, policies):
     message = _errors(edit("zhejiang", change))
     before = next(t for t in policies.in_force("zhejiang", date(2022, 6, 1)).document.reliability_targets if t.key == "other.town")
     after = next(t for t in policies.in_force("zhejiang", date(2023, 6, 1)).document.reliability_targets if t.key == "other.town")
-    assert "zhejiang.yaml: versions[2] (2023): one-way rule saidi_never_loosens" in message
+    assert "zhejiang.yaml: versions[3] (2023): one-way rule saidi_never_loosens" in message
     assert f"other.town: 2023 SAIDI target {after.saidi.value} hour" in message
     assert f"looser than version 2022's 2022 target {before.saidi.value} hour" in message
 

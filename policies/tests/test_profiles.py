@@ -47,7 +47,14 @@ def test_a_rural_120_kva_sanling_customer_in_shaanxi_keeps_zero_investment(polic
         assert zero_investment(policies.in_force("shaanxi", on).document, customer) == "lv_sanling", on
 
 
-def test_a_170_kva_sanling_customer_in_zaozhuang_keeps_zero_investment_after_june_2021(policies):
+def test_a_zhejiang_sanling_customer_keeps_zero_investment_from_2020_on(policies):
+    cap = policies.in_force("zhejiang", date(2020, 6, 1)).document.categories["lv_sanling"].applies_to.capacity_max
+    customer = _lv(float(cap.value), "rural", sanling=True)
+    for on in (date(2020, 6, 1), date(2021, 6, 1), date(2022, 6, 1), date(2023, 6, 1)):
+        assert zero_investment(policies.in_force("zhejiang", on).document, customer) == "lv_sanling", on
+
+
+def test_a_170_kva_sanling_customer_in_zaozhuang_keeps_zero_investment_in_every_year(policies):
     customer = _lv(170, "urban", sanling=True)
     for on in (date(2020, 6, 1), date(2021, 7, 1), date(2022, 6, 1)):
         assert zero_investment(policies.in_force("zaozhuang", on).document, customer) == "lv_sanling", on
@@ -55,13 +62,13 @@ def test_a_170_kva_sanling_customer_in_zaozhuang_keeps_zero_investment_after_jun
 
 def test_a_version_that_takes_zero_investment_from_some_customers_is_refused(edit):
     def cap_the_category(raw):
-        applies_to = version_of(raw, "2021-06")["categories"]["lv_sanling"]["applies_to"]
+        applies_to = version_of(raw, "2021")["categories"]["lv_sanling"]["applies_to"]
         applies_to["capacity_max"] = {"value": 160, "unit": "kW", "kind": "limit", "source": "000_1faeb58a20a3753f.txt 附件2 第9项"}
 
     with pytest.raises(PolicyError) as caught:
         load_dir(edit("zaozhuang", cap_the_category))
     message = str(caught.value)
-    assert "zaozhuang.yaml: versions[1] (2021-06): one-way rule zero_investment_never_shrinks" in message
+    assert "zaozhuang.yaml: versions[1] (2021): one-way rule zero_investment_never_shrinks" in message
     assert (
         "zero_investment.customer.lv_sanling: a 0.38 kV 161 kVA single supply, city_core, sanling customer has zero "
         "investment under version 2020 (lv_sanling) but not here" in message

@@ -25,7 +25,8 @@ def _county(parent="zhejiang", unit="day", effective=date(2021, 1, 1), **content
         "title": "西湖区办电承诺（测试用）",
         "parent": parent,
         "unit": unit,
-        "versions": [{"version": "2021", "effective_from": effective, "basis": "测试", **content}],
+        "versions": [{"version": "2021", "effective_from": effective, "basis": "测试",
+                      "deadlines": [{"text": f"{effective.year}年底前", "source": "xihu.txt 第1条"}], **content}],
     }
 
 

@@ -93,6 +93,8 @@ LABELS = {
         "zero_investment_never_shrinks": "零投资范围不得缩小",
         "saidi_never_loosens": "停电时间目标不得放宽",
     },
+    # version ids that are words, not years (the root's one version)
+    "policy_version": {"current": "现行"},
     "region": {
         "national": "国家现行规定",
         "zaozhuang": "枣庄市",

@@ -70,6 +70,7 @@ def policy_list(*, on: date | None = None) -> list[dict[str, Any]]:
                 "region": region,
                 "name": stored[-1].name,
                 "parent": stored[-1].parent_region or None,
+                "parent_name": rows[stored[-1].parent_region][-1].name if stored[-1].parent_region in rows else None,
                 "in_force": current[-1].version if current else None,
                 "versions": [
                     {

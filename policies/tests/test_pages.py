@@ -120,3 +120,15 @@ def test_the_next_day_promise_reads_as_a_bound_on_the_whole_process(client, load
     assert page.count(f"从申请到接电的全过程不超过 <strong>{limit}</strong>") == len(lv)
     assert "约束整个办理过程，不只是最后一个环节" in page
     assert "当日申请，次日接电" not in client.get("/policies/zhejiang/").content.decode()
+
+
+def test_list_page_names_regions_and_versions_in_chinese(client, loaded, policies):
+    import re
+
+    page = client.get("/policies/").content.decode()
+    text = re.sub(r"<[^>]+>", " ", page)
+    for region in policies.regions():
+        assert policies.snapshots(region)[-1].document.name in text
+        assert re.search(rf"\b{region}\b", text) is None, region  # in the links, never in the words
+    assert re.search(r"\bcurrent\b", text) is None  # the root's version reads 现行
+    assert "现行" in text

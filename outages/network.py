@@ -143,7 +143,10 @@ def network_import(*, path: Path, by=None, progress: Callable[[int, int], None] 
                     code=v["code"], defaults={**common, "kind": "lv" if lv else "mv", "transformer": transformer,
                                               "feeder": feeder, "area": area,
                                               "contact_name": v.get("contact_name", "")[:64],
-                                              "contact_phone": phone, "contact_email": email})
+                                              "contact_email": email})
+                if phone != obj.contact_phone:  # a fresh nonce on every write would churn unchanged rows
+                    obj.contact_phone_enc = Customer.encrypt_phone(phone)
+                    obj.save(update_fields=["contact_phone_enc"])
             (created if new else updated)[kind] += 1
         if progress:
             progress(total, total)
@@ -164,17 +167,13 @@ def customer_from_application(application) -> Customer | None:
                   .filter(scheme__application=application, scheme__chosen=True).first())
     if connection is None or Customer.objects.filter(application=application).exists():
         return None
-    from django.conf import settings
-
-    from core import pii
-
     transformer = connection.transformer
     feeder = transformer.feeder if transformer else connection.feeder
     customer = Customer.objects.create(
         code=f"A{application.number}"[:32], name=application.applicant_name[:64],
         kind="lv" if transformer else "mv", feeder=feeder, transformer=transformer, county=application.county,
         area=application.area_category, contact_name=application.applicant_name[:64],
-        contact_phone=pii.decrypt(application.contact_phone_enc, key=settings.PII_KEY) if application.contact_phone_enc else "",
+        contact_phone_enc=application.contact_phone_enc,  # the same key: the ciphertext moves as it is
         user=application.applicant_user, application=application)
     events.record(actor=None, verb="customer.connected", subject=customer,
                   data={"application": application.number, "feeder": feeder.code,

@@ -193,22 +193,53 @@ VIEWS = {
 }
 # An open interruption reaches "for ever": whatever starts after it while it lasts adds nothing.
 OPEN_REACH = 2**62
+_LONG = f"end_s IS NOT NULL AND end_s - start_s > {reliability.SHORT_SECONDS}"
+_SHORT = f"end_s IS NOT NULL AND end_s > start_s AND end_s - start_s <= {reliability.SHORT_SECONDS}"
 _BASE = """
   SELECT customer_id, county_id, area, kind, cause, {reach}
          CASE WHEN start_s > %(lo)s THEN start_s ELSE %(lo)s END AS s,
          CASE WHEN COALESCE(end_s, %(now)s) < %(hi)s THEN COALESCE(end_s, %(now)s) ELSE %(hi)s END AS e
-  FROM {table}
+  FROM ({edges}) AS edge_rows
   WHERE start_s < %(hi)s AND COALESCE(end_s, %(now)s) > %(lo)s AND COALESCE(end_s, %(now)s) > start_s"""
+# Only the rows the gain columns cannot answer, in three disjoint index ranges: closed rows
+# crossing the period's start, closed rows starting inside it and crossing its end (a closed
+# row starts at most the longest duration before an end it crosses), and open rows.
+_EDGES = """
+    SELECT * FROM {table}{by_start} WHERE end_s IS NOT NULL AND start_s >= %(lo)s - %(span)s
+      AND start_s <= %(lo)s AND end_s > %(lo)s
+    UNION ALL
+    SELECT * FROM {table}{by_start} WHERE end_s IS NOT NULL AND start_s >= %(hi)s - %(span)s
+      AND start_s > %(lo)s AND start_s < %(hi)s AND end_s > %(hi)s
+    UNION ALL
+    SELECT * FROM {table}{open_} WHERE end_s IS NULL AND start_s < %(hi)s"""
 
 
-def _sql(table: str) -> tuple[str, str]:
-    """(long interruptions, short interruptions): each one scan with plain sums.
+INSIDE_COLUMNS = ("gain_all", "gain_excl_external", "gain_excl_shortage", "gain_kind", "gain_kind_excl_external",
+                  "gain_kind_excl_shortage", "island_all", "island_kind", "short")
+
+
+def _inside_sql(table: str, vendor: str) -> str:
+    """The closed rows wholly inside the period (start after its start, end by its end): plain
+    sums of the gain columns `refresh_gains` keeps. On SQLite a covering index in (county, area,
+    kind) order lets the groups be summed without sorting the table (migration 0004)."""
+    sums = ", ".join(f"SUM({c})" for c in INSIDE_COLUMNS)
+    hint = " INDEXED BY interruption_cells_cover" if vendor == "sqlite" else ""
+    return (f"SELECT county_id, area, kind, {sums} FROM {table}{hint}"
+            f" WHERE start_s > %(lo)s AND end_s <= %(hi)s GROUP BY county_id, area, kind")
+
+
+def _sql(table: str, vendor: str) -> tuple[str, str]:
+    """(long interruptions, short interruptions) of the rows crossing the period's ends or still
+    open: clipped to the period, each one scan with plain sums.
 
     A row adds what reaches past the earlier rows of its customer and view (`reach_view`,
     kept by `refresh_reach`): e − max(s, reach), or nothing; it starts a new interruption
     when it begins after that reach, or when nothing earlier reaches into the period.
     Touching intervals are one interruption, as in `outages.reliability.merged`."""
     reach = " ".join(f"reach_{name}," for name in VIEWS)
+    hints = ({"by_start": " INDEXED BY interruption_start", "open_": " INDEXED BY interruption_open"}
+             if vendor == "sqlite" else {"by_start": "", "open_": ""})
+    edges = _EDGES.format(table=table, **hints)
     sums = ",\n".join(
         f"  SUM(CASE WHEN {cond} THEN CASE WHEN reach_{name} IS NULL OR reach_{name} <= s THEN e - s"
         f" WHEN reach_{name} < e THEN e - reach_{name} ELSE 0 END ELSE 0 END),\n"
@@ -218,56 +249,118 @@ def _sql(table: str) -> tuple[str, str]:
     long_sql = f"""
 SELECT county_id, area,
 {sums}
-FROM ({_BASE.format(table=table, reach=reach)}
+FROM ({_BASE.format(edges=edges, reach=reach)}
   AND COALESCE(end_s, %(now)s) - start_s > {reliability.SHORT_SECONDS}) AS long_rows
 GROUP BY county_id, area"""
     shorts = ",\n".join(f"  SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for cond in VIEWS.values())
     short_sql = f"""
 SELECT county_id, area,
 {shorts}
-FROM ({_BASE.format(table=table, reach="")}
+FROM ({_BASE.format(edges=edges, reach="")}
   AND COALESCE(end_s, %(now)s) - start_s <= {reliability.SHORT_SECONDS}) AS short_rows
 GROUP BY county_id, area"""
     return long_sql, short_sql
 
 
+def _customers_where(customer_ids) -> tuple[str, list] | None:
+    if customer_ids is None:
+        return "", []
+    ids = sorted({int(c) for c in customer_ids})
+    if not ids:
+        return None
+    return f"AND customer_id IN ({', '.join(['%s'] * len(ids))})", ids
+
+
 def refresh_reach(customer_ids=None) -> None:
-    """Recompute the reach columns of these customers' interruptions (all when None): one
-    window pass per customer in start order. Called by every action that adds or ends rows."""
+    """Recompute the reach and gain columns of these customers' interruptions (all when None):
+    one window pass per customer in start order. Called by every action that adds or ends rows."""
+    where = _customers_where(customer_ids)
+    if where is None:
+        return
     table = Interruption._meta.db_table
     reaches = ",\n".join(
         f"    MAX(CASE WHEN {cond} THEN COALESCE(end_s, {OPEN_REACH}) END) OVER win AS r_{name}"
         for name, cond in VIEWS.items())
     sets = ", ".join(f"reach_{name} = w.r_{name}" for name in VIEWS)
-    params: list = []
-    where = ""
-    if customer_ids is not None:
-        ids = sorted({int(c) for c in customer_ids})
-        if not ids:
-            return
-        where = f"AND customer_id IN ({', '.join(['%s'] * len(ids))})"
-        params = ids
     sql = f"""
 UPDATE {table} SET {sets}
 FROM (
   SELECT id, start_s,
 {reaches}
   FROM {table}
-  WHERE (end_s IS NULL OR end_s - start_s > {reliability.SHORT_SECONDS}) {where}
+  WHERE (end_s IS NULL OR end_s - start_s > {reliability.SHORT_SECONDS}) {where[0]}
   WINDOW win AS (PARTITION BY customer_id ORDER BY start_s, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 ) AS w
 WHERE {table}.id = w.id AND {table}.start_s = w.start_s"""
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(sql, where[1])
+    refresh_gains(customer_ids)
+
+
+def _gain(reach: str) -> str:
+    return (f"CASE WHEN {reach} IS NULL OR {reach} <= start_s THEN end_s - start_s"
+            f" WHEN {reach} < end_s THEN end_s - {reach} ELSE 0 END")
+
+
+def _by_kind(column: str) -> str:
+    """`column` with {view} the row's own kind (planned or fault)."""
+    return f"CASE WHEN kind = 'planned' THEN {column.format(view='planned')} ELSE {column.format(view='fault')} END"
+
+
+def gain_assignments() -> list[str]:
+    """The SET list of `refresh_gains`: what a closed row wholly inside a period adds."""
+    out = []
+    for suffix, cond in (("", "1 = 1"), ("_excl_external", "cause <> 'external'"),
+                         ("_excl_shortage", "cause <> 'supply_shortage'")):
+        out.append(f"gain_all{suffix} = CASE WHEN {_LONG} AND {cond} THEN {_gain(f'reach_all{suffix}')} ELSE 0 END"
+                   .replace("gain_all_", "gain_").replace("reach_all_", "reach_"))
+        out.append(f"gain_kind{suffix} = CASE WHEN {_LONG} AND {cond} THEN "
+                   f"{_by_kind(_gain('reach_{view}' + suffix))} ELSE 0 END")
+    out.append(f"island_all = CASE WHEN {_LONG} AND (reach_all IS NULL OR reach_all < start_s) THEN 1 ELSE 0 END")
+    out.append(f"island_kind = CASE WHEN {_LONG} AND "
+               f"{_by_kind('CASE WHEN reach_{view} IS NULL OR reach_{view} < start_s THEN 1 ELSE 0 END')} = 1"
+               f" THEN 1 ELSE 0 END")
+    out.append(f"short = CASE WHEN {_SHORT} THEN 1 ELSE 0 END")
+    return out
+
+
+def refresh_gains(customer_ids=None) -> None:
+    """The gain, island and short columns from the reach columns (all rows when None)."""
+    where = _customers_where(customer_ids)
+    if where is None:
+        return
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {Interruption._meta.db_table} SET {', '.join(gain_assignments())} WHERE 1 = 1 {where[0]}",
+                    where[1])
+
+
+def _longest_closed() -> int:
+    """The longest closed interruption in seconds (an index lookup on interruption_duration)."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT MAX(end_s - start_s) FROM {Interruption._meta.db_table} WHERE end_s IS NOT NULL")
+        return int(cur.fetchone()[0] or 0)
 
 
 def totals(*, lo: int, hi: int, now_s: int | None = None) -> dict[str, dict[tuple[int, str], list[int]]]:
-    """view → (county_id, area) → [seconds, interruptions, short]: two scans, no sort."""
+    """view → (county_id, area) → [seconds, interruptions, short]: the rows inside the period
+    summed from their gain columns, the few crossing its ends or still open clipped here."""
     now_s = reliability.seconds(timezone.localtime()) if now_s is None else now_s
     out: dict[str, dict[tuple[int, str], list[int]]] = {v: defaultdict(lambda: [0, 0, 0]) for v in VIEWS}
-    long_sql, short_sql = _sql(Interruption._meta.db_table)
-    params = {"lo": lo, "hi": hi, "now": now_s}
+    table = Interruption._meta.db_table
+    long_sql, short_sql = _sql(table, connection.vendor)
+    params = {"lo": lo, "hi": hi, "now": now_s, "span": _longest_closed()}
     with connection.cursor() as cur:
+        cur.execute(_inside_sql(table, connection.vendor), params)
+        for county_id, area, kind, *sums in cur.fetchall():
+            cell = (county_id, area)
+            g_all, g_ext, g_short, g_kind, g_kind_ext, g_kind_short, i_all, i_kind, short = (int(x or 0) for x in sums)
+            for view, secs in (("all", g_all), ("excl_external", g_ext), ("excl_shortage", g_short), (kind, g_kind),
+                               (f"{kind}_excl_external", g_kind_ext), (f"{kind}_excl_shortage", g_kind_short)):
+                out[view][cell][0] += secs
+            out["all"][cell][1] += i_all
+            out[kind][cell][1] += i_kind
+            out["all"][cell][2] += short
+            out[kind][cell][2] += short
         cur.execute(long_sql, params)
         for row in cur.fetchall():
             cell = (row[0], row[1])

@@ -25,6 +25,18 @@ class Substation(models.Model):
         return self.name
 
 
+class ReliabilityZone(models.Model):
+    """高可靠性供电示范区 (陕西: 用户平均停电时间1小时以内): the feeders that supply it are its
+    members, and so every customer on them. The target is the policy's `high_reliability_zones`."""
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=64)
+    county = models.ForeignKey("accounts.Division", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Feeder(models.Model):
     """A 10 kV line out of a substation."""
 
@@ -34,6 +46,7 @@ class Feeder(models.Model):
     county = models.ForeignKey("accounts.Division", on_delete=models.PROTECT, related_name="+")
     area = models.CharField(max_length=12, choices=Area.choices)
     rating_a = models.PositiveIntegerField(default=0, help_text="thermal rating (A); 0 = unknown")
+    zone = models.ForeignKey(ReliabilityZone, null=True, blank=True, on_delete=models.PROTECT, related_name="feeders")
 
     def __str__(self) -> str:
         return self.name

@@ -13,7 +13,18 @@ from accounts import access
 from accounts.models import Division
 from core.errors import InvalidInput, NotFound, invalid
 from outages import reliability
-from outages.models import AvoidedOutage, Customer, Interruption, Kind, Outage, OutageScope, Referral, RepairOrder
+from outages.models import (
+    AvoidedOutage,
+    Customer,
+    Feeder,
+    Interruption,
+    Kind,
+    Outage,
+    OutageScope,
+    Referral,
+    ReliabilityZone,
+    RepairOrder,
+)
 from outages.network import city_group
 from outages.reliability import Totals
 
@@ -200,7 +211,7 @@ _BASE = """
          CASE WHEN start_s > %(lo)s THEN start_s ELSE %(lo)s END AS s,
          CASE WHEN COALESCE(end_s, %(now)s) < %(hi)s THEN COALESCE(end_s, %(now)s) ELSE %(hi)s END AS e
   FROM ({edges}) AS edge_rows
-  WHERE start_s < %(hi)s AND COALESCE(end_s, %(now)s) > %(lo)s AND COALESCE(end_s, %(now)s) > start_s"""
+  WHERE start_s < %(hi)s AND COALESCE(end_s, %(now)s) > %(lo)s AND COALESCE(end_s, %(now)s) > start_s{only}"""
 # Only the rows the gain columns cannot answer, in three disjoint index ranges: closed rows
 # crossing the period's start, closed rows starting inside it and crossing its end (a closed
 # row starts at most the longest duration before an end it crosses), and open rows.
@@ -218,17 +229,17 @@ INSIDE_COLUMNS = ("gain_all", "gain_excl_external", "gain_excl_shortage", "gain_
                   "gain_kind_excl_shortage", "island_all", "island_kind", "short")
 
 
-def _inside_sql(table: str, vendor: str) -> str:
+def _inside_sql(table: str, vendor: str, only: str = "") -> str:
     """The closed rows wholly inside the period (start after its start, end by its end): plain
     sums of the gain columns `refresh_gains` keeps. On SQLite a covering index in (county, area,
     kind) order lets the groups be summed without sorting the table (migration 0004)."""
     sums = ", ".join(f"SUM({c})" for c in INSIDE_COLUMNS)
-    hint = " INDEXED BY interruption_cells_cover" if vendor == "sqlite" else ""
+    hint = " INDEXED BY interruption_cells_cover" if vendor == "sqlite" and not only else ""
     return (f"SELECT county_id, area, kind, {sums} FROM {table}{hint}"
-            f" WHERE start_s > %(lo)s AND end_s <= %(hi)s GROUP BY county_id, area, kind")
+            f" WHERE start_s > %(lo)s AND end_s <= %(hi)s{only} GROUP BY county_id, area, kind")
 
 
-def _sql(table: str, vendor: str) -> tuple[str, str]:
+def _sql(table: str, vendor: str, only: str = "") -> tuple[str, str]:
     """(long interruptions, short interruptions) of the rows crossing the period's ends or still
     open: clipped to the period, each one scan with plain sums.
 
@@ -249,14 +260,14 @@ def _sql(table: str, vendor: str) -> tuple[str, str]:
     long_sql = f"""
 SELECT county_id, area,
 {sums}
-FROM ({_BASE.format(edges=edges, reach=reach)}
+FROM ({_BASE.format(edges=edges, reach=reach, only=only)}
   AND COALESCE(end_s, %(now)s) - start_s > {reliability.SHORT_SECONDS}) AS long_rows
 GROUP BY county_id, area"""
     shorts = ",\n".join(f"  SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for cond in VIEWS.values())
     short_sql = f"""
 SELECT county_id, area,
 {shorts}
-FROM ({_BASE.format(edges=edges, reach="")}
+FROM ({_BASE.format(edges=edges, reach="", only=only)}
   AND COALESCE(end_s, %(now)s) - start_s <= {reliability.SHORT_SECONDS}) AS short_rows
 GROUP BY county_id, area"""
     return long_sql, short_sql
@@ -341,16 +352,27 @@ def _longest_closed() -> int:
         return int(cur.fetchone()[0] or 0)
 
 
-def totals(*, lo: int, hi: int, now_s: int | None = None) -> dict[str, dict[tuple[int, str], list[int]]]:
+def _zone_only(zone_id: int | None) -> str:
+    """The rows of the customers on the zone's feeders (nothing to add when no zone is asked)."""
+    if zone_id is None:
+        return ""
+    return (f" AND customer_id IN (SELECT c.id FROM {Customer._meta.db_table} c JOIN {Feeder._meta.db_table} f"
+            f" ON f.id = c.feeder_id WHERE f.zone_id = %(zone)s)")
+
+
+def totals(*, lo: int, hi: int, now_s: int | None = None,
+           zone_id: int | None = None) -> dict[str, dict[tuple[int, str], list[int]]]:
     """view → (county_id, area) → [seconds, interruptions, short]: the rows inside the period
-    summed from their gain columns, the few crossing its ends or still open clipped here."""
+    summed from their gain columns, the few crossing its ends or still open clipped here.
+    With `zone_id`, only the customers of that high-reliability zone."""
     now_s = reliability.seconds(timezone.localtime()) if now_s is None else now_s
     out: dict[str, dict[tuple[int, str], list[int]]] = {v: defaultdict(lambda: [0, 0, 0]) for v in VIEWS}
     table = Interruption._meta.db_table
-    long_sql, short_sql = _sql(table, connection.vendor)
-    params = {"lo": lo, "hi": hi, "now": now_s, "span": _longest_closed()}
+    only = _zone_only(zone_id)
+    long_sql, short_sql = _sql(table, connection.vendor, only)
+    params = {"lo": lo, "hi": hi, "now": now_s, "span": _longest_closed(), "zone": zone_id}
     with connection.cursor() as cur:
-        cur.execute(_inside_sql(table, connection.vendor), params)
+        cur.execute(_inside_sql(table, connection.vendor, only), params)
         for county_id, area, kind, *sums in cur.fetchall():
             cell = (county_id, area)
             g_all, g_ext, g_short, g_kind, g_kind_ext, g_kind_short, i_all, i_kind, short = (int(x or 0) for x in sums)
@@ -445,6 +467,7 @@ def reliability_report(*, year: int, region: str | None = None) -> dict:
     doc["by_month"] = by_month
     doc["targets"] = _targets(year=year, region=region, view_totals=view_totals, counts=counts, divisions=divisions,
                               groups=groups)
+    doc["zones"] = zone_rows(year=year, region=region)
     doc["avoided"] = avoided_summary(year=year, region=region)
     doc["repair"] = repair_summary(year=year, region=region)
     doc["referrals"] = referral_summary(year=year, region=region)
@@ -492,6 +515,35 @@ def _targets(*, year, region, view_totals, counts, divisions, groups) -> list[di
                              "saidi_hours": round(saidi, 6),
                              "source": (t.get("saidi") or t.get("yoy_reduction") or {}).get("source"), **verdict})
     return rows_out
+
+
+def zone_rows(*, year: int, region: str | None, now_s: int | None = None) -> list[dict]:
+    """Each high-reliability zone (高可靠性供电示范区) of the region: its customers' SAIDI for the
+    year against the policy's `high_reliability_zones` bound of the zone's region."""
+    from policies.models import PolicyVersion
+
+    lo, hi = year_bounds(year)
+    zones = ReliabilityZone.objects.select_related("county").order_by("county__code", "code")
+    if region:
+        zones = zones.filter(county__policy_region=region)
+    out = []
+    for zone in zones:
+        version = (PolicyVersion.objects.filter(region=zone.county.policy_region, effective_from__lte=date(year, 12, 31))
+                   .order_by("-effective_from").first())
+        bound = ((version.document if version else {}).get("high_reliability_zones") or {}).get("saidi") or {}
+        customers = Customer.objects.filter(feeder__zone=zone).count()
+        view_totals = totals(lo=lo, hi=hi, now_s=now_s, zone_id=zone.pk)
+        seconds_ = sum(secs for secs, _, _ in view_totals["all"].values())
+        interruptions = sum(n for _, n, _ in view_totals["all"].values())
+        saidi = round(seconds_ / 3600 / customers, 6) if customers else None
+        verdict = reliability.target_met(saidi_hours=saidi or 0.0, target_hours=bound.get("value"),
+                                         previous_hours=None, yoy_percent=None) if customers else {}
+        out.append({"code": zone.code, "name": zone.name, "county": zone.county.code, "county_name": zone.county.name,
+                    "region": zone.county.policy_region, "customers": customers, "saidi_hours": saidi,
+                    "saifi": round(interruptions / customers, 6) if customers else None,
+                    "target_hours": bound.get("value"), "source": bound.get("source", ""),
+                    "met": verdict.get("met")})
+    return out
 
 
 def targets_for_counties(*, region: str, year: int, customers, doc: dict) -> list[dict]:

@@ -104,6 +104,13 @@ def test_database_report_equals_the_pure_module(grid, travel):
     assert doc["by_month"]["2026-03"]["saidi_hours"] == round(14 / 6, 6)
     urban = next(t for t in doc["targets"] if t["area"] == "urban" and t["city_group"] == "xian")
     assert urban["target_hours"] == 2 and urban["saidi_hours"] == round(14 / 3, 6) and urban["met"] is False
+    # The zone (F2: C4, C5, C6): C4's 2 h over 3 customers, against the policy's zone bound.
+    from policies.queries import version_in_force
+
+    bound = version_in_force(region="shaanxi").document["high_reliability_zones"]["saidi"]["value"]
+    [zone] = doc["zones"]
+    assert zone["code"] == "Z1" and zone["customers"] == 3 and zone["saidi_hours"] == round(2 / 3, 6)
+    assert zone["target_hours"] == bound and zone["met"] is (bound >= 2 / 3)
 
 
 def test_report_cli_and_pages(grid, travel, client, capsys):
@@ -112,7 +119,8 @@ def test_report_cli_and_pages(grid, travel, client, capsys):
                                planned_start=at(2026, 3, 10, 8), planned_end=at(2026, 3, 10, 12),
                                scopes=[("feeder", "F1")])
     call_command("reliability", "report", "--year", "2026", "--region", "shaanxi", "--json")
-    assert json.loads(capsys.readouterr().out)["customers"] == 6
+    out = json.loads(capsys.readouterr().out)
+    assert out["customers"] == 6 and out["zones"][0]["name"] == "长安南路高可靠性供电示范区"
     with pytest.raises(CommandError, match="region"):
         call_command("reliability", "report", "--year", "2026", "--region", "atlantis")
     assert "科技路线路检修" not in client.get("/outages/public/").content.decode()  # not approved yet
@@ -122,6 +130,8 @@ def test_report_cli_and_pages(grid, travel, client, capsys):
     client.force_login(grid.carol)
     page = client.get("/outages/reliability/?year=2026&region=shaanxi").content.decode()
     assert "chart.umd.js" in page and "户均停电时间" in page and "西安市 · 市区" in page
+    zones = page.split('id="zones"')[1].split("</table>")[0]
+    assert "长安南路高可靠性供电示范区" in zones and "雁塔区" in zones and "达标" in zones
     assert "urban" not in page.split("<main")[-1].split("reliability-data")[0]  # no raw codes before the JSON
     detail = client.get(f"/outages/{plan.pk}/").content.decode()
     assert "先算后停" in detail and "计划停电通知：2 户" in detail.replace(" ", "").replace("\n", "") or "计划停电通知" in detail

@@ -214,3 +214,23 @@ def test_staff_act_from_the_pages_with_chinese_errors(grid, travel, client):
     travel(at(2026, 3, 2, 10))
     client.post(f"/outages/{fault.pk}/restore")
     assert Outage.objects.get(pk=fault.pk).status == "ended"
+
+
+def test_the_monitoring_saidi_indicator_measures_each_zone(grid, travel):
+    """monitoring's 户均停电时间 indicator: the zone's own SAIDI against high_reliability_zones, not n/a."""
+    from monitoring import indicators, judge
+    from monitoring.periods import parse
+    from monitoring.queries import measures
+    from policies.queries import version_in_force
+
+    travel(at(2026, 5, 2, 9, 0))
+    fault, _ = actions.fault_report(by=grid.dan, county=grid.county, cause="equipment", scopes=[("feeder", "F2")])
+    travel(at(2026, 5, 2, 12, 0))
+    actions.outage_restore(outage=fault, by=grid.dan)
+    policy = version_in_force(region="shaanxi").document
+    scope = indicators.Scope(region="shaanxi", period=parse("2026"), policy=policy)
+    [zone] = [m for m in measures(scope, ["saidi"]) if m.dimension.startswith("high_reliability_zones")]
+    assert zone.dimension == "high_reliability_zones.Z1" and zone.name.endswith("长安南路高可靠性供电示范区")
+    assert zone.value == 3.0 and zone.cases == 3  # 3 h for each of F2's three customers
+    assert zone.target == policy["high_reliability_zones"]["saidi"]["value"]
+    assert zone.status == (judge.MET if zone.value <= zone.target else judge.MISSED)

@@ -7,25 +7,21 @@ from django.db import migrations, models
 from core import pii
 
 
-def encrypt(apps, schema_editor):
+def _convert(apps, source: str, target: str, convert) -> None:
     Customer = apps.get_model("outages", "Customer")
     batch = []
-    for c in Customer.objects.exclude(contact_phone="").only("pk", "contact_phone").iterator(chunk_size=2000):
-        c.contact_phone_enc = pii.encrypt(c.contact_phone, key=settings.PII_KEY)
+    for c in Customer.objects.exclude(**{source: ""}).only("pk", source).iterator(chunk_size=2000):
+        setattr(c, target, convert(getattr(c, source), key=settings.PII_KEY))
         batch.append(c)
-        if len(batch) >= 2000:
-            Customer.objects.bulk_update(batch, ["contact_phone_enc"])
-            batch = []
-    Customer.objects.bulk_update(batch, ["contact_phone_enc"])
+    Customer.objects.bulk_update(batch, [target], batch_size=2000)
+
+
+def encrypt(apps, schema_editor):
+    _convert(apps, "contact_phone", "contact_phone_enc", pii.encrypt)
 
 
 def decrypt(apps, schema_editor):
-    Customer = apps.get_model("outages", "Customer")
-    batch = []
-    for c in Customer.objects.exclude(contact_phone_enc="").only("pk", "contact_phone_enc").iterator(chunk_size=2000):
-        c.contact_phone = pii.decrypt(c.contact_phone_enc, key=settings.PII_KEY)
-        batch.append(c)
-    Customer.objects.bulk_update(batch, ["contact_phone"], batch_size=2000)
+    _convert(apps, "contact_phone_enc", "contact_phone", pii.decrypt)
 
 
 class Migration(migrations.Migration):

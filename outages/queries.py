@@ -229,12 +229,20 @@ INSIDE_COLUMNS = ("gain_all", "gain_excl_external", "gain_excl_shortage", "gain_
                   "gain_kind_excl_shortage", "island_all", "island_kind", "short")
 
 
-def _inside_sql(table: str, vendor: str, only: str = "") -> str:
+# From this many seconds a period is read whole through the covering index on SQLite; a month
+# reads its own range of start times and sorts those few rows instead.
+WIDE_PERIOD = 92 * 86400
+
+
+def _inside_sql(table: str, vendor: str, only: str = "", wide: bool = True) -> str:
     """The closed rows wholly inside the period (start after its start, end by its end): plain
     sums of the gain columns `refresh_gains` keeps. On SQLite a covering index in (county, area,
-    kind) order lets the groups be summed without sorting the table (migration 0004)."""
+    kind) order lets the groups of a long period be summed without sorting the table (migration
+    0004); SQLite has no hash aggregate, PostgreSQL needs no hint."""
     sums = ", ".join(f"SUM({c})" for c in INSIDE_COLUMNS)
-    hint = " INDEXED BY interruption_cells_cover" if vendor == "sqlite" and not only else ""
+    hint = ""
+    if vendor == "sqlite" and not only:
+        hint = " INDEXED BY interruption_cells_cover" if wide else " INDEXED BY interruption_start"
     return (f"SELECT county_id, area, kind, {sums} FROM {table}{hint}"
             f" WHERE start_s > %(lo)s AND end_s <= %(hi)s{only} GROUP BY county_id, area, kind")
 
@@ -372,7 +380,7 @@ def totals(*, lo: int, hi: int, now_s: int | None = None,
     long_sql, short_sql = _sql(table, connection.vendor, only)
     params = {"lo": lo, "hi": hi, "now": now_s, "span": _longest_closed(), "zone": zone_id}
     with connection.cursor() as cur:
-        cur.execute(_inside_sql(table, connection.vendor, only), params)
+        cur.execute(_inside_sql(table, connection.vendor, only, wide=hi - lo >= WIDE_PERIOD), params)
         for county_id, area, kind, *sums in cur.fetchall():
             cell = (county_id, area)
             g_all, g_ext, g_short, g_kind, g_kind_ext, g_kind_short, i_all, i_kind, short = (int(x or 0) for x in sums)

@@ -404,9 +404,17 @@ def _saidi(scope: Scope) -> list[Measure]:
                   if row.get("yoy_reduction_percent") else f"{scope.period.year}年初至今")))
     zones = scope.policy.get("high_reliability_zones")
     if zones:
-        out.append(Measure("saidi", "高可靠性示范区户均停电时间", "hour", None, float(zones["saidi"]["value"]),
-                           judge.LOWER_IS_BETTER, zones.get("source", ""), "high_reliability_zones",
-                           note="网络数据尚未标注示范区范围，暂无数据"))
+        bound, source = float(zones["saidi"]["value"]), zones["saidi"].get("source") or zones.get("source", "")
+        for zone in report["zones"]:
+            verdict = {True: judge.MET, False: judge.MISSED, None: None}[zone.get("met")]
+            out.append(Measure("saidi", f"高可靠性示范区户均停电时间：{zone['name']}", "hour",
+                               None if zone["saidi_hours"] is None else round(zone["saidi_hours"], 3), bound,
+                               judge.LOWER_IS_BETTER, source, f"high_reliability_zones.{zone['code']}",
+                               zone["customers"], verdict=verdict,
+                               note=f"{zone['county_name']}；{scope.period.year}年初至今"))
+        if not report["zones"]:
+            out.append(Measure("saidi", "高可靠性示范区户均停电时间", "hour", None, bound, judge.LOWER_IS_BETTER, source,
+                               "high_reliability_zones", note="尚未登记高可靠性供电示范区（网络导入的示范区行）"))
     return out
 
 

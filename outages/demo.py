@@ -22,6 +22,8 @@ AREAS_BY_COUNTY = {
     "330106": ("city_core", "urban", "town"), "330108": ("city_core", "urban", "urban"),
     "370402": ("city_core", "urban", "town"), "370405": ("urban", "town", "rural"),
 }
+# Shaanxi's 高可靠性供电示范区 (≤1 h): a city-core feeder of 雁塔区 supplies one.
+ZONES = {"610113": ("Z610113", "小寨商圈高可靠性供电示范区", 1)}
 TRANSFORMERS_PER_FEEDER = 4
 CUSTOMERS_PER_TRANSFORMER = 8
 NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -31,12 +33,15 @@ WORKS = ["线路检修", "配变增容改造", "开关柜更换", "业扩工程�
 
 
 def _network_csv(code: str, name: str, rng: random.Random) -> str:
-    lines = ["type,code,name,parent,county,area,ownership,capacity_kva,contact_name,contact_phone,contact_email",
-             f"substation,S{code},{name}110kV变电站,,{code},,,,,,"]
+    lines = ["type,code,name,parent,county,area,ownership,capacity_kva,contact_name,contact_phone,contact_email,zone",
+             f"substation,S{code},{name}110kV变电站,,{code},,,,,,,"]
+    zone_code, zone_name, zone_feeder = ZONES.get(code, ("", "", 0))
+    if zone_code:
+        lines.insert(1, f"zone,{zone_code},{zone_name},,{code},,,,,,,")
     n = 0
     for f, area in enumerate(AREAS_BY_COUNTY.get(code, ("urban", "town", "rural")), start=1):
         feeder = f"F{code}-{f}"
-        lines.append(f"feeder,{feeder},{name}{f}号10kV线,S{code},{code},{area},,,,,")
+        lines.append(f"feeder,{feeder},{name}{f}号10kV线,S{code},{code},{area},,,,,,{zone_code if f == zone_feeder else ''}")
         for t in range(1, TRANSFORMERS_PER_FEEDER + 1):
             transformer = f"T{code}-{f}-{t}"
             lines.append(f"transformer,{transformer},{name}{f}-{t}号公变,{feeder},{code},{area},public,"

@@ -25,6 +25,18 @@ class Substation(models.Model):
         return self.name
 
 
+class ReliabilityZone(models.Model):
+    """高可靠性供电示范区 (陕西: 用户平均停电时间1小时以内): the feeders that supply it are its
+    members, and so every customer on them. The target is the policy's `high_reliability_zones`."""
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=64)
+    county = models.ForeignKey("accounts.Division", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Feeder(models.Model):
     """A 10 kV line out of a substation."""
 
@@ -34,6 +46,7 @@ class Feeder(models.Model):
     county = models.ForeignKey("accounts.Division", on_delete=models.PROTECT, related_name="+")
     area = models.CharField(max_length=12, choices=Area.choices)
     rating_a = models.PositiveIntegerField(default=0, help_text="thermal rating (A); 0 = unknown")
+    zone = models.ForeignKey(ReliabilityZone, null=True, blank=True, on_delete=models.PROTECT, related_name="feeders")
 
     def __str__(self) -> str:
         return self.name
@@ -73,7 +86,8 @@ class Customer(models.Model):
     county = models.ForeignKey("accounts.Division", on_delete=models.PROTECT, related_name="+")
     area = models.CharField(max_length=12, choices=Area.choices)
     contact_name = models.CharField(max_length=64, blank=True)
-    contact_phone = models.CharField(max_length=20, blank=True)
+    # SM4-GCM ciphertext (core.pii), never the number in clear; `contact_phone` reads it.
+    contact_phone_enc = models.TextField(blank=True, default="", help_text="SM4-GCM ciphertext")
     contact_email = models.EmailField(max_length=128, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="grid_customers")
@@ -91,6 +105,18 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+    @property
+    def contact_phone(self) -> str:
+        from core import pii
+
+        return pii.decrypt(self.contact_phone_enc, key=settings.PII_KEY) if self.contact_phone_enc else ""
+
+    @staticmethod
+    def encrypt_phone(phone: str) -> str:
+        from core import pii
+
+        return pii.encrypt(phone, key=settings.PII_KEY) if phone else ""
 
 
 class SchemeConnection(models.Model):
@@ -244,10 +270,29 @@ class Interruption(models.Model):
     reach_planned_excl_shortage = models.BigIntegerField(null=True)
     reach_fault_excl_external = models.BigIntegerField(null=True)
     reach_fault_excl_shortage = models.BigIntegerField(null=True)
+    # What a closed row adds to its view when the whole row lies inside the period: the seconds
+    # past its reach, whether it starts a new interruption, whether it is short (and its kind).
+    # Kept with the reach columns; they make a period's indices plain sums over the rows inside
+    # it, and only the few rows crossing the period's ends or still open need the clipping.
+    gain_all = models.BigIntegerField(db_default=0)
+    gain_excl_external = models.BigIntegerField(db_default=0)
+    gain_excl_shortage = models.BigIntegerField(db_default=0)
+    # ... and in the view of its own kind (planned or fault), with the same exclusions.
+    gain_kind = models.BigIntegerField(db_default=0)
+    gain_kind_excl_external = models.BigIntegerField(db_default=0)
+    gain_kind_excl_shortage = models.BigIntegerField(db_default=0)
+    island_all = models.SmallIntegerField(db_default=0)
+    island_kind = models.SmallIntegerField(db_default=0)
+    short = models.SmallIntegerField(db_default=0)
 
     class Meta:
         indexes = [models.Index(fields=["start_s"], name="interruption_start"),
-                   models.Index(fields=["customer", "start_s"], name="interruption_customer_start")]
+                   models.Index(fields=["customer", "start_s"], name="interruption_customer_start"),
+                   # The longest closed row bounds where rows crossing a period's ends can start.
+                   models.Index(models.F("end_s") - models.F("start_s"), name="interruption_duration"),
+                   models.Index(fields=["start_s"], condition=Q(end_s__isnull=True), name="interruption_open")]
+        # SQLite only (migration 0004): a covering index in (county, area, kind) order, so the
+        # sums group without sorting the table; PostgreSQL hashes the groups instead.
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.pk}"

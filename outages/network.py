@@ -11,12 +11,14 @@ from django.db import transaction
 from accounts.models import Division
 from core import events
 from core.errors import InvalidInput
-from outages.models import Area, Customer, Feeder, Substation, Transformer
+from outages.models import Area, Customer, Feeder, ReliabilityZone, Substation, Transformer
 
-# One file for the whole topology: each row one element, parents before children.
+# One file for the whole topology: each row one element, parents before children. A `zone` row
+# registers a high-reliability zone (高可靠性供电示范区); a feeder row's optional `zone` column
+# puts the feeder, and every customer on it, in that zone.
 NETWORK_COLUMNS = ("type", "code", "name", "parent", "county", "area", "ownership", "capacity_kva",
-                   "contact_name", "contact_phone", "contact_email")
-TYPES = ("substation", "feeder", "transformer", "customer_lv", "customer_mv")
+                   "contact_name", "contact_phone", "contact_email", "zone")
+TYPES = ("zone", "substation", "feeder", "transformer", "customer_lv", "customer_mv")
 MAX_ROWS = 2_000_000
 
 
@@ -75,6 +77,7 @@ def network_import(*, path: Path, by=None, progress: Callable[[int, int], None] 
         substations = {s.code: s for s in Substation.objects.all()}
         feeders = {f.code: f for f in Feeder.objects.all()}
         transformers = {t.code: t for t in Transformer.objects.all()}
+        zones = {z.code: z for z in ReliabilityZone.objects.all()}
         for n, row in enumerate(rows[1:], start=2):
             if progress and (n - 1) % 500 == 0:
                 progress(n - 1, total)
@@ -95,18 +98,28 @@ def network_import(*, path: Path, by=None, progress: Callable[[int, int], None] 
             if county is None:
                 raise _fail(n, "county", f"unknown county code {v['county']!r}")
             area = v["area"]
-            if kind != "substation" and area not in Area.values:
+            if kind not in ("substation", "zone") and area not in Area.values:
                 raise _fail(n, "area", f"one of {', '.join(Area.values)}")
             common = {"name": v["name"][:64], "county": county}
-            if kind == "substation":
+            if kind == "zone":
+                obj, new = ReliabilityZone.objects.update_or_create(code=v["code"], defaults=common)
+                zones[obj.code] = obj
+            elif kind == "substation":
                 obj, new = Substation.objects.update_or_create(code=v["code"], defaults=common)
                 substations[obj.code] = obj
             elif kind == "feeder":
                 parent = substations.get(v["parent"])
                 if parent is None:
                     raise _fail(n, "parent", f"unknown substation {v['parent']!r} (list it on an earlier line)")
+                zone = None
+                if v.get("zone"):
+                    zone = zones.get(v["zone"])
+                    if zone is None:
+                        raise _fail(n, "zone", f"unknown zone {v['zone']!r} (list it on an earlier line)")
                 obj, new = Feeder.objects.update_or_create(
-                    code=v["code"], defaults={**common, "substation": parent, "area": area})
+                    code=v["code"], defaults={**common, "substation": parent, "area": area,
+                                              # a file without the column leaves zones as they are
+                                              **({"zone": zone} if "zone" in index else {})})
                 feeders[obj.code] = obj
             elif kind == "transformer":
                 parent = feeders.get(v["parent"])
@@ -143,7 +156,10 @@ def network_import(*, path: Path, by=None, progress: Callable[[int, int], None] 
                     code=v["code"], defaults={**common, "kind": "lv" if lv else "mv", "transformer": transformer,
                                               "feeder": feeder, "area": area,
                                               "contact_name": v.get("contact_name", "")[:64],
-                                              "contact_phone": phone, "contact_email": email})
+                                              "contact_email": email})
+                if phone != obj.contact_phone:  # a fresh nonce on every write would churn unchanged rows
+                    obj.contact_phone_enc = Customer.encrypt_phone(phone)
+                    obj.save(update_fields=["contact_phone_enc"])
             (created if new else updated)[kind] += 1
         if progress:
             progress(total, total)
@@ -164,17 +180,13 @@ def customer_from_application(application) -> Customer | None:
                   .filter(scheme__application=application, scheme__chosen=True).first())
     if connection is None or Customer.objects.filter(application=application).exists():
         return None
-    from django.conf import settings
-
-    from core import pii
-
     transformer = connection.transformer
     feeder = transformer.feeder if transformer else connection.feeder
     customer = Customer.objects.create(
         code=f"A{application.number}"[:32], name=application.applicant_name[:64],
         kind="lv" if transformer else "mv", feeder=feeder, transformer=transformer, county=application.county,
         area=application.area_category, contact_name=application.applicant_name[:64],
-        contact_phone=pii.decrypt(application.contact_phone_enc, key=settings.PII_KEY) if application.contact_phone_enc else "",
+        contact_phone_enc=application.contact_phone_enc,  # the same key: the ciphertext moves as it is
         user=application.applicant_user, application=application)
     events.record(actor=None, verb="customer.connected", subject=customer,
                   data={"application": application.number, "feeder": feeder.code,

@@ -13,7 +13,18 @@ from accounts import access
 from accounts.models import Division
 from core.errors import InvalidInput, NotFound, invalid
 from outages import reliability
-from outages.models import AvoidedOutage, Customer, Interruption, Kind, Outage, OutageScope, Referral, RepairOrder
+from outages.models import (
+    AvoidedOutage,
+    Customer,
+    Feeder,
+    Interruption,
+    Kind,
+    Outage,
+    OutageScope,
+    Referral,
+    ReliabilityZone,
+    RepairOrder,
+)
 from outages.network import city_group
 from outages.reliability import Totals
 
@@ -193,22 +204,61 @@ VIEWS = {
 }
 # An open interruption reaches "for ever": whatever starts after it while it lasts adds nothing.
 OPEN_REACH = 2**62
+_LONG = f"end_s IS NOT NULL AND end_s - start_s > {reliability.SHORT_SECONDS}"
+_SHORT = f"end_s IS NOT NULL AND end_s > start_s AND end_s - start_s <= {reliability.SHORT_SECONDS}"
 _BASE = """
   SELECT customer_id, county_id, area, kind, cause, {reach}
          CASE WHEN start_s > %(lo)s THEN start_s ELSE %(lo)s END AS s,
          CASE WHEN COALESCE(end_s, %(now)s) < %(hi)s THEN COALESCE(end_s, %(now)s) ELSE %(hi)s END AS e
-  FROM {table}
-  WHERE start_s < %(hi)s AND COALESCE(end_s, %(now)s) > %(lo)s AND COALESCE(end_s, %(now)s) > start_s"""
+  FROM ({edges}) AS edge_rows
+  WHERE start_s < %(hi)s AND COALESCE(end_s, %(now)s) > %(lo)s AND COALESCE(end_s, %(now)s) > start_s{only}"""
+# Only the rows the gain columns cannot answer, in three disjoint index ranges: closed rows
+# crossing the period's start, closed rows starting inside it and crossing its end (a closed
+# row starts at most the longest duration before an end it crosses), and open rows.
+_EDGES = """
+    SELECT * FROM {table}{by_start} WHERE end_s IS NOT NULL AND start_s >= %(lo)s - %(span)s
+      AND start_s <= %(lo)s AND end_s > %(lo)s
+    UNION ALL
+    SELECT * FROM {table}{by_start} WHERE end_s IS NOT NULL AND start_s >= %(hi)s - %(span)s
+      AND start_s > %(lo)s AND start_s < %(hi)s AND end_s > %(hi)s
+    UNION ALL
+    SELECT * FROM {table}{open_} WHERE end_s IS NULL AND start_s < %(hi)s"""
 
 
-def _sql(table: str) -> tuple[str, str]:
-    """(long interruptions, short interruptions): each one scan with plain sums.
+INSIDE_COLUMNS = ("gain_all", "gain_excl_external", "gain_excl_shortage", "gain_kind", "gain_kind_excl_external",
+                  "gain_kind_excl_shortage", "island_all", "island_kind", "short")
+
+
+# From this many seconds a period is read whole through the covering index on SQLite; a month
+# reads its own range of start times and sorts those few rows instead.
+WIDE_PERIOD = 92 * 86400
+
+
+def _inside_sql(table: str, vendor: str, only: str = "", wide: bool = True) -> str:
+    """The closed rows wholly inside the period (start after its start, end by its end): plain
+    sums of the gain columns `refresh_gains` keeps. On SQLite a covering index in (county, area,
+    kind) order lets the groups of a long period be summed without sorting the table (migration
+    0004); SQLite has no hash aggregate, PostgreSQL needs no hint."""
+    sums = ", ".join(f"SUM({c})" for c in INSIDE_COLUMNS)
+    hint = ""
+    if vendor == "sqlite" and not only:
+        hint = " INDEXED BY interruption_cells_cover" if wide else " INDEXED BY interruption_start"
+    return (f"SELECT county_id, area, kind, {sums} FROM {table}{hint}"
+            f" WHERE start_s > %(lo)s AND end_s <= %(hi)s{only} GROUP BY county_id, area, kind")
+
+
+def _sql(table: str, vendor: str, only: str = "") -> tuple[str, str]:
+    """(long interruptions, short interruptions) of the rows crossing the period's ends or still
+    open: clipped to the period, each one scan with plain sums.
 
     A row adds what reaches past the earlier rows of its customer and view (`reach_view`,
     kept by `refresh_reach`): e − max(s, reach), or nothing; it starts a new interruption
     when it begins after that reach, or when nothing earlier reaches into the period.
     Touching intervals are one interruption, as in `outages.reliability.merged`."""
     reach = " ".join(f"reach_{name}," for name in VIEWS)
+    hints = ({"by_start": " INDEXED BY interruption_start", "open_": " INDEXED BY interruption_open"}
+             if vendor == "sqlite" else {"by_start": "", "open_": ""})
+    edges = _EDGES.format(table=table, **hints)
     sums = ",\n".join(
         f"  SUM(CASE WHEN {cond} THEN CASE WHEN reach_{name} IS NULL OR reach_{name} <= s THEN e - s"
         f" WHEN reach_{name} < e THEN e - reach_{name} ELSE 0 END ELSE 0 END),\n"
@@ -218,56 +268,129 @@ def _sql(table: str) -> tuple[str, str]:
     long_sql = f"""
 SELECT county_id, area,
 {sums}
-FROM ({_BASE.format(table=table, reach=reach)}
+FROM ({_BASE.format(edges=edges, reach=reach, only=only)}
   AND COALESCE(end_s, %(now)s) - start_s > {reliability.SHORT_SECONDS}) AS long_rows
 GROUP BY county_id, area"""
     shorts = ",\n".join(f"  SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for cond in VIEWS.values())
     short_sql = f"""
 SELECT county_id, area,
 {shorts}
-FROM ({_BASE.format(table=table, reach="")}
+FROM ({_BASE.format(edges=edges, reach="", only=only)}
   AND COALESCE(end_s, %(now)s) - start_s <= {reliability.SHORT_SECONDS}) AS short_rows
 GROUP BY county_id, area"""
     return long_sql, short_sql
 
 
+def _customers_where(customer_ids) -> tuple[str, list] | None:
+    if customer_ids is None:
+        return "", []
+    ids = sorted({int(c) for c in customer_ids})
+    if not ids:
+        return None
+    return f"AND customer_id IN ({', '.join(['%s'] * len(ids))})", ids
+
+
 def refresh_reach(customer_ids=None) -> None:
-    """Recompute the reach columns of these customers' interruptions (all when None): one
-    window pass per customer in start order. Called by every action that adds or ends rows."""
+    """Recompute the reach and gain columns of these customers' interruptions (all when None):
+    one window pass per customer in start order. Called by every action that adds or ends rows."""
+    where = _customers_where(customer_ids)
+    if where is None:
+        return
     table = Interruption._meta.db_table
     reaches = ",\n".join(
         f"    MAX(CASE WHEN {cond} THEN COALESCE(end_s, {OPEN_REACH}) END) OVER win AS r_{name}"
         for name, cond in VIEWS.items())
     sets = ", ".join(f"reach_{name} = w.r_{name}" for name in VIEWS)
-    params: list = []
-    where = ""
-    if customer_ids is not None:
-        ids = sorted({int(c) for c in customer_ids})
-        if not ids:
-            return
-        where = f"AND customer_id IN ({', '.join(['%s'] * len(ids))})"
-        params = ids
     sql = f"""
 UPDATE {table} SET {sets}
 FROM (
   SELECT id, start_s,
 {reaches}
   FROM {table}
-  WHERE (end_s IS NULL OR end_s - start_s > {reliability.SHORT_SECONDS}) {where}
+  WHERE (end_s IS NULL OR end_s - start_s > {reliability.SHORT_SECONDS}) {where[0]}
   WINDOW win AS (PARTITION BY customer_id ORDER BY start_s, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 ) AS w
 WHERE {table}.id = w.id AND {table}.start_s = w.start_s"""
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(sql, where[1])
+    refresh_gains(customer_ids)
 
 
-def totals(*, lo: int, hi: int, now_s: int | None = None) -> dict[str, dict[tuple[int, str], list[int]]]:
-    """view → (county_id, area) → [seconds, interruptions, short]: two scans, no sort."""
+def _gain(reach: str) -> str:
+    return (f"CASE WHEN {reach} IS NULL OR {reach} <= start_s THEN end_s - start_s"
+            f" WHEN {reach} < end_s THEN end_s - {reach} ELSE 0 END")
+
+
+def _by_kind(column: str) -> str:
+    """`column` with {view} the row's own kind (planned or fault)."""
+    return f"CASE WHEN kind = 'planned' THEN {column.format(view='planned')} ELSE {column.format(view='fault')} END"
+
+
+def gain_assignments() -> list[str]:
+    """The SET list of `refresh_gains`: what a closed row wholly inside a period adds."""
+    out = []
+    for suffix, cond in (("", "1 = 1"), ("_excl_external", "cause <> 'external'"),
+                         ("_excl_shortage", "cause <> 'supply_shortage'")):
+        out.append(f"gain_all{suffix} = CASE WHEN {_LONG} AND {cond} THEN {_gain(f'reach_all{suffix}')} ELSE 0 END"
+                   .replace("gain_all_", "gain_").replace("reach_all_", "reach_"))
+        out.append(f"gain_kind{suffix} = CASE WHEN {_LONG} AND {cond} THEN "
+                   f"{_by_kind(_gain('reach_{view}' + suffix))} ELSE 0 END")
+    out.append(f"island_all = CASE WHEN {_LONG} AND (reach_all IS NULL OR reach_all < start_s) THEN 1 ELSE 0 END")
+    out.append(f"island_kind = CASE WHEN {_LONG} AND "
+               f"{_by_kind('CASE WHEN reach_{view} IS NULL OR reach_{view} < start_s THEN 1 ELSE 0 END')} = 1"
+               f" THEN 1 ELSE 0 END")
+    out.append(f"short = CASE WHEN {_SHORT} THEN 1 ELSE 0 END")
+    return out
+
+
+def refresh_gains(customer_ids=None) -> None:
+    """The gain, island and short columns from the reach columns (all rows when None)."""
+    where = _customers_where(customer_ids)
+    if where is None:
+        return
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {Interruption._meta.db_table} SET {', '.join(gain_assignments())} WHERE 1 = 1 {where[0]}",
+                    where[1])
+
+
+def _longest_closed() -> int:
+    """The longest closed interruption in seconds (an index lookup on interruption_duration)."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT MAX(end_s - start_s) FROM {Interruption._meta.db_table} WHERE end_s IS NOT NULL")
+        return int(cur.fetchone()[0] or 0)
+
+
+def _zone_only(zone_id: int | None) -> str:
+    """The rows of the customers on the zone's feeders (nothing to add when no zone is asked)."""
+    if zone_id is None:
+        return ""
+    return (f" AND customer_id IN (SELECT c.id FROM {Customer._meta.db_table} c JOIN {Feeder._meta.db_table} f"
+            f" ON f.id = c.feeder_id WHERE f.zone_id = %(zone)s)")
+
+
+def totals(*, lo: int, hi: int, now_s: int | None = None,
+           zone_id: int | None = None) -> dict[str, dict[tuple[int, str], list[int]]]:
+    """view → (county_id, area) → [seconds, interruptions, short]: the rows inside the period
+    summed from their gain columns, the few crossing its ends or still open clipped here.
+    With `zone_id`, only the customers of that high-reliability zone."""
     now_s = reliability.seconds(timezone.localtime()) if now_s is None else now_s
     out: dict[str, dict[tuple[int, str], list[int]]] = {v: defaultdict(lambda: [0, 0, 0]) for v in VIEWS}
-    long_sql, short_sql = _sql(Interruption._meta.db_table)
-    params = {"lo": lo, "hi": hi, "now": now_s}
+    table = Interruption._meta.db_table
+    only = _zone_only(zone_id)
+    long_sql, short_sql = _sql(table, connection.vendor, only)
+    params = {"lo": lo, "hi": hi, "now": now_s, "span": _longest_closed(), "zone": zone_id}
     with connection.cursor() as cur:
+        cur.execute(_inside_sql(table, connection.vendor, only, wide=hi - lo >= WIDE_PERIOD), params)
+        for county_id, area, kind, *sums in cur.fetchall():
+            cell = (county_id, area)
+            g_all, g_ext, g_short, g_kind, g_kind_ext, g_kind_short, i_all, i_kind, short = (int(x or 0) for x in sums)
+            for view, secs in (("all", g_all), ("excl_external", g_ext), ("excl_shortage", g_short), (kind, g_kind),
+                               (f"{kind}_excl_external", g_kind_ext), (f"{kind}_excl_shortage", g_kind_short)):
+                out[view][cell][0] += secs
+            out["all"][cell][1] += i_all
+            out[kind][cell][1] += i_kind
+            out["all"][cell][2] += short
+            out[kind][cell][2] += short
         cur.execute(long_sql, params)
         for row in cur.fetchall():
             cell = (row[0], row[1])
@@ -352,6 +475,7 @@ def reliability_report(*, year: int, region: str | None = None) -> dict:
     doc["by_month"] = by_month
     doc["targets"] = _targets(year=year, region=region, view_totals=view_totals, counts=counts, divisions=divisions,
                               groups=groups)
+    doc["zones"] = zone_rows(year=year, region=region)
     doc["avoided"] = avoided_summary(year=year, region=region)
     doc["repair"] = repair_summary(year=year, region=region)
     doc["referrals"] = referral_summary(year=year, region=region)
@@ -399,6 +523,35 @@ def _targets(*, year, region, view_totals, counts, divisions, groups) -> list[di
                              "saidi_hours": round(saidi, 6),
                              "source": (t.get("saidi") or t.get("yoy_reduction") or {}).get("source"), **verdict})
     return rows_out
+
+
+def zone_rows(*, year: int, region: str | None, now_s: int | None = None) -> list[dict]:
+    """Each high-reliability zone (高可靠性供电示范区) of the region: its customers' SAIDI for the
+    year against the policy's `high_reliability_zones` bound of the zone's region."""
+    from policies.models import PolicyVersion
+
+    lo, hi = year_bounds(year)
+    zones = ReliabilityZone.objects.select_related("county").order_by("county__code", "code")
+    if region:
+        zones = zones.filter(county__policy_region=region)
+    out = []
+    for zone in zones:
+        version = (PolicyVersion.objects.filter(region=zone.county.policy_region, effective_from__lte=date(year, 12, 31))
+                   .order_by("-effective_from").first())
+        bound = ((version.document if version else {}).get("high_reliability_zones") or {}).get("saidi") or {}
+        customers = Customer.objects.filter(feeder__zone=zone).count()
+        view_totals = totals(lo=lo, hi=hi, now_s=now_s, zone_id=zone.pk)
+        seconds_ = sum(secs for secs, _, _ in view_totals["all"].values())
+        interruptions = sum(n for _, n, _ in view_totals["all"].values())
+        saidi = round(seconds_ / 3600 / customers, 6) if customers else None
+        verdict = reliability.target_met(saidi_hours=saidi or 0.0, target_hours=bound.get("value"),
+                                         previous_hours=None, yoy_percent=None) if customers else {}
+        out.append({"code": zone.code, "name": zone.name, "county": zone.county.code, "county_name": zone.county.name,
+                    "region": zone.county.policy_region, "customers": customers, "saidi_hours": saidi,
+                    "saifi": round(interruptions / customers, 6) if customers else None,
+                    "target_hours": bound.get("value"), "source": bound.get("source", ""),
+                    "met": verdict.get("met")})
+    return out
 
 
 def targets_for_counties(*, region: str, year: int, customers, doc: dict) -> list[dict]:

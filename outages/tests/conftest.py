@@ -1,5 +1,5 @@
 """A small Xi'an network (雁塔区) on the shared test world: one substation, two feeders,
-three transformers, six customers — two of them portal users, the rest contacts only."""
+three transformers, six customers (F2's three in a high-reliability zone) — two of them portal users, the rest contacts only."""
 import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,10 +15,11 @@ from outages.models import Customer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-NETWORK_CSV = """type,code,name,parent,county,area,ownership,capacity_kva,contact_name,contact_phone,contact_email
+NETWORK_CSV = """type,code,name,parent,county,area,ownership,capacity_kva,contact_name,contact_phone,contact_email,zone
+zone,Z1,长安南路高可靠性供电示范区,,610113,,,,,,,
 substation,S1,雁塔110kV变电站,,610113,,,,,,
 feeder,F1,科技路10kV线,S1,610113,urban,,,,,
-feeder,F2,长安南路10kV线,S1,610113,city_core,,,,,
+feeder,F2,长安南路10kV线,S1,610113,city_core,,,,,,Z1
 transformer,T1,科技路1号公变,F1,610113,urban,public,630,,,
 transformer,T2,科技路2号公变,F1,610113,urban,public,400,,,
 transformer,T3,长安南路公变,F2,610113,city_core,public,800,,,

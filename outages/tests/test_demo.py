@@ -28,4 +28,6 @@ def test_demo_has_a_network_and_outages_in_every_region(db):
     groups = {t["city_group"] for t in report["targets"]}
     assert groups == {"taierzhuang_gaoxin", "other"}
     assert report["saidi_hours"] > 0
+    [zone] = queries.reliability_report(year=timezone.localdate().year, region="shaanxi")["zones"]
+    assert zone["county"] == "610113" and zone["customers"] > 0 and zone["target_hours"] is not None
     assert events.verify().ok

@@ -18,7 +18,7 @@ def test_the_chosen_scheme_connection_becomes_a_customer(zz, client, tmp_path: P
                     "feeder,F9,古城10kV线,S9,370405,urban\n", encoding="utf-8")
     network.network_import(path=path)
     client.force_login(zz.applicant)
-    created = client.post("/api/v1/applications/", enterprise(county=zz.county.code),
+    created = client.post("/api/v1/applications/", {**enterprise(county=zz.county.code), "contact_phone": "13912345678"},
                           content_type="application/json").json()
     application = Application.objects.get(pk=created["id"])
     client.force_login(zz.account_manager)
@@ -34,4 +34,7 @@ def test_the_chosen_scheme_connection_becomes_a_customer(zz, client, tmp_path: P
     customer = Customer.objects.get(application=application)
     assert results["outages"] == customer
     assert customer.kind == "mv" and customer.feeder.code == "F9" and customer.user == zz.applicant
+    # The application's phone moves over still encrypted, and reads back the same.
+    assert customer.contact_phone_enc == application.contact_phone_enc and "13912345678" not in customer.contact_phone_enc
+    assert customer.contact_phone == "13912345678"
     assert hooks.energised(application)["outages"] is None  # once only

@@ -166,3 +166,53 @@ def test_audit_finds_every_repair_order_referral_and_avoided_outage_explained(gr
                                                             county=grid.county, title="绕过动作"),
                                county=grid.county, crew="x", opened_at=at(2026, 3, 3, 10))
     assert any("outages.repairorder" in line for line in audit.unexplained_rows())
+
+
+def test_contact_phones_are_stored_encrypted_and_notices_still_reach_them(grid, travel, settings):
+    from django.db import connection
+
+    from core import pii
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT * FROM outages_customer")
+        stored = " ".join(str(v) for row in cur.fetchall() for v in row)
+    assert "13800000002" not in stored and "3800000002" not in stored
+    assert grid.c("C2").contact_phone == "13800000002"  # read back through SM4-GCM
+    travel(at(2026, 3, 2, 9))
+    outage = _plan(grid, at(2026, 3, 9, 9), at(2026, 3, 9, 13))
+    actions.outage_approve(outage=outage, by=grid.carol)
+    row = OutboxMessage.objects.get(key=f"outage:{outage.pk}:planned:{grid.c('C2').pk}")
+    assert pii.decrypt(row.destination_enc, key=settings.PII_KEY) == "13800000002"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_the_phones_stored_in_clear(settings):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from accounts.models import Division
+    from core import pii
+
+    province = Division.objects.create(code="M00", name="迁移省", level="province", policy_region="shaanxi")
+    county = Division.objects.create(code="M01", name="迁移县", level="county", parent=province,
+                                     policy_region="shaanxi")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("outages", "0004_interruption_gains")])
+    old = executor.loader.project_state([("outages", "0004_interruption_gains")]).apps
+    sub = old.get_model("outages", "Substation").objects.create(code="MS", name="站", county_id=county.pk)
+    feeder = old.get_model("outages", "Feeder").objects.create(code="MF", name="线", substation=sub,
+                                                               county_id=county.pk, area="rural")
+    Customer = old.get_model("outages", "Customer")
+    Customer.objects.create(code="MC1", name="甲", kind="mv", feeder=feeder, county_id=county.pk, area="rural",
+                            contact_phone="13912345678")
+    Customer.objects.create(code="MC2", name="乙", kind="mv", feeder=feeder, county_id=county.pk, area="rural")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    from outages.models import Customer as Now
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT code, contact_phone_enc FROM outages_customer WHERE code LIKE 'MC%%' ORDER BY code")
+        rows = dict(cur.fetchall())
+    assert "13912345678" not in rows["MC1"] and rows["MC2"] == ""
+    assert pii.decrypt(rows["MC1"], key=settings.PII_KEY) == "13912345678"
+    assert Now.objects.get(code="MC1").contact_phone == "13912345678"

@@ -14,6 +14,21 @@ def test_import_builds_the_topology(grid):
     c5 = grid.c("C5")
     assert c5.kind == "mv" and c5.transformer is None and c5.feeder.code == "F2"
     assert grid.c("C1").feeder.code == "F1"  # from its transformer
+    assert Feeder.objects.get(code="F2").zone.name == "长安南路高可靠性供电示范区"
+    assert Feeder.objects.get(code="F1").zone is None
+
+
+def test_a_feeder_in_an_unknown_zone_is_refused_and_a_file_without_zones_keeps_them(grid, tmp_path: Path):
+    path = tmp_path / "zones.csv"
+    path.write_text("type,code,name,parent,county,area,zone\nfeeder,F1,科技路10kV线,S1,610113,urban,Z404\n",
+                    encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        network.network_import(path=path)
+    assert caught.value.fields == {"line 2.zone": "unknown zone 'Z404' (list it on an earlier line)"}
+    path.write_text("type,code,name,parent,county,area\nfeeder,F2,长安南路10kV线,S1,610113,city_core\n",
+                    encoding="utf-8")
+    network.network_import(path=path)
+    assert Feeder.objects.get(code="F2").zone.code == "Z1"
 
 
 def test_a_bad_row_keeps_nothing_and_names_line_and_column(grid, tmp_path: Path):

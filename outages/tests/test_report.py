@@ -104,6 +104,13 @@ def test_database_report_equals_the_pure_module(grid, travel):
     assert doc["by_month"]["2026-03"]["saidi_hours"] == round(14 / 6, 6)
     urban = next(t for t in doc["targets"] if t["area"] == "urban" and t["city_group"] == "xian")
     assert urban["target_hours"] == 2 and urban["saidi_hours"] == round(14 / 3, 6) and urban["met"] is False
+    # The zone (F2: C4, C5, C6): C4's 2 h over 3 customers, against the policy's zone bound.
+    from policies.queries import version_in_force
+
+    bound = version_in_force(region="shaanxi").document["high_reliability_zones"]["saidi"]["value"]
+    [zone] = doc["zones"]
+    assert zone["code"] == "Z1" and zone["customers"] == 3 and zone["saidi_hours"] == round(2 / 3, 6)
+    assert zone["target_hours"] == bound and zone["met"] is (bound >= 2 / 3)
 
 
 def test_report_cli_and_pages(grid, travel, client, capsys):
@@ -112,7 +119,8 @@ def test_report_cli_and_pages(grid, travel, client, capsys):
                                planned_start=at(2026, 3, 10, 8), planned_end=at(2026, 3, 10, 12),
                                scopes=[("feeder", "F1")])
     call_command("reliability", "report", "--year", "2026", "--region", "shaanxi", "--json")
-    assert json.loads(capsys.readouterr().out)["customers"] == 6
+    out = json.loads(capsys.readouterr().out)
+    assert out["customers"] == 6 and out["zones"][0]["name"] == "长安南路高可靠性供电示范区"
     with pytest.raises(CommandError, match="region"):
         call_command("reliability", "report", "--year", "2026", "--region", "atlantis")
     assert "科技路线路检修" not in client.get("/outages/public/").content.decode()  # not approved yet
@@ -122,6 +130,8 @@ def test_report_cli_and_pages(grid, travel, client, capsys):
     client.force_login(grid.carol)
     page = client.get("/outages/reliability/?year=2026&region=shaanxi").content.decode()
     assert "chart.umd.js" in page and "户均停电时间" in page and "西安市 · 市区" in page
+    zones = page.split('id="zones"')[1].split("</table>")[0]
+    assert "长安南路高可靠性供电示范区" in zones and "雁塔区" in zones and "达标" in zones
     assert "urban" not in page.split("<main")[-1].split("reliability-data")[0]  # no raw codes before the JSON
     detail = client.get(f"/outages/{plan.pk}/").content.decode()
     assert "先算后停" in detail and "计划停电通知：2 户" in detail.replace(" ", "").replace("\n", "") or "计划停电通知" in detail
@@ -204,3 +214,23 @@ def test_staff_act_from_the_pages_with_chinese_errors(grid, travel, client):
     travel(at(2026, 3, 2, 10))
     client.post(f"/outages/{fault.pk}/restore")
     assert Outage.objects.get(pk=fault.pk).status == "ended"
+
+
+def test_the_monitoring_saidi_indicator_measures_each_zone(grid, travel):
+    """monitoring's 户均停电时间 indicator: the zone's own SAIDI against high_reliability_zones, not n/a."""
+    from monitoring import indicators, judge
+    from monitoring.periods import parse
+    from monitoring.queries import measures
+    from policies.queries import version_in_force
+
+    travel(at(2026, 5, 2, 9, 0))
+    fault, _ = actions.fault_report(by=grid.dan, county=grid.county, cause="equipment", scopes=[("feeder", "F2")])
+    travel(at(2026, 5, 2, 12, 0))
+    actions.outage_restore(outage=fault, by=grid.dan)
+    policy = version_in_force(region="shaanxi").document
+    scope = indicators.Scope(region="shaanxi", period=parse("2026"), policy=policy)
+    [zone] = [m for m in measures(scope, ["saidi"]) if m.dimension.startswith("high_reliability_zones")]
+    assert zone.dimension == "high_reliability_zones.Z1" and zone.name.endswith("长安南路高可靠性供电示范区")
+    assert zone.value == 3.0 and zone.cases == 3  # 3 h for each of F2's three customers
+    assert zone.target == policy["high_reliability_zones"]["saidi"]["value"]
+    assert zone.status == (judge.MET if zone.value <= zone.target else judge.MISSED)

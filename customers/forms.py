@@ -24,7 +24,17 @@ def show_errors(form: forms.Form, exc: DomainError) -> None:
         form.add_error(name if name in form.fields else None, message)
 
 
-class SignupForm(forms.Form):
+class PasswordPair:
+    """A form with `password` and `password2`: both must be the same."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        return data
+
+
+class SignupForm(PasswordPair, forms.Form):
     contact = forms.CharField(label=_("手机号码或电子邮箱"), max_length=254,
                               widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email"}))
     display_name = forms.CharField(label=_("称呼"), max_length=64, required=False)
@@ -32,12 +42,6 @@ class SignupForm(forms.Form):
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(label=_("再次输入密码"), max_length=128,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password2"):
-            self.add_error("password2", _("两次输入的密码不一致"))
-        return data
 
 
 class CodeForm(forms.Form):
@@ -50,6 +54,18 @@ class LoginForm(forms.Form):
                                  widget=forms.TextInput(attrs={"autocomplete": "username"}))
     password = forms.CharField(label=_("密码"), max_length=128,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class ContactForm(forms.Form):
+    contact = forms.CharField(label=_("注册时的手机号码或电子邮箱"), max_length=254,
+                              widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email"}))
+
+
+class PasswordResetForm(PasswordPair, CodeForm):
+    password = forms.CharField(label=_("新密码"), max_length=128,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("再次输入新密码"), max_length=128,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
 
 class ProfileForm(forms.Form):

@@ -185,6 +185,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # 验证码登录 (customers/backends.py): behind axes too, so a locked account stays locked.
+    "customers.backends.OneTimeCodeBackend",
 ]
 # Login throttling on /me/login/ and /admin/login/: 5 failures lock the account, and 5 lock the
 # address, for 15 minutes; either alone is enough (a list of single parameters).

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Division, User
+from accounts.roles import landing
 from applications import actions as app_actions
 from applications import api as app_api
 from applications import queries as app_queries
@@ -111,7 +112,7 @@ def login_view(request):
 def _after_login(request):
     target = request.GET.get("next", "")
     # Only same-site paths: never an open redirect.
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "customers:home")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else landing(request.user.roles))
 
 
 def _send_code(request, session_key: str, send) -> tuple[forms.ContactForm, str]:

@@ -69,7 +69,7 @@ def urls_for(user: User, application: Application) -> list[str]:
         pages += [f"/me/applications/{app.pk}/", f"/contracts/{app.pk}/", f"/pay/{app.pk}/",
                   f"/appointments/{app.pk}/"]
     if user.roles - {"applicant"}:
-        pages += ["/work/", "/work/overview/", "/work/escalations/", "/work/complaints/",
+        pages += ["/work/", "/work/overview/", "/work/escalations/", "/work/complaints/", "/monitor/overview/",
                   f"/work/applications/{application.pk}/"]
         pages += [f"/work/complaints/{c.pk}/" for c in Complaint.objects.all()[:2]]
     return pages

@@ -110,8 +110,12 @@ class ApplyForm(forms.Form):
     county = forms.ChoiceField(label=_("用电地址所在区县"), choices=())
     site_address = forms.CharField(label=_("用电地址"), max_length=255)
     area_category = forms.ChoiceField(label=_("地区类别"), choices=[("", _("请选择"))] + AreaCategory.choices)
-    capacity_kva = forms.DecimalField(label=_("用电容量（kVA）"), **{**CAPACITY_KVA.form_kwargs(), "min_value": Decimal("0.1")},
-                                      widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}))
+    # People state the power of their equipment in kW, as the policies' thresholds do ("160千瓦及以下");
+    # the application stores kVA, converted by the policy's power factor (the page shows both).
+    # kW ≤ kVA, so the stored kVA bound is also an upper bound here; the converted kVA is checked too.
+    capacity_kw = forms.DecimalField(label=_("用电容量（kW）"), **{**CAPACITY_KVA.form_kwargs(), "min_value": Decimal("0.1")},
+                                     help_text=_("按用电设备总功率填写千瓦数，系统按功率因数折算为千伏安"),
+                                     widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}))
     voltage_kv = forms.ChoiceField(label=_("供电电压"), initial="auto")
     utility = forms.ChoiceField(label=_("供电企业"), required=False,
                                 help_text=_("同一区县有多家供电企业时请选择"))

@@ -253,12 +253,17 @@ def apply(request):
         if voltage == "auto":
             preview, _problem = _preview(request, request.POST)
             voltage = str(preview.suggested_voltage) if preview and preview.suggested_voltage else ""
+        try:
+            kva = queries.capacity_kva(county=data["county"], kw=data["capacity_kw"], on=_today())
+        except DomainError as exc:
+            forms.show_errors(form, exc)
+            kva = None
         if not voltage:
             form.add_error("voltage_kv", _("该地区政策未给出建议电压，请选择电压等级"))
-        else:
+        elif kva is not None:
             payload = app_actions.ApplicationInput(
                 county=data["county"], site_address=data["site_address"], area_category=data["area_category"],
-                voltage_kv=voltage, capacity_kva=data["capacity_kva"], applicant_kind=data["applicant_kind"],
+                voltage_kv=voltage, capacity_kva=kva, applicant_kind=data["applicant_kind"],
                 applicant_name=data["applicant_name"], channel="online", supply=data["supply"],
                 uscc=data["uscc"].strip().upper() if data["applicant_kind"] == "enterprise" else "",
                 id_number=data["id_number"].strip().upper() if data["applicant_kind"] == "person" else "",
@@ -282,7 +287,8 @@ def apply(request):
 @require_POST
 def apply_preview(request):
     preview, problem = _preview(request, request.POST)
-    return render(request, "customers/_preview.html", {"preview": preview, "problem": problem})
+    # The kVA shown under the capacity field is refreshed with the preview (out of band).
+    return render(request, "customers/_preview.html", {"preview": preview, "problem": problem, "oob": True})
 
 
 # ---------------------------------------------------------------- one application

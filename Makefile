@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 .PHONY: install install-dev browser system-deps run serve lint test test-sqlite test-postgres bench bench-api clean locale
 
-install: $(VENV)/.installed $(CHART_JS)
+install: $(VENV)/.installed $(CHART_JS) $(SWAGGER_UI)
 
 # Chart.js from the npm registry, served as a static file (no CDN at run time).
 CHART_JS_VERSION = 4.4.7
@@ -21,12 +21,24 @@ $(CHART_JS):
 	cp build/npm/package/dist/chart.umd.js $@
 	cp build/npm/package/LICENSE.md $(dir $@)chart.js-LICENSE.md
 
+# Swagger UI for /api/v1/docs, the same way: a static file of ours, so the docs work offline.
+SWAGGER_UI_VERSION = 5.17.14
+SWAGGER_UI_DIR = core/static/core/vendor/swagger-ui
+SWAGGER_UI = $(SWAGGER_UI_DIR)/swagger-ui-bundle.js
+$(SWAGGER_UI):
+	@mkdir -p $(SWAGGER_UI_DIR) build/npm
+	cd build/npm && npm pack --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) >/dev/null
+	tar -xzf build/npm/swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz -C build/npm \
+		package/swagger-ui-bundle.js package/swagger-ui.css package/LICENSE
+	cp build/npm/package/swagger-ui.css build/npm/package/swagger-ui-bundle.js $(SWAGGER_UI_DIR)/
+	cp build/npm/package/LICENSE $(SWAGGER_UI_DIR)/swagger-ui-LICENSE
+
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -e .
 	@touch $@
 
-install-dev: $(VENV)/.installed-dev $(CHART_JS)
+install-dev: $(VENV)/.installed-dev $(CHART_JS) $(SWAGGER_UI)
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'

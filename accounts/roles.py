@@ -25,6 +25,19 @@ def role_choices() -> list[tuple[str, str]]:
     return Role.choices
 
 GOVERNMENT = {Role.GOV_OFFICER, Role.GOV_SUPERVISOR}
+# They judge the programme and hold no work queue of their own.
+OVERSIGHT = {Role.REGULATOR, Role.ENERGY_BUREAU}
+
+
+def landing(roles: set[str]) -> str:
+    """Where a person lands after logging in (a URL name): applicants in the portal, the regulator
+    and the energy bureau on the overview, everyone else in the workbench queue."""
+    if not roles or roles <= {Role.APPLICANT}:
+        return "customers:home"
+    if roles <= OVERSIGHT:
+        return "monitoring:overview"
+    return "applications:queue"
+
 GRID_STAFF = {
     Role.ACCOUNT_MANAGER,
     Role.PROJECT_MANAGER,

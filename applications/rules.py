@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from accounts.models import User
 from accounts.roles import Role
 from core.errors import invalid
+from policies import power, resolve
 from policies import queries as policy_queries
-from policies import resolve
 from policies.models import PolicyVersion
 from policies.schema import PolicyDocument, Quantity
 
@@ -55,13 +56,34 @@ def version_in_force(region: str, on: date) -> PolicyVersion:
     return policy_queries.version_in_force(region=region, on=on)
 
 
+def power_factor(version: PolicyVersion) -> float | None:
+    found = document(version).settings
+    return found.power_factor.value if found is not None and found.power_factor is not None else None
+
+
+def kw_for(version: PolicyVersion, kva) -> float | None:
+    """What a kW threshold is compared with: the stored kVA times the policy's power factor (the
+    factor the portal divided by when the applicant stated kW). None where the policy sets no
+    factor: the kVA itself is compared then, the cautious reading (kW ≤ kVA)."""
+    factor = power_factor(version)
+    return None if factor is None else float(power.kw_from_kva(Decimal(str(kva)), factor))
+
+
+def kva_for(version: PolicyVersion, kw: Decimal) -> Decimal:
+    """The kVA an application stores for a capacity stated in kW."""
+    factor = power_factor(version)
+    if factor is None:
+        raise invalid("capacity_kw", f"{version.region} {version.version} 未规定功率因数，无法由千瓦折算千伏安")
+    return power.kva_from_kw(kw, factor)
+
+
 def resolve_category(version: PolicyVersion, *, data, voltage_kv, capacity_kva) -> CategoryChoice:
     doc = document(version)
     try:
         code = resolve.resolve_category(
             doc, voltage_kv=float(voltage_kv), capacity_kva=float(capacity_kva), supply=data.supply,
             important=data.important, sanling=data.sanling, residential=data.residential,
-            conditional=data.conditional,
+            conditional=data.conditional, capacity_kw=kw_for(version, capacity_kva),
         )
     except resolve.ResolutionError as exc:
         raise invalid(exc.field, exc.message) from exc
@@ -168,7 +190,8 @@ def investment(version: PolicyVersion, application, on: date) -> tuple[bool, str
     """(zero investment?, investment boundary code) for the application."""
     doc = document(version)
     zero = resolve.zero_investment_applies(doc, category=application.category, area=application.area_category,
-                                           capacity_kva=float(application.capacity_kva))
+                                           capacity_kva=float(application.capacity_kva),
+                                           capacity_kw=kw_for(version, application.capacity_kva))
     conditions = ("provincial_park", "provincial_key_project") if application.in_park else ()
     boundaries = resolve.investment_boundary(doc, application.category, conditions=conditions)
     # A conditional (park / key project) boundary, when it applies, is the more generous one.

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts import access
 from accounts.models import Division, User
-from accounts.roles import GRID_STAFF, Role
+from accounts.roles import GRID_STAFF, OVERSIGHT, Role, landing
 from applications import actions, api, deadlines, forms, queries, rules
 from applications.models import OPEN_STAGE_STATES, Application, Escalation, Pause, Stage, Status
 from core import labels, pii
@@ -48,7 +48,7 @@ def workbench(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_workbench_user(request.user):
-            return redirect("customers:home")
+            return redirect(landing(request.user.roles))
         try:
             return view(request, *args, **kwargs)
         except NotFound:
@@ -103,6 +103,8 @@ class QueueRow:
 @require_safe
 def queue(request):
     user = request.user
+    if user.roles <= OVERSIGHT:
+        return redirect(landing(user.roles))  # no queue of their own: the overview instead
     visible = queries.applications_for(user)
     counties = Division.objects.filter(pk__in=visible.values("county")).order_by("code")
     categories = visible.order_by("category").values_list("category", "category_name").distinct()

@@ -16,3 +16,13 @@ def message_face(user) -> str:
     from accounts.roles import Role
 
     return "customers:messages" if user.roles <= {Role.APPLICANT} else "applications:messages"
+
+
+def api_link(request) -> dict:
+    """The API (开放接口) is for staff and the systems they connect: applicants and visitors
+    are not shown the link (the docs themselves stay reachable for integrators)."""
+    from accounts.roles import Role
+
+    user = getattr(request, "user", None)
+    staff = user is not None and user.is_authenticated and (user.is_superuser or bool(user.roles - {Role.APPLICANT}))
+    return {"show_api_link": staff}

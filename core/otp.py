@@ -66,9 +66,14 @@ def channel_for(destination: str) -> str:
     return "email" if "@" in destination else "sms"
 
 
-def send(*, destination: str, purpose: str, scope: str = "", client: str = "", what: str = "") -> OneTimeCode:
+def send(*, destination: str, purpose: str, scope: str = "", client: str = "", what: str = "",
+         deliver: bool = True) -> OneTimeCode:
     """Send a fresh code; earlier unused codes for the same destination, purpose and scope stop
-    counting. `client` is the requester's address (rate limit); `what` names the object (contract)."""
+    counting. `client` is the requester's address (rate limit); `what` names the object (contract).
+
+    deliver=False does everything but the sending: where the answer must not tell whether a
+    phone or mailbox has an account (password reset, log-in by code), a stranger's number gets
+    the same answer and the same limits, and no message (nobody can use us to text strangers)."""
     destination = (destination or "").strip()
     if not destination:
         raise invalid("contact", "账户未登记手机号码或电子邮箱")
@@ -96,7 +101,10 @@ def send(*, destination: str, purpose: str, scope: str = "", client: str = "", w
             created_at=now, expires_at=now + CODE_TTL,
         )
         events.record(actor=None, verb="otp.sent", subject=record,
-                      data={"purpose": purpose, "scope": scope, "channel": channel, "to": pii.mask(destination)})
+                      data={"purpose": purpose, "scope": scope, "channel": channel, "to": pii.mask(destination),
+                            "delivered": deliver})
+    if not deliver:
+        return record
     text = TEXTS[purpose].format(code=code, minutes=int(CODE_TTL.total_seconds() // 60), what=what or "电子合同")
     CHANNELS[channel].send(Delivery(destination=destination, text=text, key=f"otp:{record.pk}",
                                     subject=OneTimeCode.Purpose(purpose).label, secret=True))

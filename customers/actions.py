@@ -90,6 +90,56 @@ def signup_complete(*, contact: str, password_hash: str, display_name: str, code
     return user
 
 
+def account_for_contact(contact: str) -> User | None:
+    """The active account a phone number or e-mail address belongs to, if any."""
+    contact = contact.strip()
+    if not contact:
+        return None
+    return (User.objects.filter(Q(phone=contact) | Q(email__iexact=contact)).filter(is_active=True)
+            .order_by("id").first())
+
+
+def _code_for_account(*, contact: str, purpose: str, client: str) -> OneTimeCode:
+    """Send a code to a registered phone or mailbox. A contact with no account gets the same
+    answer and the same limits, but nothing is sent: the answer never tells whether it exists."""
+    contact = contact.strip()
+    contact_kind(contact)
+    return otp.send(destination=contact, purpose=purpose, client=client,
+                    deliver=account_for_contact(contact) is not None)
+
+
+def password_reset_start(*, contact: str, client: str = "") -> OneTimeCode:
+    """忘记密码, step 1: a code to the account's phone or mailbox."""
+    return _code_for_account(contact=contact, purpose=OneTimeCode.Purpose.PASSWORD_RESET, client=client)
+
+
+def password_reset_complete(*, contact: str, code: str, password: str) -> User:
+    """忘记密码, step 2: the code proves the phone or mailbox; the new password passes Django's
+    validators (in 中文). The password is checked before the code, so a weak password does not
+    spend the code; a wrong code answers the same whether the account exists or not."""
+    contact = contact.strip()
+    user = account_for_contact(contact)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise invalid("password", "；".join(exc.messages)) from exc
+    otp.verify(destination=contact, purpose=OneTimeCode.Purpose.PASSWORD_RESET, code=code)
+    if user is None:  # a code was never delivered to a contact with no account
+        raise invalid("code", "验证码已失效，请重新获取")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        events.record(actor=user, verb="customer.password_reset", subject=user,
+                      data={"contact": pii.mask(contact)})
+    return user
+
+
+def login_code_send(*, contact: str, client: str = "") -> OneTimeCode:
+    """验证码登录, step 1 (step 2 is `authenticate(contact=, one_time_code=)`, customers.backends)."""
+    return _code_for_account(contact=contact, purpose=OneTimeCode.Purpose.LOGIN, client=client)
+
+
 def identity_code_send(*, user: User, client: str = "") -> OneTimeCode:
     return code_send(destination=contact_of(user), purpose=OneTimeCode.Purpose.IDENTITY, client=client)
 

@@ -24,7 +24,17 @@ def show_errors(form: forms.Form, exc: DomainError) -> None:
         form.add_error(name if name in form.fields else None, message)
 
 
-class SignupForm(forms.Form):
+class PasswordPair:
+    """A form with `password` and `password2`: both must be the same."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        return data
+
+
+class SignupForm(PasswordPair, forms.Form):
     contact = forms.CharField(label=_("手机号码或电子邮箱"), max_length=254,
                               widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email"}))
     display_name = forms.CharField(label=_("称呼"), max_length=64, required=False)
@@ -32,12 +42,6 @@ class SignupForm(forms.Form):
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(label=_("再次输入密码"), max_length=128,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password2"):
-            self.add_error("password2", _("两次输入的密码不一致"))
-        return data
 
 
 class CodeForm(forms.Form):
@@ -50,6 +54,18 @@ class LoginForm(forms.Form):
                                  widget=forms.TextInput(attrs={"autocomplete": "username"}))
     password = forms.CharField(label=_("密码"), max_length=128,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class ContactForm(forms.Form):
+    contact = forms.CharField(label=_("注册时的手机号码或电子邮箱"), max_length=254,
+                              widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email"}))
+
+
+class PasswordResetForm(PasswordPair, CodeForm):
+    password = forms.CharField(label=_("新密码"), max_length=128,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("再次输入新密码"), max_length=128,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
 
 class ProfileForm(forms.Form):
@@ -94,8 +110,12 @@ class ApplyForm(forms.Form):
     county = forms.ChoiceField(label=_("用电地址所在区县"), choices=())
     site_address = forms.CharField(label=_("用电地址"), max_length=255)
     area_category = forms.ChoiceField(label=_("地区类别"), choices=[("", _("请选择"))] + AreaCategory.choices)
-    capacity_kva = forms.DecimalField(label=_("用电容量（kVA）"), **{**CAPACITY_KVA.form_kwargs(), "min_value": Decimal("0.1")},
-                                      widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}))
+    # People state the power of their equipment in kW, as the policies' thresholds do ("160千瓦及以下");
+    # the application stores kVA, converted by the policy's power factor (the page shows both).
+    # kW ≤ kVA, so the stored kVA bound is also an upper bound here; the converted kVA is checked too.
+    capacity_kw = forms.DecimalField(label=_("用电容量（kW）"), **{**CAPACITY_KVA.form_kwargs(), "min_value": Decimal("0.1")},
+                                     help_text=_("按用电设备总功率填写千瓦数，系统按功率因数折算为千伏安"),
+                                     widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}))
     voltage_kv = forms.ChoiceField(label=_("供电电压"), initial="auto")
     utility = forms.ChoiceField(label=_("供电企业"), required=False,
                                 help_text=_("同一区县有多家供电企业时请选择"))

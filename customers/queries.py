@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Division, User
 from applications import deadlines, rules
-from applications.models import Application, Document, Stage, Status, current_stage
+from applications.models import CAPACITY_KVA, Application, Document, Stage, Status, current_stage
 from core import labels, outbox
-from core.errors import DomainError
+from core.errors import DomainError, invalid
 from core.models import OutboxMessage
 from policies import resolve
 from workdays.schedule import get_schedule
@@ -61,6 +61,9 @@ class Preview:
     region: str
     version: str
     effective_from: date
+    capacity_kw: Decimal | None = None
+    capacity_kva: Decimal | None = None  # what the application will store (kW ÷ the policy's power factor)
+    power_factor: float | None = None
     suggested_voltage: Decimal | None = None
     voltage_reason: str = ""
     category: str = ""
@@ -81,9 +84,11 @@ def _number(value) -> Decimal | None:
     return number if number.is_finite() and number > 0 else None
 
 
-def suggested_voltage(doc, capacity_kva: Decimal, *, sanling: bool = False, residential: bool = False) -> tuple[Decimal | None, str]:
+def suggested_voltage(doc, *, kva: Decimal, kw: Decimal, sanling: bool = False,
+                      residential: bool = False) -> tuple[Decimal | None, str]:
     """LV up to the policy's LV connection capacity (低压接入容量), else the lowest
-    standard voltage of the HV class; the national rule where the policy states no capacity."""
+    standard voltage of the HV class; the national rule where the policy states no capacity.
+    A bound in kW is compared with the kW the applicant stated, one in kVA with the kVA."""
     classes = doc.voltage_classes
     if classes is None:
         return None, ""
@@ -98,14 +103,25 @@ def suggested_voltage(doc, capacity_kva: Decimal, *, sanling: bool = False, resi
         bound = doc.connection.lv_capacity_max
         value, unit, why = Decimal(str(bound.value)), bound.unit, ""
     shown = f"{value:g} {labels.label('unit', unit)}"
-    # A kW bound is met by any kVA at or under it (kW ≤ kVA), the reading policies.resolve uses too.
-    if capacity_kva <= value:
+    if (kva if unit == "kVA" else kw) <= value:
         if doc.connection is not None and doc.connection.sanling and not (sanling or residential):
             return None, f"{shown}及以下低压接入只适用于“三零”服务用户，请按供电方案选择电压等级"
         reason = f"{shown}及以下原则上低压接入（{classes.lv.name}）"
         return lv[-1], f"{why}：{reason}" if why else reason
     reason = f"超过{shown}，高压接入（{classes.hv.name}）"
     return hv[0], f"{why}：{reason}" if why else reason
+
+
+def capacity_kva(*, county: str, kw, on: date) -> Decimal:
+    """The kVA an application stores for the kW the applicant states, by the power factor of the
+    policy in force in the county; bounded like every stored capacity, the error naming the field."""
+    found = Division.objects.filter(code=county or "", level=Division.Level.COUNTY).first()
+    if found is None:
+        raise invalid("county", "请选择用电地址所在区县")
+    kva = rules.kva_for(rules.version_in_force(found.policy_region, on), Decimal(kw))
+    if kva > CAPACITY_KVA.high:
+        raise invalid("capacity_kw", f"折合 {kva:g} 千伏安，超过单个申请的上限 {CAPACITY_KVA.high:g} 千伏安")
+    return kva
 
 
 def preview(*, user: User, values: dict, on: date) -> Preview | None:
@@ -116,12 +132,14 @@ def preview(*, user: User, values: dict, on: date) -> Preview | None:
     version = rules.version_in_force(county.policy_region, on)
     doc = rules.document(version)
     result = Preview(region=doc.name, version=version.version, effective_from=version.effective_from)
-    capacity = _number(values.get("capacity_kva"))
-    if capacity is None:
-        result.errors["capacity_kva"] = "请填写用电容量（kVA）"
+    kw = _number(values.get("capacity_kw"))
+    if kw is None:
+        result.errors["capacity_kw"] = "请填写用电容量（kW）"
         return result
+    capacity = rules.kva_for(version, kw)
+    result.capacity_kw, result.capacity_kva, result.power_factor = kw, capacity, rules.power_factor(version)
     result.suggested_voltage, result.voltage_reason = suggested_voltage(
-        doc, capacity, sanling=bool(values.get("sanling")), residential=bool(values.get("residential"))
+        doc, kva=capacity, kw=kw, sanling=bool(values.get("sanling")), residential=bool(values.get("residential"))
     )
     voltage = _number(values.get("voltage_kv")) if values.get("voltage_kv") not in ("", "auto", None) else None
     voltage = voltage or result.suggested_voltage

@@ -6,6 +6,7 @@ VERBS = {
     "otp.verified": "验证码通过",
     "customer.signed_up": "客户注册",
     "customer.identity_verified": "实名认证",
+    "customer.password_reset": "找回密码",
     "rating.submitted": "服务评价",
 }
 

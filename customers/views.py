@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Division, User
+from accounts.roles import landing
 from applications import actions as app_actions
 from applications import api as app_api
 from applications import queries as app_queries
@@ -30,6 +31,8 @@ from sharing import queries as sharing_queries
 from workdays.schedule import get_schedule
 
 SIGNUP_SESSION_KEY = "customers.signup"
+PASSWORD_RESET_SESSION_KEY = "customers.password_reset"
+LOGIN_CODE_SESSION_KEY = "customers.login_code"
 
 # Policy rules an accepted applicant is told about (办理一户、宣传一户), where the policy has them.
 POLICY_RULES_TOLD = ("sanling_sansheng", "sansheng", "fees", "no_three_designations", "nearest_access")
@@ -103,10 +106,82 @@ def login_view(request):
             form.add_error(None, _("账号或密码不正确"))
         else:
             login(request, user)
-            target = request.GET.get("next", "")
-            # Only same-site paths: never an open redirect.
-            return redirect(target if target.startswith("/") and not target.startswith("//") else "customers:home")
+            return _after_login(request)
     return render(request, "customers/login.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _after_login(request):
+    target = request.GET.get("next", "")
+    # Only same-site paths: never an open redirect.
+    return redirect(target if target.startswith("/") and not target.startswith("//") else landing(request.user.roles))
+
+
+def _send_code(request, session_key: str, send) -> tuple[forms.ContactForm, str]:
+    """Step 1 of the code pages: a code to the phone or mailbox typed in. The answer is the same
+    whether an account has that contact (the action sends only where one does)."""
+    form = forms.ContactForm(request.POST)
+    if form.is_valid():
+        contact = form.cleaned_data["contact"].strip()
+        try:
+            send(contact=contact, client=request.META.get("REMOTE_ADDR", ""))
+        except DomainError as exc:
+            forms.show_errors(form, exc)
+        else:
+            request.session[session_key] = contact
+            return form, contact
+    return form, ""
+
+
+def _code_page(request, template: str, context: dict):
+    bad = any(f.errors for f in (context["contact_form"], context["code_form"]))
+    return render(request, template, {**context, "minutes": int(actions.CODE_TTL.total_seconds() // 60)},
+                  status=400 if bad else 200)
+
+
+def password_forgot(request):
+    """忘记密码: the phone or mailbox, then the code with the new password."""
+    contact = request.session.get(PASSWORD_RESET_SESSION_KEY, "")
+    contact_form, code_form = forms.ContactForm(), forms.PasswordResetForm()
+    if request.method == "POST" and request.POST.get("step") == "code" and contact:
+        code_form = forms.PasswordResetForm(request.POST)
+        if code_form.is_valid():
+            try:
+                actions.password_reset_complete(contact=contact, code=code_form.cleaned_data["code"],
+                                                password=code_form.cleaned_data["password"])
+            except DomainError as exc:
+                forms.show_errors(code_form, exc)
+            else:
+                del request.session[PASSWORD_RESET_SESSION_KEY]
+                return render(request, "customers/password_forgot.html", {"done": True})
+    elif request.method == "POST":
+        contact_form, contact = _send_code(request, PASSWORD_RESET_SESSION_KEY, actions.password_reset_start)
+    return _code_page(request, "customers/password_forgot.html",
+                      {"contact_form": contact_form, "code_form": code_form, "contact": contact,
+                       "awaiting": request.method == "POST" and bool(contact) and not contact_form.errors})
+
+
+def login_code(request):
+    """验证码登录: the phone or mailbox, then the code. The code is checked by an authentication
+    backend behind django-axes, so lock-outs and failure counts are the password's."""
+    contact = request.session.get(LOGIN_CODE_SESSION_KEY, "")
+    contact_form, code_form = forms.ContactForm(), forms.CodeForm()
+    if request.method == "POST" and request.POST.get("step") == "code" and contact:
+        code_form = forms.CodeForm(request.POST)
+        if code_form.is_valid():
+            found = actions.account_for_contact(contact)
+            user = authenticate(request, username=found.username if found else contact, contact=contact,
+                                one_time_code=code_form.cleaned_data["code"])
+            if user is None:
+                code_form.add_error("code", getattr(request, "one_time_code_problem", "") or _("验证码不正确"))
+            else:
+                del request.session[LOGIN_CODE_SESSION_KEY]
+                login(request, user)
+                return _after_login(request)
+    elif request.method == "POST":
+        contact_form, contact = _send_code(request, LOGIN_CODE_SESSION_KEY, actions.login_code_send)
+    return _code_page(request, "customers/login_code.html",
+                      {"contact_form": contact_form, "code_form": code_form, "contact": contact,
+                       "awaiting": request.method == "POST" and bool(contact) and not contact_form.errors})
 
 
 @require_POST
@@ -179,12 +254,17 @@ def apply(request):
         if voltage == "auto":
             preview, _problem = _preview(request, request.POST)
             voltage = str(preview.suggested_voltage) if preview and preview.suggested_voltage else ""
+        try:
+            kva = queries.capacity_kva(county=data["county"], kw=data["capacity_kw"], on=_today())
+        except DomainError as exc:
+            forms.show_errors(form, exc)
+            kva = None
         if not voltage:
             form.add_error("voltage_kv", _("该地区政策未给出建议电压，请选择电压等级"))
-        else:
+        elif kva is not None:
             payload = app_actions.ApplicationInput(
                 county=data["county"], site_address=data["site_address"], area_category=data["area_category"],
-                voltage_kv=voltage, capacity_kva=data["capacity_kva"], applicant_kind=data["applicant_kind"],
+                voltage_kv=voltage, capacity_kva=kva, applicant_kind=data["applicant_kind"],
                 applicant_name=data["applicant_name"], channel="online", supply=data["supply"],
                 uscc=data["uscc"].strip().upper() if data["applicant_kind"] == "enterprise" else "",
                 id_number=data["id_number"].strip().upper() if data["applicant_kind"] == "person" else "",
@@ -208,7 +288,8 @@ def apply(request):
 @require_POST
 def apply_preview(request):
     preview, problem = _preview(request, request.POST)
-    return render(request, "customers/_preview.html", {"preview": preview, "problem": problem})
+    # The kVA shown under the capacity field is refreshed with the preview (out of band).
+    return render(request, "customers/_preview.html", {"preview": preview, "problem": problem, "oob": True})
 
 
 # ---------------------------------------------------------------- one application

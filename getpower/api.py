@@ -6,6 +6,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from core.apidocs import OfflineSwagger
 from core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -16,6 +17,7 @@ api = NinjaAPI(
     description="获得电力: policies, the legal clock, applications. Errors: {\"error\": {\"code\", \"message\", \"fields\"}}.",
     urls_namespace="api-v1",
     docs_url="/docs",
+    docs=OfflineSwagger(),
 )
 
 

@@ -159,6 +159,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.message_centre",
+                "core.context_processors.api_link",
             ],
         },
     }
@@ -185,6 +186,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # 验证码登录 (customers/backends.py): behind axes too, so a locked account stays locked.
+    "customers.backends.OneTimeCodeBackend",
 ]
 # Login throttling on /me/login/ and /admin/login/: 5 failures lock the account, and 5 lock the
 # address, for 15 minutes; either alone is enough (a list of single parameters).

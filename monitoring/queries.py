@@ -159,7 +159,8 @@ def county_ranking(scope: Scope, *, sort: str = "within_share") -> list[dict]:
         within=Count("pk", filter=_within_grid_limit()), late=Count("pk", filter=Q(stages_late__gt=0)),
         escalations=Sum("escalations"), rating=Avg("rating"))
     rows = [{"county": r["county__name"], "code": r["county__code"], "energised": r["energised"],
-             "within_share": judge.share(r["within"], r["limited"]), "late": r["late"],
+             "within_share": judge.share(r["within"], r["limited"]), "within": r["within"], "limited": r["limited"],
+             "late": r["late"],
              "escalations": r["escalations"] or 0, "rating": None if r["rating"] is None else round(r["rating"], 2)}
             for r in grouped]
     better_high = sort in ("within_share", "energised", "rating")
@@ -173,3 +174,46 @@ def region_names() -> dict[str, str]:
     names = dict(PolicyVersion.objects.exclude(region=ROOT_REGION).order_by("region", "-effective_from")
                  .values_list("region", "name").distinct())
     return dict(sorted(names.items()))
+
+
+# ---------------------------------------------------------------- the overview the regulator lands on
+
+def overview(*, user: User, today: date) -> list[dict]:
+    """Per policy region the user oversees, per county: applications in hand and awaiting 受理,
+    stages past due now, this year's on-time rate (the county ranking's) and complaints open and
+    overdue; with the region's totals. Facts must be fresh (the caller refreshes them)."""
+    from applications import queries as application_queries
+    from applications.models import Status
+    from complaints import queries as complaint_queries
+
+    visible = application_queries.applications_for(user)
+    statuses: dict[int, dict[str, int]] = {}
+    for row in visible.values("county", "status").annotate(n=Count("id")):
+        statuses.setdefault(row["county"], {})[row["status"]] = row["n"]
+    overdue = dict(application_queries.overdue_stages(today).filter(application__in=visible)
+                   .values("application__county").annotate(n=Count("id")).values_list("application__county", "n"))
+    complaints = {r["county"].pk: r for r in complaint_queries.counts_by_county(user, today=today)}
+    counties = (Division.objects.filter(pk__in=set(statuses) | set(overdue) | set(complaints))
+                .select_related("parent").order_by("code"))
+    year = periods.containing(today, "year")
+    names = region_names()
+    regions = []
+    for region in sorted({c.policy_region for c in counties if c.policy_region in names}):
+        ranking = {r["code"]: r for r in county_ranking(scope_for(region=region, period=year, user=user))}
+        rows = []
+        for county in (c for c in counties if c.policy_region == region):
+            counts, ranked, filed = statuses.get(county.pk, {}), ranking.get(county.code, {}), complaints.get(county.pk, {})
+            rows.append({
+                "county": county, "in_progress": counts.get(Status.IN_PROGRESS, 0),
+                "submitted": counts.get(Status.SUBMITTED, 0), "overdue": overdue.get(county.pk, 0),
+                "energised": ranked.get("energised", 0), "within_share": ranked.get("within_share"),
+                "within": ranked.get("within", 0), "limited": ranked.get("limited", 0),
+                "complaints_open": filed.get("open", 0), "complaints_overdue": filed.get("overdue", 0),
+                "complaints_total": filed.get("total", 0),
+            })
+        totals = {key: sum(r[key] for r in rows) for key in (
+            "in_progress", "submitted", "overdue", "energised", "within", "limited", "complaints_open",
+            "complaints_overdue", "complaints_total")}
+        totals["within_share"] = judge.share(totals["within"], totals["limited"])
+        regions.append({"region": region, "name": names[region], "period": year, "rows": rows, "totals": totals})
+    return regions

@@ -109,3 +109,23 @@ def report_file(request, pk: int):
     answer = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
     answer["Cache-Control"] = "no-store, private"
     return answer
+
+
+# ---------------------------------------------------------------- the overview the regulator lands on
+
+@login_required
+@require_safe
+def overview(request):
+    """Where the regulator and the energy bureau land: per county, what is in hand, what is late,
+    the on-time rate this year and complaints, each number leading to the cases behind it."""
+    _allowed(request.user)
+    from applications.views import is_workbench_user
+    from monitoring.actions import facts_refresh
+
+    facts_refresh()
+    today = timezone.localdate()
+    return render(request, "monitoring/overview.html", {
+        "regions": queries.overview(user=request.user, today=today), "today": today,
+        "workbench": is_workbench_user(request.user),
+        "complaints": access.can(request.user, "complaint.view"),
+    })

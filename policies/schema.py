@@ -70,7 +70,7 @@ Number = Annotated[
     AfterValidator(_keep_integers),
 ]
 
-Unit = Literal["workday", "day", "month", "hour", "kW", "kVA", "kV", "m", "percent", "stage"]
+Unit = Literal["workday", "day", "month", "hour", "kW", "kVA", "kV", "m", "percent", "stage", "ratio"]
 # limit: binds every case; average / share / relative: measured over many cases;
 # minimum: a lead time the customer must give (advance notice), not a limit on anyone.
 Kind = Literal["limit", "average", "share", "relative", "minimum"]
@@ -572,6 +572,15 @@ class PauseReason(Model):
     needs_supervisor: bool = False
 
 
+class PowerFactor(Quantity):
+    """cos φ: real power (kW) = apparent power (kVA) × power factor; a minimum the customer's
+    installation must reach (kind minimum), used to convert between kW and kVA."""
+
+    value: Annotated[float, Field(strict=True, gt=0, le=1)]
+    unit: Literal["ratio"]
+    kind: Literal["minimum"]
+
+
 class Settings(Model):
     """Numbers and lists that are ours, not the seeds' (all `source: setting`)."""
 
@@ -584,6 +593,8 @@ class Settings(Model):
     outage_notice_lead: Duration | None = None
     # Planned works on the same feeder within this many days are proposed for merging (一停多用).
     outage_merge_window: Duration | None = None
+    # Converts the kW an applicant states into the kVA an application stores, and back (portal).
+    power_factor: PowerFactor | None = None
     reason: Text
     source: Literal["setting"]
 

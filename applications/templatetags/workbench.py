@@ -2,13 +2,11 @@
 from django import template
 from django.urls import reverse
 
-from accounts.roles import Role
+from accounts.roles import Role, landing
 from applications import demo
 
 register = template.Library()
 
-# Which face a role signs in to: the portal for applicants, the workbench for everyone else.
-FACE = {"applicant": "customers:home"}
 
 
 @register.simple_tag
@@ -18,7 +16,7 @@ def demo_logins() -> list[dict]:
     if not demo.is_loaded():
         return []
     return [{"username": username, "role": role, "role_name": Role(role).label, "where": where,
-             "face": reverse(FACE.get(role, "applications:queue"))}
+             "face": reverse(landing({role}))}
             for username, role, where in demo.demo_logins()]
 
 

@@ -18,7 +18,7 @@ PDF = samples.pdf("a scanned ID card")
 
 def form(county, **overrides):
     body = {"business_type": "new", "county": county.code, "site_address": "台儿庄区古城路8号",
-            "area_category": "urban", "capacity_kva": "8", "voltage_kv": "auto", "supply": "single",
+            "area_category": "urban", "capacity_kw": "8", "voltage_kv": "auto", "supply": "single",
             "applicant_kind": "person", "applicant_name": "王芳", "id_number": "11010519491231002X",
             "uscc": "", "contact_phone": "13800000000", "residential": "on", "idempotency_key": "k-1"}
     body.update(overrides)
@@ -56,16 +56,16 @@ def test_voltage_is_suggested_from_capacity_per_the_policy(zz, travel):
     client = as_user(zz.applicant)
     doc = rules.document(in_force(zz.county))
     bound = doc.connection.lv_capacity_max.value
-    low = client.post("/me/apply/preview/", form(zz.county, capacity_kva=str(bound), residential=None,
+    low = client.post("/me/apply/preview/", form(zz.county, capacity_kw=str(bound), residential=None,
                                                  sanling="on")).content.decode()
     assert f'data-testid="suggested-voltage">{doc.voltage_classes.lv.max.value:g} kV' in low
     # Zaozhuang's LV capacity is for 三零 customers only (三(三)1): an ordinary business chooses.
     assert doc.connection.sanling
-    ordinary = client.post("/me/apply/preview/", form(zz.county, capacity_kva=str(bound), residential=None,
+    ordinary = client.post("/me/apply/preview/", form(zz.county, capacity_kw=str(bound), residential=None,
                                                       applicant_kind="enterprise")).content.decode()
     assert 'data-testid="suggested-voltage"' not in ordinary
     assert "请选择电压等级" in ordinary
-    high = client.post("/me/apply/preview/", form(zz.county, capacity_kva=str(bound * 5), residential=None,
+    high = client.post("/me/apply/preview/", form(zz.county, capacity_kw=str(bound * 5), residential=None,
                                                   applicant_kind="enterprise")).content.decode()
     assert 'data-testid="suggested-voltage">10 kV' in high
     assert f'data-testid="category">{doc.categories["hv10_single"].name}<' in high  # resolved from the suggestion
@@ -139,7 +139,7 @@ def test_the_national_rule_is_suggested_where_the_policy_states_no_lv_capacity(w
 
 @pytest.mark.parametrize("capacity, expected", [("8", "0.38"), ("800", "10")])
 def test_the_suggested_voltage_falls_back_to_the_national_rule_and_says_so(db, policies, travel, capacity, expected):
-    """Shaanxi states no LV connection capacity: 8 kVA and 800 kVA still get a suggestion and apply."""
+    """Shaanxi states no LV connection capacity: 8 kW and 800 kW still get a suggestion and apply."""
     from applications.models import Application
     from applications.tests.conftest import county_team
 
@@ -147,7 +147,7 @@ def test_the_suggested_voltage_falls_back_to_the_national_rule_and_says_so(db, p
                      city_group="xian", county_code="610113", county="雁塔区", slug="yt")
     travel(at(2026, 11, 23, 9))
     client = as_user(sx.applicant)
-    values = {"county": sx.county.code, "capacity_kva": capacity, "voltage_kv": "auto", "area_category": "urban",
+    values = {"county": sx.county.code, "capacity_kw": capacity, "voltage_kv": "auto", "area_category": "urban",
               "supply": "single", "business_type": "new"}
     preview = client.post("/me/apply/preview/", values).content.decode()
     assert f"{expected} kV" in preview and "按国家规定建议" in preview and "供电营业规则" in preview
@@ -157,3 +157,57 @@ def test_the_suggested_voltage_falls_back_to_the_national_rule_and_says_so(db, p
     response = client.post("/me/apply/", body)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Application.objects.get().voltage_kv == Decimal(expected)
+
+
+def test_capacity_is_stated_in_kw_and_stored_in_kva_by_the_policys_power_factor(zz, travel):
+    from policies.power import kva_from_kw
+
+    travel(at(2026, 9, 29, 9))
+    client = as_user(zz.applicant)
+    version = in_force(zz.county)
+    factor = rules.power_factor(version)
+    assert factor is not None  # a national setting, with its reason
+    expected = kva_from_kw(Decimal("8"), factor)
+    preview = client.post("/me/apply/preview/", form(zz.county)).content.decode()
+    assert 'data-testid="capacity">8 kW<' in preview and f"折合 {expected} kVA" in preview
+    assert 'id="capacity-kva"' in preview and 'hx-swap-oob="true"' in preview  # the note under the field too
+    page = client.get("/me/apply/").content.decode()
+    assert "用电容量（kW）" in page and "用电容量（kVA）" not in page
+    client.post("/me/apply/", form(zz.county))
+    assert Application.objects.get(applicant_user=zz.applicant).capacity_kva == expected
+
+
+def test_a_customer_at_the_kw_threshold_stays_within_it(zz, travel):
+    """The policy speaks in kW (三零 up to its LV capacity): the kVA stored is above that number,
+    yet the application is judged on the kW the customer stated, at submission and at 受理."""
+    from policies.power import kva_from_kw
+
+    travel(at(2026, 9, 29, 9))
+    version = in_force(zz.county)
+    doc = rules.document(version)
+    bound = doc.connection.lv_capacity_max
+    assert bound.unit == "kW"
+    body = form(zz.county, capacity_kw=f"{bound.value:g}", residential=None, sanling="on", applicant_kind="enterprise",
+                applicant_name="台儿庄某商店", uscc="91350100M000100Y43", id_number="")
+    preview = as_user(zz.applicant).post("/me/apply/preview/", body).content.decode()
+    category = preview.split('data-testid="category">')[1].split("<")[0]
+    assert as_user(zz.applicant).post("/me/apply/", body).status_code == 302
+    application = Application.objects.get(applicant_user=zz.applicant)
+    assert application.capacity_kva == kva_from_kw(Decimal(str(bound.value)), rules.power_factor(version))
+    assert application.capacity_kva > Decimal(str(bound.value))
+    assert str(application.voltage_kv) == f"{doc.voltage_classes.lv.max.value:g}"  # low voltage, as for ≤ the bound
+    assert application.category_name == category and doc.categories[application.category].applies_to.sanling
+    travel(at(2026, 9, 29, 10))
+    accepted = app_actions.application_accept(application=application, by=zz.account_manager)
+    assert accepted.category_name == category and accepted.zero_investment
+
+
+@pytest.mark.parametrize("kw, message", [("0", "确保该值大于或等于0.1"), ("999999.9", "超过单个申请的上限")])
+def test_a_capacity_out_of_bounds_is_refused_naming_the_field(zz, travel, kw, message):
+    travel(at(2026, 9, 29, 9))
+    response = as_user(zz.applicant).post("/me/apply/", form(zz.county, capacity_kw=kw))
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_capacity_kw"' in summary and "用电容量（kW）" in summary and message in summary
+    assert not Application.objects.exists()

@@ -27,7 +27,7 @@ def test_an_applicant_applies_for_a_lv_connection_in_the_browser(taierzhuang, pa
     page.get_by_label("用电地址所在区县").select_option("370405")
     page.get_by_label("用电地址", exact=True).fill("台儿庄区古城路8号")
     page.get_by_label("地区类别").select_option("urban")
-    page.get_by_label("用电容量（kVA）").fill("8")
+    page.get_by_label("用电容量（kW）").fill("8")
     page.get_by_label("居民生活用电").check()
     page.get_by_label("申请人类型").select_option("person")
     page.get_by_label("申请人（姓名或企业名称）").fill("王芳")
@@ -38,6 +38,8 @@ def test_an_applicant_applies_for_a_lv_connection_in_the_browser(taierzhuang, pa
     expect(preview.get_by_test_id("category")).to_have_text(residential.name)
     expect(preview.get_by_test_id("zero-investment")).to_contain_text("适用")
     assert "已有，免提交" not in preview.inner_text()
+    # The kW typed is shown in kVA under the field, as the application will store it.
+    expect(page.get_by_test_id("capacity-kva")).to_contain_text("kVA")
     assert "用电人有效身份证明" in preview.inner_text()
     screenshot("portal-apply")
 

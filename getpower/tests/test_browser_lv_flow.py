@@ -39,7 +39,7 @@ def test_lv_application_from_portal_through_workbench_to_rating(taierzhuang, pag
     page.get_by_label("用电地址所在区县").select_option("370405")
     page.get_by_label("用电地址", exact=True).fill("台儿庄区古城路18号")
     page.get_by_label("地区类别").select_option("town")
-    page.get_by_label("用电容量（kVA）").fill("10")
+    page.get_by_label("用电容量（kW）").fill("10")
     page.get_by_label("居民生活用电").check()
     page.get_by_label("申请人类型").select_option("person")
     page.get_by_label("申请人（姓名或企业名称）").fill("王芳")

@@ -63,12 +63,13 @@ def urls_for(user: User, application: Application) -> list[str]:
     from complaints.models import Complaint
 
     pages = ["/", "/policies/", "/workdays/", "/me/", "/me/apply/", "/me/complaints/", "/me/profile/"]
+    pages += ["/me/login/", "/me/login/code/", "/me/password/forgot/"]
     mine = list(Application.objects.filter(applicant_user=user)[:3])
     for app in mine:
         pages += [f"/me/applications/{app.pk}/", f"/contracts/{app.pk}/", f"/pay/{app.pk}/",
                   f"/appointments/{app.pk}/"]
     if user.roles - {"applicant"}:
-        pages += ["/work/", "/work/overview/", "/work/escalations/", "/work/complaints/",
+        pages += ["/work/", "/work/overview/", "/work/escalations/", "/work/complaints/", "/monitor/overview/",
                   f"/work/applications/{application.pk}/"]
         pages += [f"/work/complaints/{c.pk}/" for c in Complaint.objects.all()[:2]]
     return pages

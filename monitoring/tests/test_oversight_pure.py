@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from monitoring import appraisal, periods, ranking, sampling, schedule
 
-ids = st.lists(st.integers(1, 10_000), max_size=300)
+ids = st.lists(st.integers(1, 10_000), max_size=60)
 
 
 @given(ids, st.integers(1, 100), st.integers(0, 2**48))

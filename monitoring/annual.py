@@ -51,20 +51,17 @@ def sections(*, year: str, region: str | None = None) -> list[dict]:
 
 
 def document(*, year: str, fmt: str, region: str | None = None) -> bytes:
-    if fmt not in ("pdf", "docx"):
-        raise invalid("format", "格式应为 pdf 或 docx")
+    reports.check_format(fmt)
     parts = sections(year=year, region=region)
-    title = f"获得电力工作年度总结（{queries.period_from(year).chinese}）"
-    if fmt == "pdf":
-        from core import pdf
 
-        return pdf.render("monitoring/report_annual.html",
-                          {"title": title, "sections": parts, "generated": timezone.localtime()})
-    doc = reports.docx_document(title, parts)
-    for part in parts:
-        doc.add_heading(f"{part['region']} · {part['appraisal_name']}", level=1)
-        reports.docx_table(doc, ["名次", "区县", "供电企业", "总分", *part["appraisal_items"]],
-                           [[r["rank"], r["county"], r["utility"], r["score"], *r["items"]] for r in part["appraisal"]])
-        doc.add_heading(f"{part['region']} · 监督检查与通报", level=1)
-        reports.docx_table(doc, ["事项", "数量"], [list(pair) for pair in part["oversight"]])
-    return reports.docx_bytes(doc)
+    def appraisal_and_oversight(doc) -> None:
+        for part in parts:
+            doc.add_heading(f"{part['region']} · {part['appraisal_name']}", level=1)
+            reports.docx_table(doc, ["名次", "区县", "供电企业", "总分", *part["appraisal_items"]],
+                               [[r["rank"], r["county"], r["utility"], r["score"], *r["items"]] for r in part["appraisal"]])
+            doc.add_heading(f"{part['region']} · 监督检查与通报", level=1)
+            reports.docx_table(doc, ["事项", "数量"], [list(pair) for pair in part["oversight"]])
+
+    return reports.render_document(title=f"获得电力工作年度总结（{queries.period_from(year).chinese}）",
+                                   template="monitoring/report_annual.html", sections=parts, fmt=fmt,
+                                   more_docx=appraisal_and_oversight)

@@ -4,19 +4,11 @@ from __future__ import annotations
 from django import forms
 
 from core.bounds import NOTE_LENGTH
-from core.errors import DomainError
 from monitoring.oversight_actions import ACTION_LENGTH, SAMPLE_MAX, SUBJECT_LENGTH
 from monitoring.oversight_models import Inspection, SpotCheckItem
 
 PERIOD_HELP = "2026-10（月）、2026Q3（季度）或 2026（年）"
 FOLLOW_UP_ROWS = 3  # blank rows offered on the form; more can be added by recording again
-
-
-def show_errors(form: forms.Form, exc: DomainError) -> None:
-    if not exc.fields:
-        form.add_error(None, exc.message)
-    for name, message in exc.fields.items():
-        form.add_error(name if name in form.fields else None, message)
 
 
 class BulletinForm(forms.Form):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts import access
 from core import pdf
 from core.errors import DomainError
+from customers.forms import show_errors
 from monitoring import actions, oversight_forms, oversight_queries, queries
 from monitoring.views import _allowed
 
@@ -19,6 +20,17 @@ def _region(request) -> tuple[dict[str, str], str]:
     names = queries.region_names()
     region = request.GET.get("region") or request.POST.get("region") or next(iter(names), "")
     return names, region if region in names else next(iter(names), "")
+
+
+def _attempt(form, run):
+    """Run the action with the form's data when it is valid; a refusal is shown next to the field it names."""
+    if not form.is_valid():
+        return None
+    try:
+        return run(form.cleaned_data)
+    except DomainError as exc:
+        show_errors(form, exc)
+        return None
 
 
 def _counties(request, region: str):
@@ -35,13 +47,10 @@ def bulletins(request):
     form = oversight_forms.BulletinForm(request.POST or None, regions=names, initial={"region": region})
     if request.method == "POST":
         access.require(request.user, "bulletin.issue")
-        if form.is_valid():
-            try:
-                made = actions.bulletin_issue(region=form.cleaned_data["region"], period=form.cleaned_data["period"],
-                                              by=request.user)
-                return redirect("monitoring:bulletin", made.pk)
-            except DomainError as exc:
-                oversight_forms.show_errors(form, exc)
+        made = _attempt(form, lambda data: actions.bulletin_issue(region=data["region"], period=data["period"],
+                                                                  by=request.user))
+        if made:
+            return redirect("monitoring:bulletin", made.pk)
     listing = Paginator(oversight_queries.bulletins(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "monitoring/bulletins.html", {
         "form": form, "bulletins": listing, "regions": names, "may_issue": access.can(request.user, "bulletin.issue")},
@@ -71,14 +80,10 @@ def spot_checks(request):
     form = oversight_forms.SpotCheckForm(request.POST or None, counties=counties)
     if request.method == "POST":
         access.require(request.user, "spot_check.draw")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                made = actions.spot_check_draw(county=data["county"], period=data["period"], size=data["size"],
-                                               seed=data["seed"], by=request.user)
-                return redirect("monitoring:spot_check", made.pk)
-            except DomainError as exc:
-                oversight_forms.show_errors(form, exc)
+        made = _attempt(form, lambda data: actions.spot_check_draw(
+            county=data["county"], period=data["period"], size=data["size"], seed=data["seed"], by=request.user))
+        if made:
+            return redirect("monitoring:spot_check", made.pk)
     listing = Paginator(oversight_queries.spot_checks(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "monitoring/spot_checks.html", {
         "form": form, "checks": listing, "regions": names, "region": region,
@@ -109,13 +114,9 @@ def spot_check_finding(request, pk: int):
     item = oversight_queries.spot_check_item(user=request.user, pk=pk)
     access.require(request.user, "spot_check.review")
     form = oversight_forms.FindingForm(request.POST, prefix=f"i{item.pk}")
-    if form.is_valid():
-        try:
-            actions.spot_check_finding_record(item=item, verdict=form.cleaned_data["verdict"],
-                                              finding=form.cleaned_data["finding"], by=request.user)
-            return redirect(f"{_url('monitoring:spot_check', item.spot_check_id)}#item-{item.pk}")
-        except DomainError as exc:
-            oversight_forms.show_errors(form, exc)
+    if _attempt(form, lambda data: actions.spot_check_finding_record(item=item, verdict=data["verdict"],
+                                                                     finding=data["finding"], by=request.user)):
+        return redirect(f"{_url('monitoring:spot_check', item.spot_check_id)}#item-{item.pk}")
     return _spot_check_page(request, item.spot_check, may_review=True, failed=form, status=400)
 
 
@@ -137,15 +138,11 @@ def inspections(request):
                                           initial={"held_on": timezone.localdate()})
     if request.method == "POST":
         access.require(request.user, "inspection.record")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                made = actions.inspection_record(kind=data["kind"], county=data["county"], held_on=data["held_on"],
-                                                 subject=data["subject"], findings=data["findings"],
-                                                 follow_ups=form.follow_ups(), by=request.user)
-                return redirect("monitoring:inspection", made.pk)
-            except DomainError as exc:
-                oversight_forms.show_errors(form, exc)
+        made = _attempt(form, lambda data: actions.inspection_record(
+            kind=data["kind"], county=data["county"], held_on=data["held_on"], subject=data["subject"],
+            findings=data["findings"], follow_ups=form.follow_ups(), by=request.user))
+        if made:
+            return redirect("monitoring:inspection", made.pk)
     listing = Paginator(oversight_queries.inspections(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "monitoring/inspections.html", {
         "form": form, "inspections": listing, "regions": names, "region": region, "today": timezone.localdate(),
@@ -169,12 +166,8 @@ def follow_up_close(request, pk: int):
     _allowed(request.user)
     follow_up = oversight_queries.follow_up(user=request.user, pk=pk)
     form = oversight_forms.CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.follow_up_close(follow_up=follow_up, result=form.cleaned_data["result"], by=request.user)
-            return redirect("monitoring:inspection", follow_up.inspection_id)
-        except DomainError as exc:
-            oversight_forms.show_errors(form, exc)
+    if _attempt(form, lambda data: actions.follow_up_close(follow_up=follow_up, result=data["result"], by=request.user)):
+        return redirect("monitoring:inspection", follow_up.inspection_id)
     found = oversight_queries.inspection(user=request.user, pk=follow_up.inspection_id)
     return render(request, "monitoring/inspection.html", {
         "inspection": found, "form": form, "failed_follow_up": follow_up.pk, "today": timezone.localdate(),

@@ -107,22 +107,30 @@ def period_section(*, code: str, name: str, period) -> dict:
 
 
 def quarterly_document(*, quarter: str, fmt: str, region: str | None = None) -> bytes:
+    check_format(fmt)
+    return render_document(title=f"获得电力工作季度分析（{queries.period_from(quarter).chinese}）",
+                           template="monitoring/report_quarterly.html", fmt=fmt,
+                           sections=quarterly_sections(quarter=quarter, region=region))
+
+
+def check_format(fmt: str) -> None:
     if fmt not in ("pdf", "docx"):
         from core.errors import invalid
 
         raise invalid("format", "格式应为 pdf 或 docx")
-    sections = quarterly_sections(quarter=quarter, region=region)
-    title = f"获得电力工作季度分析（{queries.period_from(quarter).chinese}）"
+
+
+def render_document(*, title: str, template: str, sections: list[dict], fmt: str, more_docx=None) -> bytes:
+    """PDF from the template, or Word from the same sections (`more_docx(document)` adds what the
+    template adds beyond the common part)."""
     if fmt == "pdf":
         from core import pdf
 
-        return pdf.render("monitoring/report_quarterly.html",
-                          {"title": title, "sections": sections, "generated": timezone.localtime()})
-    return _docx(title, sections)
-
-
-def _docx(title: str, sections: list[dict]) -> bytes:
-    return docx_bytes(docx_document(title, sections))
+        return pdf.render(template, {"title": title, "sections": sections, "generated": timezone.localtime()})
+    document = docx_document(title, sections)
+    if more_docx is not None:
+        more_docx(document)
+    return docx_bytes(document)
 
 
 def docx_bytes(document) -> bytes:

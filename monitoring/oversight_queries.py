@@ -34,6 +34,14 @@ def counties_of(*, region: str, user: User | None) -> list[Division]:
     return list(qs if j.everything else qs.filter(id__in=j.division_ids))
 
 
+def home_region(user: User) -> str:
+    """The policy region the user works in (the first of their divisions); empty for everywhere."""
+    j = access.jurisdiction(user)
+    if j.everything or not j.division_ids:
+        return ""
+    return Division.objects.filter(id__in=j.division_ids).order_by("code").values_list("policy_region", flat=True).first()
+
+
 def utility_names(counties: list[Division]) -> dict[int, str]:
     names: dict[int, list[str]] = {}
     for org in Organisation.objects.filter(division__in=counties, kind=Organisation.Kind.UTILITY).order_by("code"):
@@ -157,7 +165,7 @@ def _visible(user: User, qs: QuerySet) -> QuerySet:
 def spot_checks(*, user: User) -> QuerySet[SpotCheck]:
     return _visible(user, SpotCheck.objects.select_related("county", "drawn_by").annotate(
         size=Count("items"), reviewed=Count("items", filter=~Q(items__verdict="pending")),
-        problems=Count("items", filter=Q(items__verdict="problem"))))
+        problems=Count("items", filter=Q(items__verdict="problem"))).order_by("-drawn_at", "-pk"))
 
 
 def spot_check(*, user: User, pk: int) -> SpotCheck:

@@ -18,7 +18,7 @@ from monitoring.views import _allowed
 
 def _region(request) -> tuple[dict[str, str], str]:
     names = queries.region_names()
-    region = request.GET.get("region") or request.POST.get("region") or next(iter(names), "")
+    region = request.GET.get("region") or request.POST.get("region") or oversight_queries.home_region(request.user)
     return names, region if region in names else next(iter(names), "")
 
 

@@ -59,9 +59,11 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 # Contract and invoice PDFs: WeasyPrint needs Pango, and Chinese text needs a CJK font.
+# poppler-utils: pdftoppm renders report pages to PNG, to look at them (monitoring/tests/test_report_pages.py).
 system-deps:
-	@(dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 && fc-list :lang=zh | grep -q .) || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk >/dev/null)
+	@(dpkg -s libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null 2>&1 && fc-list :lang=zh | grep -q .) || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+		fonts-noto-cjk poppler-utils >/dev/null)
 
 lint: install-dev
 	$(BIN)/ruff check .

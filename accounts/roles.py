@@ -79,6 +79,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Indicators: the energy bureau and the regulator judge the programme; supervisors watch their county.
     "indicators.view": frozenset({Role.SUPERVISOR, Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
     "reports.generate": frozenset({Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
+    # Oversight (通报, 抽查, 监督检查与约谈): the energy bureau issues and reviews; supervisors close their follow-ups.
+    "bulletin.issue": frozenset({Role.ENERGY_BUREAU, Role.ADMIN}),
+    "spot_check.draw": frozenset({Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
+    "spot_check.review": frozenset({Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
+    "inspection.record": frozenset({Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
+    "follow_up.close": frozenset({Role.ENERGY_BUREAU, Role.REGULATOR, Role.SUPERVISOR, Role.ADMIN}),
     # 投诉 / hot-line cases: applicants file their own; staff enter phone cases and answer them.
     "complaint.file": frozenset({Role.APPLICANT}),
     "complaint.enter": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),

@@ -175,10 +175,17 @@ def report_generate(*, kind: str, period: str, fmt: str, region: str | None = No
         content = reports.monthly_workbook(month=period, region=region)
     elif kind == Report.Kind.QUARTERLY:
         content = reports.quarterly_document(quarter=period, fmt=fmt, region=region)
+    elif kind == Report.Kind.ANNUAL:
+        from monitoring import annual
+
+        content = annual.document(year=period, fmt=fmt, region=region)
     else:
-        raise invalid("kind", "报告种类应为 monthly 或 quarterly")
+        raise invalid("kind", "报告种类应为 monthly、quarterly 或 annual")
     digest = hashlib.sha256(content).hexdigest()
-    recipients = User.objects.filter(is_active=True, memberships__role__in=[Role.ENERGY_BUREAU, Role.REGULATOR]).distinct()
+    # A region's report goes to that region's bureau and regulator; an all-region one to every one.
+    where = {"memberships__organisation__division__policy_region": region} if region else {}
+    recipients = User.objects.filter(is_active=True, memberships__role__in=[Role.ENERGY_BUREAU, Role.REGULATOR],
+                                     **where).distinct()
     with transaction.atomic():
         report = Report(kind=kind, region=region or "", period=period, format=fmt, sha256=digest,
                         generated_at=timezone.now())
@@ -193,3 +200,14 @@ def report_generate(*, kind: str, period: str, fmt: str, region: str | None = No
         events.record(actor=by, verb="report.generated", subject=report,
                       data={"kind": kind, "period": period, "format": fmt, "region": region or "", "sha256": digest})
     return report
+
+
+# Oversight (通报, 抽查, 检查与约谈, scheduled reports): actions kept in their own module.
+from monitoring.oversight_actions import (  # noqa: E402,F401
+    bulletin_issue,
+    follow_up_close,
+    inspection_record,
+    reports_deliver_due,
+    spot_check_draw,
+    spot_check_finding_record,
+)

@@ -6,4 +6,10 @@ class MonitoringConfig(AppConfig):
     verbose_name = "指标监测"
 
     def ready(self):
-        from monitoring import live  # noqa: F401 (registers the task ledger's live values)
+        from applications.demo import DEMO_HOOKS
+        from monitoring import (
+            demo,
+            live,  # noqa: F401 (registers the task ledger's live values)
+        )
+
+        DEMO_HOOKS["monitoring"] = demo.plan

@@ -264,32 +264,6 @@ def _ratings(scope: Scope) -> list[Measure]:
                     cases=counts["n"], note="政策未给出评分目标，仅监测")]
 
 
-def _not_yet(name: str, unit: str, direction: str, why: str, patterns_key: str) -> Callable[[Scope], list[Measure]]:
-    """Targets whose data comes from a part not yet built here: shown as n/a with the reason."""
-
-    def compute(scope: Scope) -> list[Measure]:
-        from monitoring.targets import targets  # local: the walk is only needed for these rows
-
-        rows = [ref for ref in targets(scope.policy) if _matches(ref.pattern, patterns_key)]
-        return [Measure(code_for(patterns_key), f"{name}（{ref.name}）", ref.unit if ref.unit != "percent" else unit,
-                        None, ref.value, direction, ref.source, ref.path, note=why) for ref in rows]
-
-    return compute
-
-
-def _matches(pattern: str, key: str) -> bool:
-    from monitoring.targets import matches
-
-    return matches(pattern, key)
-
-
-def code_for(pattern: str) -> str:
-    for code, indicator in INDICATORS.items():
-        if pattern in indicator.measures:
-            return code
-    return pattern
-
-
 INDICATORS: dict[str, Indicator] = {
     "grid_side": Indicator("电网环节办理时长", "workday", judge.LOWER_IS_BETTER, ("categories.*.grid_side_limit",),
                            _limit_measures("grid_side", "电网环节")),
@@ -325,9 +299,8 @@ INDICATORS: dict[str, Indicator] = {
         ("reliability_targets[*].saidi", "reliability_targets[*].yoy_reduction", "high_reliability_zones.saidi"),
         lambda scope: _saidi(scope), group="供电可靠性"),
     "report_on_time": Indicator(
-        "季度分析按时报送", "count", judge.LOWER_IS_BETTER, ("reporting.*.due",),
-        _not_yet("季度分析按时报送", "day", judge.LOWER_IS_BETTER, "报告送达回执尚无记录", "reporting.*.due"),
-        group="报告"),
+        "报告按时报送", "day", judge.LOWER_IS_BETTER, ("reporting.*.due",),
+        lambda scope: _report_on_time(scope), group="报告"),
 }
 
 
@@ -433,3 +406,9 @@ def _stage_count(scope: Scope) -> list[Measure]:
                            _round(row["avg"]), float(cap["value"]), judge.LOWER_IS_BETTER, cap.get("source", ""),
                            code, row["n"], note=note, drill={"category": code}))
     return out
+
+
+def _report_on_time(scope: Scope) -> list[Measure]:
+    from monitoring.oversight_queries import report_on_time  # the receipts of scheduled reports
+
+    return report_on_time(scope)

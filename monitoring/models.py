@@ -139,3 +139,14 @@ class Report(models.Model):
         from django.urls import reverse
 
         return reverse("monitoring:report", args=[self.pk])
+
+
+# Oversight records (通报, 抽查, 检查与约谈, report receipts) live in their own module.
+from monitoring.oversight_models import (  # noqa: E402,F401
+    Bulletin,
+    FollowUp,
+    Inspection,
+    ReportReceipt,
+    SpotCheck,
+    SpotCheckItem,
+)

@@ -88,38 +88,68 @@ def quarterly_sections(*, quarter: str, region: str | None = None) -> list[dict]
         from core.errors import invalid
 
         raise invalid("quarter", "季度格式应为 2026Q3")
+    return [period_section(code=code, name=name, period=period) for code, name in _regions(region).items()]
+
+
+def period_section(*, code: str, name: str, period) -> dict:
+    """One region's part of an analysis: narrative against the period before, chart, table."""
     previous = period.previous()
-    sections = []
-    for code, name in _regions(region).items():
-        rows = queries.indicators_show(region=code, period=period.label)
-        before = queries.indicators_show(region=code, period=previous.label, refresh=False)
-        scope = queries.scope_for(region=code, period=period)
-        png = charts.trend_png(queries.monthly_trend(scope), title=f"{name} {period.year}年按月送电户数与按时率")
-        sections.append({"region": name, "period": period.chinese, "rows": [
-            {**row, "status_name": STATUS_NAMES[row["status"]], "target_shown": _target(row),
-             "unit_name": UNIT_NAMES.get(row["unit"], row["unit"])} for row in rows],
-            "narrative": narrative.sentences(region_name=name, period_name=period.chinese, rows=rows,
-                                             previous=before, previous_name=previous.chinese),
-            "chart_png": png, "chart_data_uri": "data:image/png;base64," + base64.b64encode(png).decode()})
-    return sections
+    rows = queries.indicators_show(region=code, period=period.label)
+    before = queries.indicators_show(region=code, period=previous.label, refresh=False)
+    scope = queries.scope_for(region=code, period=period)
+    png = charts.trend_png(queries.monthly_trend(scope), title=f"{name} {period.year}年按月送电户数与按时率")
+    return {"code": code, "region": name, "period": period.chinese, "rows": [
+        {**row, "status_name": STATUS_NAMES[row["status"]], "target_shown": _target(row),
+         "unit_name": UNIT_NAMES.get(row["unit"], row["unit"])} for row in rows],
+        "narrative": narrative.sentences(region_name=name, period_name=period.chinese, rows=rows,
+                                         previous=before, previous_name=previous.chinese),
+        "chart_png": png, "chart_data_uri": "data:image/png;base64," + base64.b64encode(png).decode()}
 
 
 def quarterly_document(*, quarter: str, fmt: str, region: str | None = None) -> bytes:
+    check_format(fmt)
+    return render_document(title=f"获得电力工作季度分析（{queries.period_from(quarter).chinese}）",
+                           template="monitoring/report_quarterly.html", fmt=fmt,
+                           sections=quarterly_sections(quarter=quarter, region=region))
+
+
+def check_format(fmt: str) -> None:
     if fmt not in ("pdf", "docx"):
         from core.errors import invalid
 
         raise invalid("format", "格式应为 pdf 或 docx")
-    sections = quarterly_sections(quarter=quarter, region=region)
-    title = f"获得电力工作季度分析（{queries.period_from(quarter).chinese}）"
+
+
+def render_document(*, title: str, template: str, sections: list[dict], fmt: str, more_docx=None) -> bytes:
+    """PDF from the template, or Word from the same sections (`more_docx(document)` adds what the
+    template adds beyond the common part)."""
     if fmt == "pdf":
         from core import pdf
 
-        return pdf.render("monitoring/report_quarterly.html",
-                          {"title": title, "sections": sections, "generated": timezone.localtime()})
-    return _docx(title, sections)
+        return pdf.render(template, {"title": title, "sections": sections, "generated": timezone.localtime()})
+    document = docx_document(title, sections)
+    if more_docx is not None:
+        more_docx(document)
+    return docx_bytes(document)
 
 
-def _docx(title: str, sections: list[dict]) -> bytes:
+def docx_bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_table(document, header: list[str], rows: list[list]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            cell.text = "—" if value is None else str(value)
+
+
+def docx_document(title: str, sections: list[dict]):
     from docx import Document
     from docx.oxml.ns import qn
     from docx.shared import Cm
@@ -134,17 +164,8 @@ def _docx(title: str, sections: list[dict]) -> bytes:
         for sentence in section["narrative"]:
             document.add_paragraph(sentence)
         document.add_picture(io.BytesIO(section["chart_png"]), width=Cm(16))
-        table = document.add_table(rows=1, cols=5)
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ["指标", "实际", "目标", "状态", "案例数"], strict=True):
-            cell.text = text
-        for row in section["rows"]:
-            cells = table.add_row().cells
-            value = "—" if row["value"] is None else f"{row['value']} {row['unit_name']}"
-            for cell, text in zip(cells, [row["name"], value, row["target_shown"], row["status_name"],
-                                          "—" if row["cases"] is None else str(row["cases"])], strict=True):
-                cell.text = text
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        docx_table(document, ["指标", "实际", "目标", "状态", "案例数"], [
+            [row["name"], None if row["value"] is None else f"{row['value']} {row['unit_name']}", row["target_shown"],
+             row["status_name"], row["cases"]] for row in section["rows"]])
+    return document
 

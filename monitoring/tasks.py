@@ -22,3 +22,12 @@ def indicators_nightly():
             continue
         for period in (this_month.previous(), this_month):
             snapshots_take(region=region, period=period.label, by="job:indicators")
+
+
+@db_periodic_task(crontab(minute="40", hour="1"))
+def reports_on_schedule():
+    """Every report the policies' `reporting` sections make due (月统计 from the 1st of the next
+    month, 季分析 from the 1st of the next quarter, 年度总结 from 1 January), once each."""
+    from monitoring.actions import reports_deliver_due
+
+    reports_deliver_due(by="job:reports")

@@ -7,7 +7,12 @@ VERBS = {
     "bulletin.published": "发布通报",
     "spot_check.drawn": "抽取抽查样本",
     "spot_check.finding_recorded": "记录抽查发现",
+    "inspection.recorded": "登记监督检查或约谈",
+    "follow_up.closed": "整改事项办结",
+    "report.delivered": "按期报送报告",
 }
 MESSAGE_KINDS = {
     "report_ready": "报告已生成",
+    "bulletin_issued": "通报",
+    "follow_up_due": "整改事项",
 }

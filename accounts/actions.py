@@ -93,8 +93,8 @@ def membership_add(*, user: User, role: str, organisation: Organisation | None) 
     if created:
         events.record(actor=None, verb="membership.added", subject=user,
                       data={"role": role, "organisation": organisation.code if organisation else None})
-    user.__dict__.pop("_roles_cache", None)
-    user.__dict__.pop("_jurisdiction_cache", None)
+    for cache in ("_roles_cache", "_memberships_cache", "_jurisdiction_cache"):
+        user.__dict__.pop(cache, None)
     return membership
 
 

@@ -98,6 +98,24 @@ def membership_add(*, user: User, role: str, organisation: Organisation | None) 
     return membership
 
 
+def user_password_set(*, user: User, password: str, by: User | str | None = None) -> User:
+    """Give the user a new password, as Django's validators allow; the event says who set it,
+    never the password (the command, the admin's own-password page and any other way in)."""
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as refused:
+        raise invalid("password", "；".join(refused.messages)) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        events.record(actor=by if by is not None else user, verb="user.password_set", subject=user,
+                      data={"user": user.pk})
+    return user
+
+
 def api_token_create(*, user: User, name: str, days: int = API_TOKEN_DAYS) -> str:
     """Create a token valid for `days` and return it once; only its digest is kept."""
     token, _ = api_token_issue(user=user, name=name, days=days)

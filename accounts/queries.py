@@ -34,6 +34,11 @@ def active_user(username: str) -> User | None:
     return User.objects.filter(username=username, is_active=True).first()
 
 
+def any_user(username: str) -> User | None:
+    """The account with this username, active or not (the console acts on either)."""
+    return User.objects.filter(username=username).first()
+
+
 def users_named(usernames: Iterable[str]) -> QuerySet[User]:
     return User.objects.filter(username__in=list(usernames))
 

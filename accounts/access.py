@@ -8,6 +8,7 @@ so their existence does not leak; visible objects the role may not act on answer
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
@@ -19,20 +20,61 @@ from core.errors import Forbidden, NotFound
 @dataclass(frozen=True)
 class Jurisdiction:
     everything: bool
-    division_ids: frozenset[int]
+    # The divisions of the user's staff organisations; they see these and everything below.
+    root_ids: frozenset[int]
     # None: any utility (government, regulator); otherwise utility root organisation ids.
     utility_ids: frozenset[int] | None
     owner_id: int | None
 
+    @cached_property
+    def division_ids(self) -> frozenset[int]:
+        """Every division in the jurisdiction, read when asked (scope() filters by a subquery)."""
+        return frozenset(division_subtree(set(self.root_ids))) if self.root_ids else frozenset()
+
+    def divisions_below(self) -> QuerySet:
+        """The divisions of the jurisdiction as a subquery: no round trip of its own."""
+        return Division.objects.filter(_below(self.root_ids) | Q(pk__in=self.root_ids)).order_by().values("pk")
+
+
+# A division's descendants up to this many levels below it come back in one query; the tree
+# is province → city → county, so one query covers any root.
+_SUBTREE_DEPTH = 3
+
+
+_ANCESTRY = [f"{'parent__' * depth}parent_id" for depth in range(_SUBTREE_DEPTH)]
+
+
+def _below(root_ids) -> Q:
+    """Divisions up to _SUBTREE_DEPTH levels below the roots (all of them, for our tree)."""
+    below = Q(pk__in=[])
+    for lookup in _ANCESTRY:
+        below |= Q(**{f"{lookup}__in": root_ids})
+    return below
+
 
 def division_subtree(root_ids: set[int]) -> set[int]:
-    """All divisions at or below the given ones (the tree is shallow: province/city/county)."""
+    """All divisions at or below the given ones, in one query for the shallow tree we have
+    (deeper trees cost one more query per three levels)."""
     seen = set(root_ids)
     frontier = set(root_ids)
     while frontier:
-        frontier = set(Division.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - seen
-        seen |= frontier
+        rows = Division.objects.filter(_below(frontier)).order_by().values_list("id", _ANCESTRY[-1])
+        seen |= {division_id for division_id, _ in rows}
+        # Only divisions found at the deepest level may have children not fetched yet.
+        frontier = {division_id for division_id, deepest in rows if deepest in frontier} - frontier
     return seen
+
+
+def memberships(user: User) -> list[Membership]:
+    """The user's memberships with their organisations (and the utility chain above them),
+    read once per request; the user's roles come from the same rows."""
+    cached = getattr(user, "_memberships_cache", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("organisation__parent__parent__parent"))
+        user._memberships_cache = cached
+    if not hasattr(user, "_roles_cache"):
+        user._roles_cache = {m.role for m in cached} | ({Role.ADMIN} if user.is_superuser else set())
+    return cached
 
 
 def jurisdiction(user: User) -> Jurisdiction:
@@ -41,12 +83,13 @@ def jurisdiction(user: User) -> Jurisdiction:
         return cached
     if not user.is_authenticated:
         result = Jurisdiction(False, frozenset(), frozenset(), None)
-    elif user.is_superuser or Role.ADMIN in user.roles:
+    elif user.is_superuser or Role.ADMIN in {m.role for m in memberships(user)}:
         result = Jurisdiction(True, frozenset(), None, None)
     else:
-        staff = Membership.objects.filter(user=user).exclude(role=Role.APPLICANT).select_related("organisation")
         roots, utilities, any_utility = set(), set(), False
-        for membership in staff:
+        for membership in memberships(user):
+            if membership.role == Role.APPLICANT or membership.organisation is None:
+                continue
             org: Organisation = membership.organisation
             roots.add(org.division_id)
             if org.kind == Organisation.Kind.UTILITY:
@@ -55,7 +98,7 @@ def jurisdiction(user: User) -> Jurisdiction:
                 any_utility = True
         result = Jurisdiction(
             everything=False,
-            division_ids=frozenset(division_subtree(roots)) if roots else frozenset(),
+            root_ids=frozenset(roots),
             utility_ids=None if any_utility else frozenset(utilities),
             owner_id=user.id if Role.APPLICANT in user.roles else None,
         )
@@ -77,8 +120,8 @@ def scope(
     if j.everything:
         return queryset
     condition = Q(pk__in=[])
-    if j.division_ids:
-        staff = Q(**{f"{division_field}__in": j.division_ids})
+    if j.root_ids:
+        staff = Q(**{f"{division_field}__in": j.divisions_below()})
         if utility_field and j.utility_ids is not None:
             staff &= Q(**{f"{utility_field}__in": j.utility_ids})
         condition |= staff

@@ -93,9 +93,27 @@ def membership_add(*, user: User, role: str, organisation: Organisation | None) 
     if created:
         events.record(actor=None, verb="membership.added", subject=user,
                       data={"role": role, "organisation": organisation.code if organisation else None})
-    user.__dict__.pop("_roles_cache", None)
-    user.__dict__.pop("_jurisdiction_cache", None)
+    for cache in ("_roles_cache", "_memberships_cache", "_jurisdiction_cache"):
+        user.__dict__.pop(cache, None)
     return membership
+
+
+def user_password_set(*, user: User, password: str, by: User | str | None = None) -> User:
+    """Give the user a new password, as Django's validators allow; the event says who set it,
+    never the password (the command, the admin's own-password page and any other way in)."""
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as refused:
+        raise invalid("password", "；".join(refused.messages)) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        events.record(actor=by if by is not None else user, verb="user.password_set", subject=user,
+                      data={"user": user.pk})
+    return user
 
 
 def api_token_create(*, user: User, name: str, days: int = API_TOKEN_DAYS) -> str:

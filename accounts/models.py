@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from accounts.roles import Role, role_choices
+from accounts.roles import role_choices
 
 
 class Division(models.Model):
@@ -91,9 +91,9 @@ class User(AbstractUser):
     @property
     def roles(self) -> set[str]:
         if not hasattr(self, "_roles_cache"):
-            self._roles_cache = set(self.memberships.values_list("role", flat=True))
-            if self.is_superuser:
-                self._roles_cache.add(Role.ADMIN)
+            from accounts.access import memberships
+
+            memberships(self)  # reads the roles with the organisations, once
         return self._roles_cache
 
 

@@ -2,6 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
@@ -9,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
+from accounts import queries as account_queries
 from accounts.auth import API_AUTH
 from accounts.models import User
 from applications import actions, queries
@@ -16,7 +18,6 @@ from applications.models import CAPACITY_KVA, VOLTAGE_KV, Application, Stage, cu
 from core.bounds import MONEY, NOTE_LENGTH, POSITIVE_MONEY, text
 from core.dates import StrictDate
 from core.errors import NotFound, invalid
-from core.models import Event
 from workdays import clock
 from workdays.schedule import get_schedule
 
@@ -185,23 +186,29 @@ def _name(user: User | None) -> str | None:
     return user.username if user else None
 
 
-def summary(application: Application) -> dict:
-    current = current_stage(application.stages.all())
-    return {
+def summary_row(row: dict) -> dict:
+    """A list row (queries.summary_rows) in the API's shape."""
+    row["alert"] = row.pop("current_alert") or ""
+    return row
+
+
+def summary(application: Application, stages) -> dict:
+    current = current_stage(stages)
+    return summary_row({
         "id": application.pk, "number": application.number, "status": application.status,
         "region": application.region, "county": application.county.code, "category": application.category,
         "category_name": application.category_name, "channel": application.channel,
         "applicant_name": application.applicant_name, "voltage_kv": application.voltage_kv,
         "capacity_kva": application.capacity_kva, "submitted_at": application.submitted_at,
         "current_stage": current.code if current else None, "current_due": current.due_date if current else None,
-        "alert": current.alert if current else "",
-    }
+        "current_alert": current.alert if current else "",
+    })
 
 
-def explain_dict(stage: Stage) -> dict | None:
+def explain_dict(stage: Stage, schedule) -> dict | None:
     if stage.counts_from is None or stage.limit is None:
         return None
-    why = clock.explain(stage.counts_from, stage.limit, stage.unit, get_schedule()).as_json()
+    why = clock.explain(stage.counts_from, stage.limit, stage.unit, schedule).as_json()
     return {
         **why,
         "paused_workdays": stage.paused_workdays, "due_after_pauses": stage.due_date,
@@ -209,12 +216,15 @@ def explain_dict(stage: Stage) -> dict | None:
 
 
 def detail(application: Application) -> dict:
-    stages = list(application.stages.select_related("assignee", "completed_by").prefetch_related(
-        "pauses__started_by"))
-    events = Event.objects.filter(subject_type="applications.application", subject_id=str(application.pk)).order_by(
-        "seq")
+    """The detail of an application read by queries.application_detail_for (any other
+    instance gets what it lacks read here, in the same fixed number of queries)."""
+    prefetch_related_objects([application], *queries.detail_prefetches(application))
+    stages = list(application.stages.all())
+    has_pauses = queries.has_rows(application, "pauses")
+    # One schedule for every stage's explanation: the calendar is checked once per request.
+    schedule = get_schedule() if any(s.counts_from and s.limit is not None for s in stages) else None
     return {
-        **summary(application),
+        **summary(application, stages),
         "site_address": application.site_address, "area_category": application.area_category,
         "supply": application.supply,
         "policy_version": application.policy_version.version if application.policy_version else None,
@@ -232,27 +242,42 @@ def detail(application: Application) -> dict:
                 "counts_from": s.counts_from, "own_limit": s.own_limit, "base_due": s.base_due, "due_date": s.due_date,
                 "provisional": s.provisional, "paused_workdays": s.paused_workdays, "ended_at": s.ended_at,
                 "grid_workdays": s.grid_workdays, "assignee": _name(s.assignee), "completed_by": _name(s.completed_by),
-                "result": s.result, "explain": explain_dict(s),
+                "result": s.result, "explain": explain_dict(s, schedule),
                 "pauses": [
                     {"reason": p.reason, "note": p.note, "started_at": p.started_at,
                      "started_by": p.started_by.username, "ended_at": p.ended_at, "workdays": p.workdays,
                      "requested_documents": p.requested_documents}
-                    for p in s.pauses.all()
+                    for p in (s.pauses.all() if has_pauses else ())
                 ],
             }
             for s in stages
         ],
-        "schemes": list(application.schemes.all()),
-        "grid_projects": list(application.grid_projects.all()),
-        "fees": list(application.fees.all()),
-        "confirmations": [confirmation_dict(c) for c in application.confirmations.filter(state="pending")
-                          .select_related("application", "stage", "requested_by", "confirmer")],
+        **{name: list(getattr(application, name).all()) if queries.has_rows(application, name) else []
+           for name in queries.DETAIL_LISTS},
+        "confirmations": [confirmation_dict(c) for c in application.pending_confirmations],
         "events": [
             {"seq": e.seq, "at": e.at, "actor": e.actor_label, "verb": e.verb, "data": e.data,
              "claimed_at": e.claimed_at}
-            for e in events
+            for e in queries.application_events(application)
         ],
     }
+
+
+class SummaryPage:
+    """What the paginator slices: the count comes from the database and only the rows of the
+    requested page are read and shaped (never the whole jurisdiction)."""
+
+    def __init__(self, applications):
+        self.applications = applications
+        self.total: int | None = None
+
+    def __len__(self) -> int:
+        # The page's query counted the rows already, unless the page was empty.
+        return self.total if self.total is not None else self.applications.count()
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        rows, self.total = queries.summary_rows(self.applications, page)
+        return [summary_row(row) for row in rows]
 
 
 class ListFilters(Schema):
@@ -276,15 +301,13 @@ def create_application(request: HttpRequest, payload: ApplicationIn):
 @router.get("/", response=list[ApplicationSummary])
 @paginate(PageNumberPagination, page_size=50)
 def list_applications(request: HttpRequest, filters: Query[ListFilters]):
-    qs = queries.filter_applications(
-        queries.applications_for(request.auth).select_related("county").prefetch_related("stages"),
-        today=timezone.localdate(timezone.now()), **filters.dict())
-    return [summary(a) for a in qs]
+    return SummaryPage(queries.filter_applications(queries.applications_for(request.auth),
+                                                   today=timezone.localdate(timezone.now()), **filters.dict()))
 
 
 @router.get("/{int:application_id}", response=ApplicationDetail)
 def get_application(request: HttpRequest, application_id: int):
-    return detail(queries.application_for(request.auth, application_id))
+    return detail(queries.application_detail_for(request.auth, application_id))
 
 
 class AcceptIn(Schema):
@@ -318,7 +341,7 @@ class ReasonIn(Schema):
 def _user(field: str, username: str | None) -> User | None:
     if not username:
         return None
-    user = User.objects.filter(username=username, is_active=True).first()
+    user = account_queries.active_user(username)
     if user is None:
         raise invalid(field, f"unknown user {username!r}")
     return user
@@ -337,7 +360,7 @@ def complete_stage(request, application_id: int, code: str, payload: CompleteIn)
                            checked_by=_user("checked_by", payload.checked_by),
                            checker_password=payload.checker_password, evidence_date=payload.evidence_date,
                            claimed_at=payload.claimed_at)
-    return detail(queries.application_for(request.auth, application_id))
+    return detail(queries.application_detail_for(request.auth, application_id))
 
 
 @router.post("/{int:application_id}/stages/{code}/pause", response=ApplicationDetail)
@@ -347,14 +370,14 @@ def pause_stage(request, application_id: int, code: str, payload: PauseIn):
                         note=payload.note, approved_by=_user("approved_by", payload.approved_by),
                         approver_password=payload.approver_password, respond_by=payload.respond_by,
                         documents=payload.documents)
-    return detail(queries.application_for(request.auth, application_id))
+    return detail(queries.application_detail_for(request.auth, application_id))
 
 
 @router.post("/{int:application_id}/stages/{code}/resume", response=ApplicationDetail)
 def resume_stage(request, application_id: int, code: str):
     application = queries.application_for(request.auth, application_id)
     actions.stage_resume(application=application, code=code, by=request.auth)
-    return detail(queries.application_for(request.auth, application_id))
+    return detail(queries.application_detail_for(request.auth, application_id))
 
 
 @router.post("/{int:application_id}/reject", response=ApplicationDetail)
@@ -427,7 +450,7 @@ def propose_schemes(request, application_id: int, payload: SchemesIn):
     actions.scheme_propose(application=application, by=request.auth,
                            schemes=[actions.SchemeInput(**s.dict()) for s in payload.schemes],
                            onsite=payload.onsite, transitional=payload.transitional)
-    return detail(queries.application_for(request.auth, application_id))
+    return detail(queries.application_detail_for(request.auth, application_id))
 
 
 class ChoiceIn(Schema):
@@ -438,7 +461,7 @@ class ChoiceIn(Schema):
 def choose_scheme(request, application_id: int, payload: ChoiceIn):
     application = queries.application_for(request.auth, application_id)
     actions.scheme_choose(application=application, by=request.auth, label=payload.label)
-    return detail(queries.application_for(request.auth, application_id))
+    return detail(queries.application_detail_for(request.auth, application_id))
 
 
 class ProjectIn(Schema):
@@ -451,7 +474,7 @@ class ProjectIn(Schema):
 def open_project(request, application_id: int, payload: ProjectIn):
     application = queries.application_for(request.auth, application_id)
     actions.grid_project_open(application=application, by=request.auth, **payload.dict())
-    return detail(queries.application_for(request.auth, application_id))
+    return detail(queries.application_detail_for(request.auth, application_id))
 
 
 class ProjectDatesIn(Schema):
@@ -467,7 +490,7 @@ def update_project(request, application_id: int, project_id: int, payload: Proje
     if project is None:
         raise NotFound(f"project {project_id} not found", fields={"project_id": "not found"})
     actions.grid_project_update(project=project, by=request.auth, **payload.dict())
-    return detail(queries.application_for(request.auth, application_id))
+    return detail(queries.application_detail_for(request.auth, application_id))
 
 
 class FeeIn(Schema):
@@ -505,7 +528,7 @@ def list_contractors(request, application_id: int):
 def add_fee(request, application_id: int, payload: FeeIn):
     application = queries.application_for(request.auth, application_id)
     actions.fee_add(application=application, by=request.auth, **payload.dict())
-    return detail(queries.application_for(request.auth, application_id))
+    return detail(queries.application_detail_for(request.auth, application_id))
 
 
 @router.get("/confirmations", response=list[ConfirmationOut])
@@ -522,11 +545,11 @@ class DeclineIn(Schema):
 def confirm(request, confirmation_id: int):
     confirmation = queries.confirmation_for(request.auth, confirmation_id)
     actions.confirmation_confirm(confirmation=confirmation, by=request.auth)
-    return detail(queries.application_for(request.auth, confirmation.application_id))
+    return detail(queries.application_detail_for(request.auth, confirmation.application_id))
 
 
 @router.post("/confirmations/{int:confirmation_id}/decline", response=ApplicationDetail)
 def decline(request, confirmation_id: int, payload: DeclineIn):
     confirmation = queries.confirmation_for(request.auth, confirmation_id)
     actions.confirmation_decline(confirmation=confirmation, by=request.auth, note=payload.note)
-    return detail(queries.application_for(request.auth, confirmation.application_id))
+    return detail(queries.application_detail_for(request.auth, confirmation.application_id))

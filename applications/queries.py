@@ -4,14 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Window
 from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
 from applications import deadlines, rules
-from applications.models import OPEN_STAGE_STATES, Application, Confirmation, Stage, Status
+from applications.models import OPEN_STAGE_STATES, Application, Confirmation, Escalation, Pause, Stage, Status
 from core.errors import NotFound
+from core.models import Event
 from workdays import clock
 
 
@@ -24,6 +25,76 @@ def application_for(user: User, pk) -> Application:
     return access.get_visible(user, Application.objects.select_related("county", "policy_version"), pk=pk,
                               what="application", division_field="county", utility_field="utility",
                               owner_field="applicant_user")
+
+
+# What the API's application detail shows, read in a fixed number of queries whatever the
+# number of stages, pauses, fees or events (applications/tests/test_api_queries.py pins it).
+# A related list that is empty (most applications have no fees, schemes or pauses yet) costs
+# no query: the application's own row says which lists have rows.
+DETAIL_RELATED = ("county", "policy_version", "previous", "account_manager", "project_manager")
+DETAIL_LISTS = ("schemes", "grid_projects", "fees")
+
+
+def _has(model, **condition) -> Exists:
+    return Exists(model.objects.filter(**condition))
+
+
+def detail_prefetches(application: Application) -> list:
+    """The prefetches of the detail, leaving out the lists the application has no rows in
+    (known from the `has_*` flags of application_detail_for; without them, all are read)."""
+    pauses = [Prefetch("pauses", queryset=Pause.objects.select_related("started_by"))] \
+        if has_rows(application, "pauses") else []
+    confirmations = Confirmation.objects.filter(state=Confirmation.State.PENDING).select_related(
+        "stage", "requested_by", "confirmer") if has_rows(application, "confirmations") else Confirmation.objects.none()
+    return [
+        Prefetch("stages", queryset=Stage.objects.select_related("assignee", "completed_by").prefetch_related(*pauses)),
+        *(name for name in DETAIL_LISTS if has_rows(application, name)),
+        Prefetch("confirmations", to_attr="pending_confirmations", queryset=confirmations),
+    ]
+
+
+def application_detail_for(user: User, pk) -> Application:
+    """One application the user may see, with what its detail shows and which lists have rows."""
+    from applications.models import Fee, GridProject, SupplyScheme
+
+    return access.get_visible(user, Application.objects.select_related(*DETAIL_RELATED).annotate(
+        has_pauses=_has(Pause, stage__application=OuterRef("pk")),
+        has_schemes=_has(SupplyScheme, application=OuterRef("pk")),
+        has_grid_projects=_has(GridProject, application=OuterRef("pk")),
+        has_fees=_has(Fee, application=OuterRef("pk")),
+        has_confirmations=_has(Confirmation, application=OuterRef("pk"), state=Confirmation.State.PENDING),
+    ), pk=pk, what="application", division_field="county", utility_field="utility", owner_field="applicant_user")
+
+
+def has_rows(application: Application, name: str) -> bool:
+    """False when application_detail_for found no rows in the list `name` (then nothing was
+    prefetched and nothing need be read); True when it does not know."""
+    return getattr(application, f"has_{name}", True)
+
+
+def application_events(application: Application) -> QuerySet[Event]:
+    """The application's own events in log order (its timeline)."""
+    return Event.objects.filter(subject_type="applications.application", subject_id=str(application.pk)).order_by("seq")
+
+
+# The columns of a list row, read as plain values with the open stage (an application has at
+# most one) and the total of the filter in the same query: a page costs one query.
+SUMMARY_COLUMNS = ("id", "number", "status", "region", "county__code", "category", "category_name", "channel",
+                   "applicant_name", "voltage_kv", "capacity_kva", "submitted_at")
+
+
+def summary_rows(applications: QuerySet[Application], page: slice) -> tuple[list[dict], int | None]:
+    """One page of list rows of `applications` and the number of rows the filter matches
+    (None when the page is empty: the caller counts then)."""
+    current = Stage.objects.filter(application=OuterRef("pk"), state__in=OPEN_STAGE_STATES).order_by("seq")
+    rows = list(applications.annotate(
+        current_stage=Subquery(current.values("code")[:1]), current_due=Subquery(current.values("due_date")[:1]),
+        current_alert=Subquery(current.values("alert")[:1]), total=Window(Count("pk")),
+    ).values(*SUMMARY_COLUMNS, "current_stage", "current_due", "current_alert", "total")[page])
+    total = None
+    for row in rows:
+        row["county"], total = row.pop("county__code"), row.pop("total")
+    return rows, total
 
 
 def application_by_number(user: User, number: str) -> Application:
@@ -67,6 +138,39 @@ def my_queue(user: User) -> QuerySet[Stage]:
         .order_by("due_date", "id")
         .distinct()
     )
+
+
+def acceptance_pool(applications: QuerySet[Application]) -> QuerySet[Stage]:
+    """Applications filed online have no account manager yet: the county's pool awaiting 受理."""
+    return (Stage.objects.filter(code="acceptance", state=Stage.State.ACTIVE, assignee__isnull=True,
+                                 application__status=Status.SUBMITTED, application__in=applications)
+            .select_related("application__county", "application__policy_version", "assignee").order_by("due_date", "id"))
+
+
+def application_page(pk) -> Application:
+    """An application already checked visible, with what its workbench page shows."""
+    return Application.objects.select_related(
+        "county", "handling_org", "policy_version", "account_manager", "project_manager", "previous").get(pk=pk)
+
+
+def stages(ids) -> QuerySet[Stage]:
+    return Stage.objects.filter(pk__in=ids)
+
+
+def open_stages_in_progress(applications: QuerySet[Application]) -> QuerySet[Stage]:
+    return Stage.objects.filter(application__in=applications, state__in=OPEN_STAGE_STATES,
+                                application__status=Status.IN_PROGRESS)
+
+
+def escalations_for(user: User) -> QuerySet[Escalation]:
+    """The 督办 a user sees: all in their jurisdiction for overseers, else those about their own work."""
+    qs = Escalation.objects.filter(stage__application__in=applications_for(user))
+    if not access.can(user, "escalation.view"):
+        from django.db.models import Q
+
+        qs = qs.filter(Q(stage__assignee=user) | Q(stage__application__account_manager=user)
+                       | Q(stage__application__project_manager=user) | Q(supervisor=user))
+    return qs.select_related("stage__application__county", "stage__assignee", "supervisor", "replied_by")
 
 
 def confirmations_for(user: User) -> QuerySet[Confirmation]:

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import access
-from accounts.models import Division, User
+from accounts import queries as account_queries
+from accounts.models import User
 from accounts.roles import GRID_STAFF, OVERSIGHT, Role, landing
 from applications import actions, api, deadlines, forms, queries, rules
 from applications.models import OPEN_STAGE_STATES, Application, Escalation, Pause, Stage, Status
@@ -106,7 +107,7 @@ def queue(request):
     if user.roles <= OVERSIGHT:
         return redirect(landing(user.roles))  # no queue of their own: the overview instead
     visible = queries.applications_for(user)
-    counties = Division.objects.filter(pk__in=visible.values("county")).order_by("code")
+    counties = account_queries.divisions(visible.values("county"))
     categories = visible.order_by("category").values_list("category", "category_name").distinct()
     form = forms.FilterForm(request.GET or None, counties=[(c.code, c.name) for c in counties],
                             categories=list(categories))
@@ -123,9 +124,7 @@ def queue(request):
     if access.can(user, "application.accept"):
         # Applications filed online have no account manager yet: the county's pool awaits 受理.
         mine = {s.pk for s in stages}
-        pool = (Stage.objects.filter(code="acceptance", state=Stage.State.ACTIVE, assignee__isnull=True,
-                                     application__status=Status.SUBMITTED, application__in=chosen)
-                .select_related("application__county", "application__policy_version", "assignee").order_by("due_date", "id")[:QUEUE_LIMIT])
+        pool = queries.acceptance_pool(chosen)[:QUEUE_LIMIT]
         stages += [s for s in pool if s.pk not in mine]
     schedule = get_schedule()  # once for the page, however many rows
     rows = sorted((QueueRow.of(s, today, schedule) for s in stages),
@@ -159,7 +158,7 @@ def _people(data: dict) -> dict[str, str]:
     for s in data["stages"]:
         usernames |= {s["assignee"], s["completed_by"], *(p["started_by"] for p in s["pauses"])}
     usernames.discard(None)
-    return {u.username: labels.person(u) for u in User.objects.filter(username__in=usernames)}
+    return {u.username: labels.person(u) for u in account_queries.users_named(usernames)}
 
 
 def _events(data: dict, application: Application) -> list[dict]:
@@ -221,9 +220,7 @@ def _action_forms(application: Application, user: User, current: Stage | None, b
 
 def _page_context(request, application: Application, *, bound: dict | None = None, message: str = "",
                   error: str = "") -> dict:
-    application = Application.objects.select_related(
-        "county", "handling_org", "policy_version", "account_manager", "project_manager", "previous").get(
-        pk=application.pk)
+    application = queries.application_page(application.pk)
     today = _today()
     data = api.detail(application)
     current = _current(application)
@@ -536,17 +533,16 @@ def overview(request):
     by_status: dict[int, dict[str, int]] = {}
     for row in visible.values("county", "status").annotate(n=Count("id")):
         by_status.setdefault(row["county"], {})[row["status"]] = row["n"]
-    open_stages = Stage.objects.filter(application__in=visible, state__in=OPEN_STAGE_STATES,
-                                       application__status=Status.IN_PROGRESS)
+    open_stages = queries.open_stages_in_progress(visible)
     stage_names = dict(open_stages.order_by("code").values_list("code", "name").distinct())
     by_stage: dict[int, dict[str, int]] = {}
     for row in open_stages.values("application__county", "code").annotate(n=Count("id")):
         by_stage.setdefault(row["application__county"], {})[row["code"]] = row["n"]
     overdue_ids = set(queries.overdue_stages(today).filter(application__in=visible).values_list("id", flat=True))
     late_by_county: dict[int, int] = {}
-    for county_id in Stage.objects.filter(pk__in=overdue_ids).values_list("application__county", flat=True):
+    for county_id in queries.stages(overdue_ids).values_list("application__county", flat=True):
         late_by_county[county_id] = late_by_county.get(county_id, 0) + 1
-    counties = Division.objects.filter(pk__in=set(by_status) | set(by_stage)).order_by("code")
+    counties = account_queries.divisions(set(by_status) | set(by_stage))
     rows = [{
         "county": c,
         "statuses": [by_status.get(c.pk, {}).get(code, 0) for code, _label in statuses],
@@ -556,7 +552,7 @@ def overview(request):
     schedule = get_schedule()
     overdue = [
         QueueRow.of(s, today, schedule)
-        for s in Stage.objects.filter(pk__in=overdue_ids).select_related(
+        for s in queries.stages(overdue_ids).select_related(
             "application__county", "application__policy_version", "assignee",
         ).prefetch_related("escalations").order_by("due_date", "id")[:200]
     ]
@@ -566,22 +562,11 @@ def overview(request):
     })
 
 
-def _escalations_for(user: User):
-    visible = queries.applications_for(user)
-    qs = Escalation.objects.filter(stage__application__in=visible)
-    if not access.can(user, "escalation.view"):
-        from django.db.models import Q
-
-        qs = qs.filter(Q(stage__assignee=user) | Q(stage__application__account_manager=user)
-                       | Q(stage__application__project_manager=user) | Q(supervisor=user))
-    return qs.select_related("stage__application__county", "stage__assignee", "supervisor", "replied_by")
-
-
 @workbench
 @require_safe
 def escalations(request):
     state = request.GET.get("state", "")
-    items = _escalations_for(request.user)
+    items = queries.escalations_for(request.user)
     if state in Escalation.State.values:
         items = items.filter(state=state)
     return render(request, "applications/escalations.html", {
@@ -602,7 +587,7 @@ def _escalation_item(user: User, escalation: Escalation, form=None, refused: str
 @workbench
 @require_POST
 def escalation_act(request, pk: int, action: str):
-    escalation = _escalations_for(request.user).filter(pk=pk).first()
+    escalation = queries.escalations_for(request.user).filter(pk=pk).first()
     if escalation is None or action not in ("reply", "close"):
         raise Http404
     form = forms.ReplyForm(request.POST) if action == "reply" else None
@@ -619,7 +604,7 @@ def escalation_act(request, pk: int, action: str):
             _place_errors(form, exc)
         else:
             refused = exc.message
-    escalation = _escalations_for(request.user).get(pk=escalation.pk)
+    escalation = queries.escalations_for(request.user).get(pk=escalation.pk)
     failed = bool(refused or (form is not None and form.errors))
     item = _escalation_item(request.user, escalation, form, refused)
     if request.htmx:

@@ -8,8 +8,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
+from accounts import queries as account_queries
 from accounts.auth import API_AUTH
-from accounts.models import Division
 from applications import deadlines
 from applications import queries as app_queries
 from complaints import actions, queries
@@ -125,7 +125,7 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn):
     if payload.application:
         application = app_queries.application_by_number(request.auth, payload.application.strip())
     elif payload.county:
-        county = Division.objects.filter(code=payload.county.strip(), level=Division.Level.COUNTY).first()
+        county = account_queries.county_by_code(payload.county)
         if county is None:
             raise invalid("county", "未找到该区县")
     complaint, created = actions.complaint_file(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import access
-from accounts.models import Division
+from accounts import queries as account_queries
 from applications import deadlines
 from applications import queries as app_queries
 from applications.views import workbench
@@ -43,7 +43,7 @@ def _place(form, exc: DomainError) -> None:
 
 def _counties(user) -> list[tuple[str, str]]:
     visible = queries.complaints_for(user).values("county")
-    return [(d.code, d.name) for d in Division.objects.filter(pk__in=visible).order_by("code")]
+    return [(d.code, d.name) for d in account_queries.divisions(visible)]
 
 
 def _row(complaint: Complaint, today):
@@ -79,9 +79,7 @@ def workbench_list(request):
 def enter(request):
     user = request.user
     access.require(user, "complaint.enter")
-    counties = [(d.code, d.name) for d in Division.objects.filter(
-        pk__in=access.scope(user, Division.objects.filter(level=Division.Level.COUNTY), division_field="pk")
-    ).order_by("code")]
+    counties = [(d.code, d.name) for d in account_queries.counties_for(user)]
     form = forms.EnterForm(request.POST or None, counties=counties)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -93,7 +91,9 @@ def enter(request):
                 except NotFound:
                     raise invalid("application", "未找到该申请编号（或不在您的辖区）") from None
             elif d["county"]:
-                county = Division.objects.get(code=d["county"], level=Division.Level.COUNTY)
+                county = account_queries.county_by_code(d["county"])
+                if county is None:
+                    raise invalid("county", "未找到该区县")
             complaint, _created = actions.complaint_file(
                 by=user, text=d["text"], channel=d["channel"], application=application, county=county,
                 contact_name=d["contact_name"], contact_phone=d["contact_phone"],

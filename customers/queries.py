@@ -16,6 +16,7 @@ from applications.models import CAPACITY_KVA, Application, Document, Stage, Stat
 from core import labels, outbox
 from core.errors import DomainError, invalid
 from core.models import OutboxMessage
+from customers.models import Profile, Rating
 from policies import resolve
 from workdays.schedule import get_schedule
 
@@ -23,6 +24,15 @@ from workdays.schedule import get_schedule
 # which one is suggested for a capacity is read from the policy.
 VOLTAGES = (Decimal("0.22"), Decimal("0.38"), Decimal("10"), Decimal("35"), Decimal("110"))
 UNIT_NAMES = {"workday": "个工作日", "day": "天（自然日）"}
+
+
+def profile_of(user: User) -> Profile | None:
+    """The applicant's verified identity (实名认证), if any."""
+    return Profile.objects.filter(user=user).first()
+
+
+def rating_of(application: Application) -> Rating | None:
+    return Rating.objects.filter(application=application).first()
 
 
 def held_document_types(user: User, *, exclude_application: Application | None = None) -> set[str]:

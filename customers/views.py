@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Division, User
+from accounts import queries as account_queries
+from accounts.models import User
 from accounts.roles import landing
 from applications import actions as app_actions
 from applications import api as app_api
@@ -24,9 +24,8 @@ from complaints import actions as complaint_actions
 from complaints import queries as complaint_queries
 from complaints.models import Complaint
 from core import labels
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import DomainError, Forbidden, NotFound, invalid
 from customers import actions, forms, queries
-from customers.models import Profile, Rating
 from sharing import queries as sharing_queries
 from workdays.schedule import get_schedule
 
@@ -86,11 +85,7 @@ def signup(request):
 
 
 def _find_user(identifier: str) -> User | None:
-    identifier = identifier.strip()
-    if not identifier:
-        return None
-    return (User.objects.filter(Q(username__iexact=identifier) | Q(phone=identifier) | Q(email__iexact=identifier))
-            .filter(is_active=True).order_by("id").first())
+    return account_queries.user_by_identifier(identifier)
 
 
 def login_view(request):
@@ -192,7 +187,7 @@ def logout_view(request):
 
 @login_required
 def profile(request):
-    current = Profile.objects.filter(user=request.user).first()
+    current = queries.profile_of(request.user)
     initial = {"kind": current.kind, "name": current.name,
                "number": current.uscc or actions.profile_id_number(current)} if current else {"kind": "person"}
     form = forms.ProfileForm(request.POST or None, initial=initial)
@@ -223,14 +218,14 @@ def home(request):
     cards = [queries.card(a, today) for a in queries.my_applications(request.user)]
     return render(request, "customers/home.html", {
         "cards": cards, "today": today, "notifications": queries.my_notifications(request.user),
-        "profile": Profile.objects.filter(user=request.user).first(),
+        "profile": queries.profile_of(request.user),
     })
 
 
 # ---------------------------------------------------------------- apply
 
 def _apply_initial(user) -> dict:
-    profile = Profile.objects.filter(user=user).first()
+    profile = queries.profile_of(user)
     initial = {"voltage_kv": "auto", "supply": "single", "business_type": "new", "contact_phone": user.phone}
     if profile:
         initial.update(applicant_kind=profile.kind, applicant_name=profile.name, uscc=profile.uscc,
@@ -336,7 +331,7 @@ def _detail_context(request, application: Application, **forms_in) -> dict:
         if application.applicant_user else set()
     uploaded = set(application.documents.values_list("doc_type", flat=True))
     is_applicant = application.applicant_user_id == request.user.pk
-    rating = Rating.objects.filter(application=application).first()
+    rating = queries.rating_of(application)
     # 四免: what sharing supplied is never asked for; the page says where it came from.
     shared = sharing_queries.shared_sources(application)
     choices = queries.upload_choices(application, held=held | set(shared), uploaded=uploaded, sources=shared) if is_applicant else []
@@ -477,7 +472,9 @@ def complaints(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            county = Division.objects.get(code=data["county"], level=Division.Level.COUNTY)
+            county = account_queries.county_by_code(data["county"])
+            if county is None:
+                raise invalid("county", "未找到该区县")
             complaint, _created = complaint_actions.complaint_file(
                 by=request.user, text=data["text"], county=county, channel="portal",
                 idempotency_key=f"portal:{data['idempotency_key']}")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from disclosure.models import GoodPractice, PublishedDocument, ViolationReport
@@ -189,6 +189,21 @@ def regions(today: date) -> list[tuple[str, str]]:
         if row["parent"] and row["in_force"]:
             out.append((row["region"], row["name"]))
     return out
+
+
+def practices_submitted(region: str) -> QuerySet[GoodPractice]:
+    """Good practices of the region waiting for review."""
+    return (GoodPractice.objects.filter(region=region, state=GoodPractice.State.SUBMITTED)
+            .select_related("organisation", "submitted_by"))
+
+
+def practice(region: str, pk) -> GoodPractice | None:
+    return GoodPractice.objects.filter(region=region, pk=pk).first()
+
+
+def violation_reports(region: str) -> QuerySet[ViolationReport]:
+    """The region's 三指定 / 违规收费 reports, open ones first, soonest due first."""
+    return ViolationReport.objects.filter(region=region).order_by("state", "due_date", "id")
 
 
 def violation_counts(*, region: str, start: date, end: date) -> dict[str, int]:

@@ -4,10 +4,9 @@ self-check list, publishing documents, good practices and the regulator's report
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from accounts import access
 from core.errors import DomainError, Forbidden, NotFound, invalid
 from disclosure import actions, queries, selfcheck
 from disclosure.labels import LABELS
-from disclosure.models import GoodPractice, PublishedDocument, ViolationReport
+from disclosure.models import PublishedDocument, ViolationReport
 
 PUBLIC_CACHE_SECONDS = 300
 
@@ -64,21 +63,6 @@ def report(request, region: str):
 
 # ---------------------------------------------------------------- staff side
 
-def staff(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            return render(request, "disclosure/forbidden.html", {"message": exc.message}, status=403)
-
-    return wrapped
-
-
 def _date(field: str, value: str | None, *, required: bool = True) -> date | None:
     value = (value or "").strip()
     if not value and not required:
@@ -91,7 +75,7 @@ def _date(field: str, value: str | None, *, required: bool = True) -> date | Non
 
 @never_cache
 @require_safe
-@staff
+@login_required
 def manage(request, region: str):
     user = request.user
     if not (access.can(user, "practice.submit") or access.can(user, "fee_report.handle")):
@@ -99,9 +83,8 @@ def manage(request, region: str):
     page = _page(region)
     return render(request, "disclosure/manage.html", {
         **page, "checks": selfcheck.self_check(page),
-        "pending": GoodPractice.objects.filter(region=region, state=GoodPractice.State.SUBMITTED)
-        .select_related("organisation", "submitted_by"),
-        "violations": ViolationReport.objects.filter(region=region).order_by("state", "due_date", "id"),
+        "pending": queries.practices_submitted(region),
+        "violations": queries.violation_reports(region),
         "can_publish": access.can(user, "practice.review"), "can_submit": access.can(user, "practice.submit"),
         "can_handle": access.can(user, "fee_report.handle"), "document_kinds": PublishedDocument.Kind.choices,
         "labels": LABELS,
@@ -109,7 +92,7 @@ def manage(request, region: str):
 
 
 @require_POST
-@staff
+@login_required
 def manage_act(request, region: str, action: str):
     post, user = request.POST, request.user
     try:
@@ -126,14 +109,14 @@ def manage_act(request, region: str, action: str):
             actions.practice_submit(region=region, by=user, title=post.get("title", ""), body=post.get("body", ""))
             messages.success(request, "经验做法已报送，审核后公开。")
         elif action == "practice-review":
-            practice = GoodPractice.objects.filter(region=region, pk=post.get("practice") or 0).first()
+            practice = queries.practice(region, post.get("practice") or 0)
             if practice is None:
                 raise invalid("practice", "没有这条经验做法")
             actions.practice_review(practice=practice, by=user, publish=post.get("decision") == "publish",
                                     note=post.get("note", ""))
             messages.success(request, "审核意见已记录。")
         elif action == "violation-close":
-            item = ViolationReport.objects.filter(region=region, pk=post.get("report") or 0).first()
+            item = queries.violation_reports(region).filter(pk=post.get("report") or 0).first()
             if item is None:
                 raise invalid("report", "没有这件举报")
             actions.violation_close(report=item, by=user, substantiated=post.get("substantiated") == "yes",

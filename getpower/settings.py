@@ -95,6 +95,8 @@ PAYMENT_PENDING_TIMEOUT_MINUTES = int(os.environ.get("GETPOWER_PAYMENT_PENDING_T
 INVOICE_TAX_RATE = os.environ.get("GETPOWER_INVOICE_TAX_RATE", "0.13")
 
 INSTALLED_APPS = [
+    # First: its `changepassword` (which writes the event) replaces django.contrib.auth's.
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -105,7 +107,6 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "axes",
     "core",
-    "accounts",
     "workdays",
     "policies",
     "applications",

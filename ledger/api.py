@@ -60,7 +60,7 @@ def list_tasks(request: HttpRequest, region: str, filters: Query[TaskFilter]):
 
 
 def _detail(task: Task) -> dict:
-    view = queries.views(Task.objects.filter(pk=task.pk))[0]
+    view = queries.views(queries.tasks([task.pk]))[0]
     live = [
         {"target": item["target"], "meets": item["meets"],
          "live": None if item["live"] is None else {

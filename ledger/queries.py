@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.errors import invalid
 from ledger import live, status
 from ledger.deadlines import DeadlineKind
-from ledger.models import Milestone, Rectification, Task
+from ledger.models import Evidence, Milestone, Rectification, Report, Task
 from ledger.units import UNITS, overlap
 
 STATUSES = [s.value for s in status.TaskStatus]
@@ -103,6 +103,20 @@ def live_values(task: Task) -> list[dict]:
         value = live.value_for(region=task.region, target=target)
         out.append({"target": target, "live": value, "meets": live.meets(target, value)})
     return out
+
+
+def tasks(ids) -> QuerySet[Task]:
+    return Task.objects.filter(pk__in=ids)
+
+
+def evidence(pk) -> Evidence | None:
+    """One piece of evidence with its task (the caller checks the task is visible)."""
+    return Evidence.objects.select_related("report__task").filter(pk=pk).first()
+
+
+def accepted_reports(tasks: QuerySet[Task]) -> QuerySet[Report]:
+    """The accepted progress reports of `tasks`, oldest first (the export keeps the latest)."""
+    return Report.objects.filter(task__in=tasks, review=Report.Review.ACCEPTED).order_by("at")
 
 
 def regions() -> list[str]:

@@ -7,10 +7,9 @@ action's DomainError is shown next to the field it names."""
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,31 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import access as accounts_access
-from core.errors import DomainError, Forbidden, NotFound, invalid
+from core.errors import DomainError, Forbidden, invalid
 from ledger import access, actions, export, queries
 from ledger.labels import LABELS
-from ledger.models import Evidence, Rectification, Report, Task
+from ledger.models import Rectification, Report, Task
 from ledger.units import UNITS
-from policies.models import PolicyVersion
-
-
-def staff_page(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            return render(request, "ledger/forbidden.html", {"message": exc.message}, status=403)
-
-    return wrapped
-
-
-def region_names() -> dict[str, str]:
-    return dict(PolicyVersion.objects.order_by("region", "effective_from").values_list("region", "name"))
+from policies import queries as policy_queries
 
 
 def _today() -> date:
@@ -50,7 +30,7 @@ def _today() -> date:
 
 
 @require_safe
-@staff_page
+@login_required
 def index(request):
     regions = access.regions_of(request.user)
     accounts_access.require(request.user, "ledger.view")
@@ -58,7 +38,7 @@ def index(request):
     shown = [r for r in loaded if regions is None or r in regions]
     if len(shown) == 1:
         return redirect("ledger:region", region=shown[0])
-    names = region_names()
+    names = policy_queries.region_names()
     return render(request, "ledger/index.html", {"regions": [(r, names.get(r, r)) for r in shown]})
 
 
@@ -78,7 +58,7 @@ def _summary(rows) -> list[tuple[str, str, int]]:
 
 
 @require_safe
-@staff_page
+@login_required
 def region_page(request, region: str):
     tasks = access.visible_tasks(request.user).filter(region=region)
     if not tasks.exists():
@@ -91,7 +71,7 @@ def region_page(request, region: str):
         error, rows = exc.message, queries.filtered(tasks, today=_today())
     all_rows = queries.views(tasks, today=_today()) if (status_code or unit) else rows
     return render(request, "ledger/region.html", {
-        "region": region, "region_name": region_names().get(region, region), "rows": rows, "error": error,
+        "region": region, "region_name": policy_queries.region_names().get(region, region), "rows": rows, "error": error,
         "summary": _summary(all_rows), "status": status_code, "unit": unit, "order": order,
         "statuses": LABELS["ledger_status"], "units": {code: u.name for code, u in UNITS.items()},
         "section": "deadline" if order == "deadline" else "region",
@@ -99,18 +79,17 @@ def region_page(request, region: str):
 
 
 @require_safe
-@staff_page
+@login_required
 def mine(request):
     tasks = access.my_tasks(request.user)
-    rows = queries.views(Task.objects.filter(pk__in=[t.pk for t in tasks]).order_by("region", "number"),
-                         today=_today())
+    rows = queries.views(queries.tasks([t.pk for t in tasks]).order_by("region", "number"), today=_today())
     rows.sort(key=lambda r: (r.status not in ("overdue", "at_risk"), r.task.deadline or date.max, r.task.number))
-    return render(request, "ledger/mine.html", {"rows": rows, "names": region_names(), "section": "mine",
+    return render(request, "ledger/mine.html", {"rows": rows, "names": policy_queries.region_names(), "section": "mine",
                                                 "summary": _summary(rows)})
 
 
 def _task_context(request, task: Task) -> dict:
-    view = queries.views(Task.objects.filter(pk=task.pk), today=_today())[0]
+    view = queries.views(queries.tasks([task.pk]), today=_today())[0]
     reports = list(task.reports.select_related("by", "reviewed_by", "organisation").prefetch_related("evidence"))
     try:
         reporting = access.reporting_org(request.user, task) if not task.empty else None
@@ -125,13 +104,13 @@ def _task_context(request, task: Task) -> dict:
         "task": task, "view": view, "reports": reports, "reporting_org": reporting, "reviewer": reviewer,
         "can_rectify": accounts_access.can(request.user, "ledger.rectify") and task.kind in ("problem", "rules_cleanup"),
         "live": queries.live_values(task), "rectifications": list(task.rectifications.all()),
-        "region_name": region_names().get(task.region, task.region),
+        "region_name": policy_queries.region_names().get(task.region, task.region),
         "report_kinds": Report.Kind.choices, "actions": Rectification.Action.choices,
     }
 
 
 @require_safe
-@staff_page
+@login_required
 def task_page(request, region: str, number: int):
     task = access.task_for(request.user, region=region, number=number)
     return render(request, "ledger/task.html", _task_context(request, task))
@@ -145,7 +124,7 @@ def _parse_date(field: str, value: str) -> date:
 
 
 @require_POST
-@staff_page
+@login_required
 def task_act(request, region: str, number: int, action: str):
     task = access.task_for(request.user, region=region, number=number)
     post, user = request.POST, request.user
@@ -194,7 +173,7 @@ def task_act(request, region: str, number: int, action: str):
 
 
 @require_POST
-@staff_page
+@login_required
 def problem_new(request, region: str):
     post = request.POST
     try:
@@ -210,9 +189,9 @@ def problem_new(request, region: str):
 
 
 @require_safe
-@staff_page
+@login_required
 def evidence_file(request, pk: int):
-    evidence = Evidence.objects.select_related("report__task").filter(pk=pk).first()
+    evidence = queries.evidence(pk)
     if evidence is None:
         raise Http404
     task = evidence.report.task
@@ -222,16 +201,16 @@ def evidence_file(request, pk: int):
 
 
 @require_safe
-@staff_page
+@login_required
 def export_xlsx(request, region: str):
     tasks = access.visible_tasks(request.user).filter(region=region)
     if not tasks.exists():
         raise Http404
     rows = queries.views(tasks.order_by("number"), today=_today())
     latest = {}
-    for report in Report.objects.filter(task__in=tasks, review=Report.Review.ACCEPTED).order_by("at"):
+    for report in queries.accepted_reports(tasks):
         latest[report.task_id] = f"{timezone.localtime(report.at):%Y-%m-%d} {report.text}"
-    name = region_names().get(region, region)
+    name = policy_queries.region_names().get(region, region)
     data = export.workbook(title=f"{name}“获得电力”工作任务台账（{_today().isoformat()}）", rows=rows, latest=latest)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="ledger-{region}-{_today().isoformat()}.xlsx"'

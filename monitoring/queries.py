@@ -16,7 +16,6 @@ from monitoring.indicators import INDICATORS, Measure, Scope
 from monitoring.models import ApplicationFact
 from monitoring.periods import BadPeriod, Period, parse
 from policies import queries as policy_queries
-from policies.models import PolicyVersion
 
 ROOT_REGION = "national"
 
@@ -171,9 +170,8 @@ def county_ranking(scope: Scope, *, sort: str = "within_share") -> list[dict]:
 
 
 def region_names() -> dict[str, str]:
-    names = dict(PolicyVersion.objects.exclude(region=ROOT_REGION).order_by("region", "-effective_from")
-                 .values_list("region", "name").distinct())
-    return dict(sorted(names.items()))
+    """The regions with their names, the national root left out."""
+    return {region: name for region, name in sorted(policy_queries.region_names().items()) if region != ROOT_REGION}
 
 
 # ---------------------------------------------------------------- the overview the regulator lands on
@@ -217,3 +215,11 @@ def overview(*, user: User, today: date) -> list[dict]:
         totals["within_share"] = judge.share(totals["within"], totals["limited"])
         regions.append({"region": region, "name": names[region], "period": year, "rows": rows, "totals": totals})
     return regions
+
+
+
+def reports():
+    """Generated reports, newest first (the model's order)."""
+    from monitoring.models import Report
+
+    return Report.objects.all()

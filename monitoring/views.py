@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -15,7 +15,6 @@ from core.errors import DomainError
 from monitoring import periods, queries
 from monitoring.actions import report_generate
 from monitoring.indicators import UNIT_NAMES
-from monitoring.models import Report
 
 STATUS_NAMES = {"met": "达标", "at_risk": "临界", "missed": "未达标", "n/a": "无目标或无数据"}
 STATUS_CSS = {"met": "good", "at_risk": "warn", "missed": "bad", "n/a": "muted"}
@@ -96,7 +95,7 @@ def reports(request):
             return redirect("monitoring:reports")
         except DomainError as exc:
             context["error"] = "；".join(exc.fields.values()) or exc.message
-    context["reports"] = Paginator(Report.objects.all(), 30).get_page(request.GET.get("page"))
+    context["reports"] = Paginator(queries.reports(), 30).get_page(request.GET.get("page"))
     context["may_generate"] = access.can(request.user, "reports.generate")
     return render(request, "monitoring/reports.html", context)
 
@@ -105,7 +104,9 @@ def reports(request):
 @require_safe
 def report_file(request, pk: int):
     _allowed(request.user)
-    report = get_object_or_404(Report, pk=pk)
+    report = queries.reports().filter(pk=pk).first()
+    if report is None:
+        raise Http404
     answer = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
     answer["Cache-Control"] = "no-store, private"
     return answer

@@ -82,16 +82,14 @@ def _out(o: Outage) -> dict:
 
 
 def _county(user, code: str) -> Division:
-    county = access.scope(user, Division.objects.filter(code=code, level=Division.Level.COUNTY),
-                          division_field="id").first()
+    county = queries.county_in_jurisdiction(user, code)
     if county is None:
         raise invalid("county", f"unknown county {code!r} or not in your jurisdiction")
     return county
 
 
 def _outage(user, outage_id: int) -> Outage:
-    return access.get_visible(user, Outage.objects.select_related("county"), pk=outage_id, what="outage",
-                              division_field="county")
+    return queries.outage_for(user, outage_id)
 
 
 def _pairs(scopes) -> list[tuple[str, str]]:

@@ -622,6 +622,35 @@ def visible_outages(user) -> QuerySet:
     return access.scope(user, Outage.objects.select_related("county"), division_field="county")
 
 
+def outage_for(user, pk, *, related: tuple[str, ...] = ("county",)) -> Outage:
+    """One outage the user may see (else NotFound), with `related` joined."""
+    return access.get_visible(user, Outage.objects.select_related(*related), pk=pk, what="outage",
+                              division_field="county")
+
+
+def notice_counts(outage: Outage) -> list[dict]:
+    """How many notices of each kind went out about the outage."""
+    from outages.models import Notice
+
+    return list(Notice.objects.filter(outage=outage).values("kind").annotate(n=Count("id")))
+
+
+def repair_of(outage: Outage) -> RepairOrder | None:
+    return RepairOrder.objects.filter(outage=outage).first()
+
+
+def public_counties() -> QuerySet[Division]:
+    """The counties that have a planned outage on the public notice board, by code."""
+    return Division.objects.filter(level=Division.Level.COUNTY,
+                                   pk__in=public_planned().values("county_id")).order_by("code")
+
+
+def county_in_jurisdiction(user, code: str) -> Division | None:
+    from accounts import queries as account_queries
+
+    return account_queries.counties_for(user).filter(code=code).first()
+
+
 def public_planned(*, county_code: str | None = None) -> QuerySet:
     """Planned outages the public may see: approved, not yet over, by area."""
     qs = (Outage.objects.filter(kind=Kind.PLANNED, status__in=(Outage.Status.APPROVED, Outage.Status.ACTIVE),

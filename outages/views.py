@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import access
-from accounts.models import Division
+from accounts import queries as account_queries
 from core.errors import DomainError, NotFound
 from outages import queries
 from outages.labels import LABELS
-from outages.models import Area, AvoidedOutage, Cause, Kind, Notice, Outage, Referral, RepairOrder
+from outages.models import Area, AvoidedOutage, Cause, Kind, Outage, Referral
 from outages.verbs import MESSAGE_KINDS
 
 REGION_NAMES = {"shaanxi": "陕西", "zhejiang": "浙江", "zaozhuang": "枣庄"}
@@ -48,8 +48,7 @@ def outage_detail(request, outage_id: int):
     if not _staff(request.user):
         raise Http404
     try:
-        outage = access.get_visible(request.user, Outage.objects.select_related("county", "approved_by"),
-                                    pk=outage_id, what="outage", division_field="county")
+        outage = queries.outage_for(request.user, outage_id, related=("county", "approved_by"))
     except NotFound:
         raise Http404 from None
     assessment = queries.assess(outage) if outage.kind == Kind.PLANNED and outage.planned_end else None
@@ -57,8 +56,8 @@ def outage_detail(request, outage_id: int):
         "outage": outage, "assessment": assessment,
         "scopes": outage.scopes.select_related("feeder", "transformer", "customer"),
         "notices": [{"label": MESSAGE_KINDS.get(row["kind"], row["kind"]), "n": row["n"]}
-                    for row in Notice.objects.filter(outage=outage).values("kind").annotate(n=Count("id"))],
-        "repair": RepairOrder.objects.filter(outage=outage).first(), **_labels()})
+                    for row in queries.notice_counts(outage)],
+        "repair": queries.repair_of(outage), **_labels()})
 
 
 @login_required
@@ -102,8 +101,7 @@ def public_planned(request):
     """停电信息公告: readable without login, by county."""
     county = request.GET.get("county") or None
     outages = list(queries.public_planned(county_code=county)[:500])
-    counties = Division.objects.filter(level=Division.Level.COUNTY,
-                                       pk__in=queries.public_planned().values("county_id")).order_by("code")
+    counties = queries.public_counties()
     return render(request, "outages/public.html", {"outages": outages, "counties": counties, "county": county,
                                                    **_labels()})
 
@@ -135,8 +133,7 @@ def outage_act(request, outage_id: int, verb: str):
     from outages import actions
 
     try:
-        outage = access.get_visible(request.user, Outage.objects.select_related("county"), pk=outage_id,
-                                    what="outage", division_field="county")
+        outage = queries.outage_for(request.user, outage_id)
     except NotFound:
         raise Http404 from None
     by, post = request.user, request.POST
@@ -176,7 +173,7 @@ def fault_new(request):
 
     if not access.can(request.user, "outage.operate"):
         raise Http404
-    counties = access.scope(request.user, Division.objects.filter(level=Division.Level.COUNTY), division_field="id")
+    counties = account_queries.counties_for(request.user)
     error = None
     if request.method == "POST":
         post = request.POST

@@ -11,6 +11,11 @@ from policies.models import PolicyVersion
 from policies.present import policy_json
 
 
+def region_names() -> dict[str, str]:
+    """Each loaded region's name (from its latest version): the one lookup pages use to name a region."""
+    return dict(PolicyVersion.objects.order_by("region", "effective_from").values_list("region", "name"))
+
+
 def known_regions() -> list[str]:
     return list(PolicyVersion.objects.order_by("region").values_list("region", flat=True).distinct())
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import access
-from accounts.models import Division
+from accounts import queries as account_queries
 from applications import queries as application_queries
 from applications import rules
 from core.errors import DomainError, NotFound
@@ -50,7 +50,7 @@ def prospects(request):
         return redirect_to_login(request.get_full_path())
     if not (access.can(request.user, "application.create") and access.is_grid_staff(request.user)):
         raise Http404
-    counties = access.scope(request.user, Division.objects.filter(level="county"), division_field="pk")
+    counties = account_queries.counties_for(request.user)
     return render(request, "sharing/prospects.html", {
         "prospects": queries.prospects_for(request.user), "counties": counties, "section": "prospects",
     })
@@ -60,8 +60,7 @@ def prospects(request):
 def prospects_import(request):
     if not _signed_in(request):
         return redirect_to_login(request.get_full_path())
-    county = access.scope(request.user, Division.objects.filter(level="county"), division_field="pk").filter(
-        code=request.POST.get("county", "")).first()
+    county = account_queries.counties_for(request.user).filter(code=request.POST.get("county", "")).first()
     if county is None:
         raise Http404
     try:

@@ -81,7 +81,9 @@ def test_report_with_evidence_then_review_through_the_pages(client, ledgers):
 
 def test_applicants_and_other_regions_see_nothing(client, ledgers):
     client.force_login(ledgers.world.alice)
-    assert client.get("/ledger/shaanxi/").status_code == 403
+    refused = client.get("/ledger/shaanxi/")
+    # The site's own 403 page (core.middleware.DomainErrorPages) shows the refusal's message.
+    assert refused.status_code == 403 and "您的角色无权办理此项" in refused.content.decode()
     client.force_login(ledgers.erin)
     assert client.get("/ledger/zhejiang/").status_code == 404
 

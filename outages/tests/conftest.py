@@ -10,6 +10,7 @@ import time_machine
 
 from accounts import actions as accounts
 from accounts.roles import Role
+from applications.tests.conftest import travel  # noqa: F401 (the shared fixture)
 from outages import network
 from outages.models import Customer
 
@@ -34,21 +35,6 @@ customer_lv,C6,无联系人,T3,610113,city_core,,,,,
 
 def at(year, month, day, hour=10, minute=0):
     return dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def travel():
-    state = {}
-
-    def go(moment):
-        if "traveller" in state:
-            state["traveller"].stop()
-        state["traveller"] = time_machine.travel(moment, tick=False)
-        state["traveller"].start()
-
-    yield go
-    if "traveller" in state:
-        state["traveller"].stop()
 
 
 @pytest.fixture

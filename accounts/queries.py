@@ -1,0 +1,52 @@
+"""Reads of who is who that every app's pages need: counties by code, the counties a user
+serves, divisions for a filter, users by the name they typed. Jurisdiction itself is
+accounts.access; this module only reads."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from accounts import access
+from accounts.models import Division, User
+
+
+def counties() -> QuerySet[Division]:
+    return Division.objects.filter(level=Division.Level.COUNTY)
+
+
+def county_by_code(code: str) -> Division | None:
+    """The county with this 行政区划代码, or None."""
+    return counties().filter(code=(code or "").strip()).first()
+
+
+def counties_for(user: User) -> QuerySet[Division]:
+    """The counties within the user's jurisdiction, by code."""
+    return access.scope(user, counties(), division_field="pk").order_by("code")
+
+
+def divisions(ids) -> QuerySet[Division]:
+    """Divisions by id (a list or a subquery of ids), by code: the choices of a county filter."""
+    return Division.objects.filter(pk__in=ids).order_by("code")
+
+
+def active_user(username: str) -> User | None:
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def any_user(username: str) -> User | None:
+    """The account with this username, active or not (the console acts on either)."""
+    return User.objects.filter(username=username).first()
+
+
+def users_named(usernames: Iterable[str]) -> QuerySet[User]:
+    return User.objects.filter(username__in=list(usernames))
+
+
+def user_by_identifier(identifier: str) -> User | None:
+    """The active account a person means by what they typed at login: username, phone or e-mail."""
+    identifier = identifier.strip()
+    if not identifier:
+        return None
+    return (User.objects.filter(Q(username__iexact=identifier) | Q(phone=identifier) | Q(email__iexact=identifier))
+            .filter(is_active=True).order_by("id").first())

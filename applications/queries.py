@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts import access
 from accounts.models import User
-from applications.models import OPEN_STAGE_STATES, Application, Confirmation, Stage
+from applications.models import OPEN_STAGE_STATES, Application, Confirmation, Escalation, Stage
 from core.errors import NotFound
 
 
@@ -85,3 +85,45 @@ def first_staff(organisation, role: str) -> User | None:
     督办, the project manager of an HV file): one definition of "who is that"."""
     return (User.objects.filter(memberships__role=role, memberships__organisation=organisation, is_active=True)
             .order_by("id").first())
+
+
+def escalations_for(user: User) -> QuerySet[Escalation]:
+    """督办 the user may see: all of their jurisdiction for those who oversee, else the ones on
+    stages they handle or manage."""
+    from django.db.models import Q
+
+    qs = Escalation.objects.filter(stage__application__in=applications_for(user))
+    if not access.can(user, "escalation.view"):
+        qs = qs.filter(Q(stage__assignee=user) | Q(stage__application__account_manager=user)
+                       | Q(stage__application__project_manager=user) | Q(supervisor=user))
+    return qs.select_related("stage__application__county", "stage__assignee", "supervisor", "replied_by")
+
+
+def filter_escalations(qs: QuerySet[Escalation], *, state: str = "", county: str = "", overdue: bool | None = None,
+                       today: date) -> QuerySet[Escalation]:
+    """Overdue: not closed and past its own deadline. Open ones first, the most urgent on top."""
+    if state in Escalation.State.values:
+        qs = qs.filter(state=state)
+    if county:
+        qs = qs.filter(stage__application__county__code=county)
+    late = {"due_date__lt": today}
+    if overdue is True:
+        qs = qs.filter(**late).exclude(state=Escalation.State.CLOSED)
+    elif overdue is False:
+        qs = qs.exclude(state__in=[Escalation.State.OPEN, Escalation.State.REPLIED], **late)
+    return qs.order_by("closed_at", "due_date", "-opened_at", "-id")
+
+
+def missing_documents(application: Application, stage: Stage | None) -> list[str]:
+    """What the policy lists for this stage that is neither on file nor obtained by data sharing
+    (四免) nor the one certificate: 设计审查 without the design documents, say. Codes, in the
+    policy's order."""
+    from applications import rules
+
+    if stage is None or application.policy_version is None:
+        return []
+    listed = rules.stage_documents(application.policy_version, application.category, stage.code)
+    # On file, obtained by data sharing, or the one certificate shown at acceptance (一证通办).
+    held = set(application.documents.values_list("doc_type", flat=True)) | rules.shared_documents(
+        application.policy_version) | {rules.one_certificate(application.policy_version)}
+    return [code for code in listed if code not in held]

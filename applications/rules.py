@@ -98,6 +98,14 @@ def allowed_documents(version: PolicyVersion, category: str, stage_code: str) ->
         raise invalid("stage_code", exc.message) from exc
 
 
+def stage_documents(version: PolicyVersion, category: str, stage_code: str) -> list[str]:
+    """The documents the policy lists for one stage, in the policy's order."""
+    try:
+        return list(resolve.allowed_documents(document(version), category, stage_code))
+    except resolve.ResolutionError:
+        return []
+
+
 def category_documents(version: PolicyVersion, category: str) -> list[str]:
     """Every document the policy lists for any stage of the category, in stage order: the
     most a customer-side pause may ask for (nothing beyond the policy)."""

@@ -76,7 +76,7 @@ def confirmation_for(user: User, pk) -> Confirmation:
     """One of the user's own pending confirmations; anyone else's answers as not found."""
     found = confirmations_for(user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"confirmation {pk} not found", fields={"confirmation": "not found"})
+        raise NotFound(f"未找到确认事项 {pk}", fields={"confirmation": "未找到"})
     return found
 
 

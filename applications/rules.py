@@ -8,6 +8,7 @@ from datetime import date
 
 from accounts.models import User
 from accounts.roles import Role
+from core import labels
 from core.errors import invalid
 from policies import queries as policy_queries
 from policies import resolve
@@ -143,7 +144,7 @@ def document_names(version: PolicyVersion) -> dict[str, str]:
 def _settings(version: PolicyVersion):
     settings = document(version).settings
     if settings is None:
-        raise invalid("policy", f"{version.region} {version.version} has no operating settings")
+        raise invalid("policy", f"{labels.label('region', version.region)} {version.version} 版政策没有运行设置")
     return settings
 
 

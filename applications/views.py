@@ -261,7 +261,7 @@ def _place_errors(form, exc: DomainError, aliases: dict[str, str] | None = None)
             form.add_error(name, message)
             placed = True
     if not placed:
-        form.add_error(None, exc.message)
+        form.add_error(None, exc.for_people)
 
 
 def _due_note(application: Application) -> str:

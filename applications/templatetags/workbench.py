@@ -2,8 +2,8 @@
 from django import template
 from django.urls import reverse
 
-from accounts.roles import Role
 from applications import demo
+from core import labels
 
 register = template.Library()
 
@@ -17,7 +17,7 @@ def demo_logins() -> list[dict]:
     when the demo is not loaded."""
     if not demo.is_loaded():
         return []
-    return [{"username": username, "role": role, "role_name": Role(role).label, "where": where,
+    return [{"username": username, "role": role, "role_name": labels.label("role", role), "where": where,
              "face": reverse(FACE.get(role, "applications:queue"))}
             for username, role, where in demo.demo_logins()]
 

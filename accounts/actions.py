@@ -57,11 +57,11 @@ def user_create(*, username: str, password: str = "", password_hash: str = "", r
     if role not in Role.values:
         raise invalid("role", f"unknown role {role!r}")
     if role != Role.APPLICANT and organisation is None:
-        raise invalid("organisation", "staff roles belong to an organisation")
+        raise invalid("organisation", "工作人员角色须属于某个单位")
     if User.objects.filter(username=username).exists():
-        raise invalid("username", "already taken")
+        raise invalid("username", "该用户名已被使用")
     if not password and not password_hash:
-        raise invalid("password", "required")
+        raise invalid("password", "必填")
     user = User.objects.create_user(
         username=username, password=password or None, display_name=display_name, phone=phone, email=email,
         is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
@@ -126,13 +126,13 @@ def api_token_issue(*, user: User, name: str, days: int = API_TOKEN_DAYS, by: Us
                     ) -> tuple[str, ApiToken]:
     """The token (shown once, never stored) and its record."""
     if not name.strip():
-        raise invalid("name", "required")
+        raise invalid("name", "必填")
     if len(name.strip()) > ApiToken._meta.get_field("name").max_length:
-        raise invalid("name", f"at most {ApiToken._meta.get_field('name').max_length} characters")
+        raise invalid("name", f"不能超过 {ApiToken._meta.get_field('name').max_length} 个字符")
     if not 1 <= days <= API_TOKEN_MAX_DAYS:
-        raise invalid("days", f"a token lives 1 to {API_TOKEN_MAX_DAYS} days")
+        raise invalid("days", f"有效期为 1 至 {API_TOKEN_MAX_DAYS} 天")
     if not user.is_active:
-        raise invalid("user", "is deactivated")
+        raise invalid("user", "该账号已停用")
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():

@@ -22,14 +22,14 @@ def uscc_problem(code: str) -> str | None:
     """None when valid, else what is wrong (for the error message)."""
     code = code.strip().upper()
     if len(code) != 18:
-        return "统一社会信用代码应为18位 (must be 18 characters)"
+        return "统一社会信用代码应为18位"
     bad = [c for c in code if c not in USCC_CHARSET]
     if bad:
-        return f"含非法字符 {bad[0]!r} (invalid character)"
+        return f"含非法字符 {bad[0]!r}"
     if not code[8:17].isalnum():
-        return "组织机构代码部分无效 (invalid organisation code part)"
+        return "组织机构代码部分无效"
     if uscc_check_char(code[:17]) != code[17]:
-        return "校验码错误 (check character does not match)"
+        return "校验码错误"
     return None
 
 
@@ -41,17 +41,17 @@ def id_check_char(first17: str) -> str:
 def id_number_problem(number: str, *, today: date | None = None) -> str | None:
     number = number.strip().upper()
     if len(number) != 18:
-        return "身份证号码应为18位 (must be 18 characters)"
+        return "身份证号码应为18位"
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        return "身份证号码格式错误 (17 digits then a digit or X)"
+        return "身份证号码格式错误（应为17位数字加1位数字或X）"
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        return "出生日期无效 (invalid date of birth)"
+        return "出生日期无效"
     if born.year < 1900 or born > (today or date.today()):
-        return "出生日期无效 (invalid date of birth)"
+        return "出生日期无效"
     if id_check_char(number[:17]) != number[17]:
-        return "校验码错误 (check digit does not match)"
+        return "校验码错误"
     return None
 
 

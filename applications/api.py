@@ -343,7 +343,7 @@ def _user(field: str, username: str | None) -> User | None:
         return None
     user = account_queries.active_user(username)
     if user is None:
-        raise invalid(field, f"unknown user {username!r}")
+        raise invalid(field, f"没有这个账号：{username!r}")
     return user
 
 
@@ -488,7 +488,7 @@ def update_project(request, application_id: int, project_id: int, payload: Proje
     application = queries.application_for(request.auth, application_id)
     project = application.grid_projects.filter(pk=project_id).first()
     if project is None:
-        raise NotFound(f"project {project_id} not found", fields={"project_id": "not found"})
+        raise NotFound(f"未找到工程 {project_id}", fields={"project_id": "未找到"})
     actions.grid_project_update(project=project, by=request.auth, **payload.dict())
     return detail(queries.application_detail_for(request.auth, application_id))
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import GRID_STAFF, Role
 from applications import rules
-from applications.models import Application, GridProject, Pause, Status
+from applications.models import Application, Escalation, GridProject, Pause, Status
 from core import labels
 from core.bounds import MONEY, NOTE_LENGTH, POSITIVE_MONEY
 
@@ -20,10 +20,11 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 def staff_of(application: Application, *roles: str):
     """Active users of the application's handling company, optionally of some roles."""
-    qs = User.objects.filter(memberships__organisation=application.handling_org, is_active=True)
+    # One membership must carry both the company and the role: not a role held somewhere else.
+    held = {"memberships__organisation": application.handling_org}
     if roles:
-        qs = qs.filter(memberships__role__in=roles)
-    return qs.distinct().order_by("username")
+        held["memberships__role__in"] = roles
+    return User.objects.filter(is_active=True, **held).distinct().order_by("username")
 
 
 class UserChoice(forms.ModelChoiceField):
@@ -31,17 +32,31 @@ class UserChoice(forms.ModelChoiceField):
         return labels.person(user)  # people by name, never the login
 
 
+OVERDUE_CHOICES = [("", _("全部")), ("1", _("仅超期")), ("0", _("未超期"))]
+
+
 class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + list(Status.choices))
     county = forms.ChoiceField(label=_("区县"), required=False)
     category = forms.ChoiceField(label=_("用户类别"), required=False)
-    overdue = forms.ChoiceField(label=_("超期"), required=False,
-                                choices=[("", _("全部")), ("1", _("仅超期")), ("0", _("未超期"))])
+    overdue = forms.ChoiceField(label=_("超期"), required=False, choices=OVERDUE_CHOICES)
 
     def __init__(self, *args, counties=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].choices = [("", _("全部"))] + list(counties)
         self.fields["category"].choices = [("", _("全部"))] + list(categories)
+
+
+class EscalationFilterForm(forms.Form):
+    """督办 list filters; the page size is fixed by the view, so nothing here can ask for more."""
+    state = forms.ChoiceField(label=_("状态"), required=False,
+                              choices=[("", _("全部"))] + list(Escalation.State.choices))
+    county = forms.ChoiceField(label=_("区县"), required=False)
+    overdue = forms.ChoiceField(label=_("超过督办期限"), required=False, choices=OVERDUE_CHOICES)
+
+    def __init__(self, *args, counties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [("", _("全部"))] + list(counties)
 
 
 class AcceptForm(forms.Form):
@@ -58,9 +73,10 @@ class CompleteForm(forms.Form):
         help_text=_("留空则发送到复核人的待办，由其本人确认后本环节完成"))
     evidence_date = forms.DateField(label=_("凭证日期（勘查、抄表等）"), required=False, widget=DATE)
 
-    def __init__(self, *args, application: Application, needs_checker: bool, **kwargs):
+    def __init__(self, *args, application: Application, by: User, needs_checker: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["checked_by"].queryset = staff_of(application, *GRID_STAFF)
+        # The second person is someone else of the handling company (双人复核).
+        self.fields["checked_by"].queryset = staff_of(application, *GRID_STAFF).exclude(pk=by.pk)
         self.fields["checked_by"].required = needs_checker
         if not needs_checker:
             self.fields["checked_by"].help_text = _("本环节政策不要求双人复核")
@@ -125,7 +141,7 @@ class SchemeRowForm(forms.Form):
 
     def __init__(self, *args, boundaries=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["boundary"].choices = [(b, b) for b in sorted(boundaries)]
+        self.fields["boundary"].choices = [(b, labels.label("boundary", b)) for b in sorted(boundaries)]
 
     @property
     def filled(self) -> bool:

@@ -184,7 +184,7 @@ def confirmation_for(user: User, pk) -> Confirmation:
     """One of the user's own pending confirmations; anyone else's answers as not found."""
     found = confirmations_for(user).filter(pk=pk).first()
     if found is None:
-        raise NotFound(f"confirmation {pk} not found", fields={"confirmation": "not found"})
+        raise NotFound(f"未找到确认事项 {pk}", fields={"confirmation": "未找到"})
     return found
 
 
@@ -231,3 +231,31 @@ def full_process(application: Application, *, today: date, schedule: clock.Sched
     rule = rules.document(version).next_day_connection
     return FullProcess(int(limit.value), limit.unit, limit.source, rule is not None and limit == rule.limit, start,
                        due.due_date, due.provisional, energised, within)
+def filter_escalations(qs: QuerySet[Escalation], *, state: str = "", county: str = "", overdue: bool | None = None,
+                       today: date) -> QuerySet[Escalation]:
+    """Overdue: not closed and past its own deadline. Open ones first, the most urgent on top."""
+    if state in Escalation.State.values:
+        qs = qs.filter(state=state)
+    if county:
+        qs = qs.filter(stage__application__county__code=county)
+    late = {"due_date__lt": today}
+    if overdue is True:
+        qs = qs.filter(**late).exclude(state=Escalation.State.CLOSED)
+    elif overdue is False:
+        qs = qs.exclude(state__in=[Escalation.State.OPEN, Escalation.State.REPLIED], **late)
+    return qs.order_by("closed_at", "due_date", "-opened_at", "-id")
+
+
+def missing_documents(application: Application, stage: Stage | None) -> list[str]:
+    """What the policy lists for this stage that is neither on file nor obtained by data sharing
+    (四免) nor the one certificate: 设计审查 without the design documents, say. Codes, in the
+    policy's order."""
+    from applications import rules
+
+    if stage is None or application.policy_version is None:
+        return []
+    listed = rules.stage_documents(application.policy_version, application.category, stage.code)
+    # On file, obtained by data sharing, or the one certificate shown at acceptance (一证通办).
+    held = set(application.documents.values_list("doc_type", flat=True)) | rules.shared_documents(
+        application.policy_version) | {rules.one_certificate(application.policy_version)}
+    return [code for code in listed if code not in held]

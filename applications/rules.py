@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from accounts.models import User
 from accounts.roles import Role
+from core import labels
 from core.errors import invalid
 from policies import power, resolve
 from policies import queries as policy_queries
@@ -127,6 +128,14 @@ def allowed_documents(version: PolicyVersion, category: str, stage_code: str) ->
         raise invalid("stage_code", exc.message) from exc
 
 
+def stage_documents(version: PolicyVersion, category: str, stage_code: str) -> list[str]:
+    """The documents the policy lists for one stage, in the policy's order."""
+    try:
+        return list(resolve.allowed_documents(document(version), category, stage_code))
+    except resolve.ResolutionError:
+        return []
+
+
 def category_documents(version: PolicyVersion, category: str) -> list[str]:
     """Every document the policy lists for any stage of the category, in stage order: the
     most a customer-side pause may ask for (nothing beyond the policy)."""
@@ -164,7 +173,7 @@ def document_names(version: PolicyVersion) -> dict[str, str]:
 def _settings(version: PolicyVersion):
     settings = document(version).settings
     if settings is None:
-        raise invalid("policy", f"{version.region} {version.version} has no operating settings")
+        raise invalid("policy", f"{labels.label('region', version.region)} {version.version} 版政策没有运行设置")
     return settings
 
 

@@ -14,6 +14,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.forms import HiddenInput
 from django.http import FileResponse, Http404
@@ -211,7 +212,7 @@ def _timeline(data: dict, application: Application, today: date) -> list[dict]:
 
 def _action_forms(application: Application, user: User, current: Stage | None, bound: dict) -> dict:
     """Unbound forms for every action my role may take now; `bound` carries a refused one back."""
-    found = {name: act.form(application, current, None) for name, act in WORKBENCH.items()
+    found = {name: act.form(application, current, None, user) for name, act in WORKBENCH.items()
              if act.available(application, user, current)}
     # A refused form comes back even when the state no longer offers it, so its error is seen.
     found.update(bound)
@@ -234,6 +235,7 @@ def _page_context(request, application: Application, *, bound: dict | None = Non
         "current": current,
         "full_process": queries.full_process(application, today=today, schedule=get_schedule()),
         "documents": documents,
+        "missing_documents": [doc_names.get(code, code) for code in queries.missing_documents(application, current)],
         "masked_id": _masked(application.id_number_enc),
         "masked_phone": _masked(application.contact_phone_enc),
         "forms": _action_forms(application, request.user, current, bound or {}),
@@ -259,7 +261,7 @@ def _place_errors(form, exc: DomainError, aliases: dict[str, str] | None = None)
             form.add_error(name, message)
             placed = True
     if not placed:
-        form.add_error(None, exc.message)
+        form.add_error(None, exc.for_people)
 
 
 def _due_note(application: Application) -> str:
@@ -280,7 +282,7 @@ def _due_note(application: Application) -> str:
 
 @dataclass(frozen=True)
 class WorkbenchAction:
-    form: Callable[[Application, Stage | None, object], object]  # (application, current, POST or None)
+    form: Callable[[Application, Stage | None, object, User], object]  # (application, current, POST or None, who)
     available: Callable[[Application, User, Stage | None], bool]
     call: Callable[..., str | None]  # (request, application, form) -> the message, or None if the form is invalid
 
@@ -324,7 +326,7 @@ def _call_complete(request, application, form):
                                    checked_by=d["checked_by"], checker_password=d["checker_password"],
                                    evidence_date=d["evidence_date"])
     if stage.state == Stage.State.ACTIVE:
-        return _("已请 %(checker)s 复核：%(stage)s 在其确认后完成。") % {"checker": d["checked_by"], "stage": stage.name}
+        return _("已请 %(checker)s 复核：%(stage)s 在其确认后完成。") % {"checker": labels.person(d["checked_by"]), "stage": stage.name}
     return _("%(stage)s 已完成。") % {"stage": stage.name} + _due_note(application)
 
 
@@ -337,7 +339,7 @@ def _call_pause(request, application, form):
                                 approver_password=d["approver_password"], respond_by=d["respond_by"])
     if not isinstance(pause, Pause):
         return _("已提请 %(approver)s 审批：%(stage)s 在其确认后暂停计时。") % {
-            "approver": d["approved_by"], "stage": pause.stage.name}
+            "approver": labels.person(d["approved_by"]), "stage": pause.stage.name}
     return _("%(stage)s 已暂停：%(reason)s。恢复后到期日按暂停的工作日顺延。") % {
         "stage": pause.stage.name, "reason": dict(form.fields["reason"].choices).get(pause.reason, pause.reason)}
 
@@ -363,10 +365,10 @@ def _call_assign(request, application, form):
         return None
     stage = actions.stage_assign(application=application, code=form.cleaned_data["code"], by=request.user,
                                  assignee=form.cleaned_data["assignee"])
-    return _("%(stage)s 已改派给 %(user)s。") % {"stage": stage.name, "user": stage.assignee}
+    return _("%(stage)s 已改派给 %(user)s。") % {"stage": stage.name, "user": labels.person(stage.assignee)}
 
 
-def _scheme_bundle(application, current, data):
+def _scheme_bundle(application, current, data, user):
     rows, options = forms.scheme_forms(application, data)
     return {"rows": rows, "options": options, "onsite_allowed": rules.onsite_reply_allowed(application),
             "transitional_allowed": rules.transitional_allowed(application)}
@@ -443,38 +445,38 @@ def _scheme_reply_open(application) -> bool:
 
 WORKBENCH: dict[str, WorkbenchAction] = {
     "accept": WorkbenchAction(
-        form=lambda a, c, d: forms.AcceptForm(d),
+        form=lambda a, c, d, u: forms.AcceptForm(d),
         available=lambda a, u, c: a.status == Status.SUBMITTED and access.can(u, "application.accept"),
         call=_call_accept),
     "complete": WorkbenchAction(
-        form=lambda a, c, d: forms.CompleteForm(d, initial=_stage_initial(c), application=a,
+        form=lambda a, c, d, u: forms.CompleteForm(d, initial=_stage_initial(c), application=a, by=u,
                                                 needs_checker=_needs_checker(a, c)),
         available=_in_progress_stage(Stage.State.ACTIVE, "stage.complete"), call=_call_complete),
     "pause": WorkbenchAction(
-        form=lambda a, c, d: forms.PauseForm(d, initial=_stage_initial(c), application=a),
+        form=lambda a, c, d, u: forms.PauseForm(d, initial=_stage_initial(c), application=a),
         available=_in_progress_stage(Stage.State.ACTIVE, "stage.pause"), call=_call_pause),
     "resume": WorkbenchAction(
-        form=lambda a, c, d: forms.StageForm(d, initial=_stage_initial(c)),
+        form=lambda a, c, d, u: forms.StageForm(d, initial=_stage_initial(c)),
         available=_in_progress_stage(Stage.State.PAUSED, "stage.resume"), call=_call_resume),
     "assign": WorkbenchAction(
-        form=lambda a, c, d: forms.AssignForm(d, initial=_stage_initial(c), application=a),
+        form=lambda a, c, d, u: forms.AssignForm(d, initial=_stage_initial(c), application=a),
         available=_in_progress_stage(None, "application.reassign"), call=_call_assign),
     "reject": WorkbenchAction(
-        form=lambda a, c, d: forms.RejectForm(d),
+        form=lambda a, c, d, u: forms.RejectForm(d),
         available=lambda a, u, c: a.is_open and access.can(u, "application.reject"), call=_call_reject),
     "schemes": WorkbenchAction(
         form=_scheme_bundle, available=_on_open_file("scheme.propose", _scheme_reply_open), call=_call_schemes),
     "choose": WorkbenchAction(
-        form=lambda a, c, d: forms.ChooseForm(d, application=a),
+        form=lambda a, c, d, u: forms.ChooseForm(d, application=a),
         available=_on_open_file("scheme.choose", lambda a: a.schemes.exists()), call=_call_choose),
     "project_open": WorkbenchAction(
-        form=lambda a, c, d: forms.ProjectOpenForm(d), available=_on_open_file("project.update"),
+        form=lambda a, c, d, u: forms.ProjectOpenForm(d), available=_on_open_file("project.update"),
         call=_call_project_open),
     "project_update": WorkbenchAction(
-        form=lambda a, c, d: forms.ProjectUpdateForm(d, application=a),
+        form=lambda a, c, d, u: forms.ProjectUpdateForm(d, application=a),
         available=_on_open_file("project.update", lambda a: a.grid_projects.exists()), call=_call_project_update),
     "fee": WorkbenchAction(
-        form=lambda a, c, d: forms.FeeForm(d), available=_on_open_file("fee.add"), call=_call_fee),
+        form=lambda a, c, d, u: forms.FeeForm(d), available=_on_open_file("fee.add"), call=_call_fee),
 }
 
 
@@ -485,7 +487,7 @@ def application_act(request, pk: int, action: str):
     act = WORKBENCH.get(action)
     if act is None:
         raise Http404
-    form = act.form(application, _current(application), request.POST)
+    form = act.form(application, _current(application), request.POST, request.user)
     error = ""
     try:
         message = act.call(request, application, form)
@@ -562,16 +564,31 @@ def overview(request):
     })
 
 
+ESCALATIONS_PER_PAGE = 25
+
+
+def _escalation_counties(user: User) -> list[tuple[str, str]]:
+    visible = queries.escalations_for(user).values("stage__application__county")
+    return [(d.code, d.name) for d in account_queries.divisions(visible)]
+
+
 @workbench
 @require_safe
 def escalations(request):
-    state = request.GET.get("state", "")
-    items = queries.escalations_for(request.user)
-    if state in Escalation.State.values:
-        items = items.filter(state=state)
+    user = request.user
+    today = _today()
+    form = forms.EscalationFilterForm(request.GET or None, counties=_escalation_counties(user))
+    filters = {}
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = {"state": d["state"], "county": d["county"], "overdue": {"1": True, "0": False}.get(d["overdue"])}
+    found = queries.filter_escalations(queries.escalations_for(user), today=today, **filters)
+    page = Paginator(found, ESCALATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "applications/escalations.html", {
-        "items": [_escalation_item(request.user, e) for e in items[:300]], "states": Escalation.State.choices,
-        "state": state, "today": _today(), "section": "escalations",
+        "items": [_escalation_item(user, e) for e in page.object_list], "form": form, "page": page,
+        "query": query.urlencode(), "today": today, "section": "escalations",
     })
 
 
@@ -611,8 +628,8 @@ def escalation_act(request, pk: int, action: str):
         return render(request, "applications/_escalation.html", {"item": item, "today": _today()})
     if failed:
         return render(request, "applications/escalations.html", {
-            "items": [item], "states": Escalation.State.choices, "state": "", "today": _today(),
-            "section": "escalations"}, status=422)
+            "items": [item], "form": forms.EscalationFilterForm(counties=_escalation_counties(request.user)),
+            "today": _today(), "section": "escalations"}, status=422)
     return redirect(reverse("applications:escalations"))
 
 

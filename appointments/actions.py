@@ -71,7 +71,7 @@ def booking_create(*, application: Application, slot: Slot, by: User, purpose: s
             # Under the application's lock: a withdrawal committing meanwhile is seen here.
             locked = Application.objects.select_for_update().get(pk=application.pk)
             if not locked.is_open:
-                raise Conflict(f"{locked.number} is closed", fields={"status": locked.status}, code="closed")
+                raise Conflict(f"{locked.number} 已办结", fields={"status": locked.get_status_display()}, code="closed")
             booking = Booking.objects.create(slot=slot, application=application, booked_by=by,
                                              booked_at=timezone.now(), purpose=purpose.strip())
             events.record(actor=by, verb="appointment.booked", subject=application,

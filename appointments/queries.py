@@ -34,7 +34,7 @@ def slot_for(user: User, application: Application, slot_id) -> Slot:
     # Only slots of the application's county exist for this user; the action checks the rest.
     slot = Slot.objects.filter(pk=slot_id, county=application.county).select_related("organisation").first()
     if slot is None:
-        raise NotFound(f"slot {slot_id} not found", fields={"slot": "not found"})
+        raise NotFound(f"未找到预约时段 {slot_id}", fields={"slot": "未找到"})
     return slot
 
 
@@ -43,7 +43,7 @@ def booking_for(user: User, booking_id) -> Booking:
     booking = Booking.objects.filter(pk=booking_id, application__in=applications_for(user)).select_related(
         "application", "slot").first()
     if booking is None:
-        raise NotFound(f"booking {booking_id} not found", fields={"booking": "not found"})
+        raise NotFound(f"未找到预约 {booking_id}", fields={"booking": "未找到"})
     return booking
 
 

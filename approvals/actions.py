@@ -22,6 +22,7 @@ from accounts.roles import GOVERNMENT, Role
 from applications.actions import ALLOWED_CONTENT_TYPES, MAX_UPLOAD_BYTES
 from applications.models import Application
 from applications.models import Status as ApplicationStatus
+from approvals.document import DOSSIER_NAMES
 from approvals.labels import label
 from approvals.models import (
     DECIDED,
@@ -46,11 +47,11 @@ OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_PROGRESS)
 def _text(field: str, value: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
     if "\x00" in value:
-        raise invalid(field, "must not contain the NUL character")
+        raise invalid(field, "不能包含空字符（NUL）")
     if len(value) > limit:
-        raise invalid(field, f"at most {limit} characters")
+        raise invalid(field, f"不能超过 {limit} 个字符")
     if required and not value:
-        raise invalid(field, "required")
+        raise invalid(field, "必填")
     return value
 
 
@@ -58,11 +59,11 @@ def _decimal(field: str, value, upper: float) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise invalid(field, f"not a number: {value!r}") from None
+        raise invalid(field, f"不是数字：{value!r}") from None
     if not number.is_finite() or number < 0:
-        raise invalid(field, "must be zero or more")
+        raise invalid(field, "不能小于 0")
     if number > Decimal(str(upper)):
-        raise invalid(field, f"must be at most {upper:g}")
+        raise invalid(field, f"不能大于 {upper:g}")
     return number
 
 
@@ -99,8 +100,8 @@ def request_submit(
     """Route the works of `application` and, unless exempt, open every department's case at once."""
     access.require(by, "approval.route")
     if application.status not in OPEN_APPLICATION:
-        raise Conflict(f"application {application.number} is {application.get_status_display()}",
-                       fields={"application": "not open"})
+        raise Conflict(f"申请 {application.number} 已{application.get_status_display()}",
+                       fields={"application": "申请已办结"})
     kw = _decimal("kw", kw, MAX_KW)
     length_m = _decimal("length_m", length_m, MAX_LENGTH_M)
     sanling = application.sanling if sanling is None else bool(sanling)
@@ -129,8 +130,8 @@ def request_submit(
         # One live route per application (a repeated submit is refused, not doubled); only a
         # rejected route may be submitted again, changed.
         if locked.approval_requests.exclude(status=RequestStatus.REJECTED).exists():
-            raise Conflict("this application already has an approval route",
-                           fields={"application": "approval in progress"})
+            raise Conflict("本申请已有审批流程",
+                           fields={"application": "审批进行中"})
         data = routing.as_json()
         request = ApprovalRequest.objects.create(
             number=f"tmp-{now.timestamp()}-{by.pk}",
@@ -183,7 +184,7 @@ def _settle(request: ApprovalRequest, *, by: User, now) -> None:
 
 def _require_department_member(case: DepartmentCase, by: User) -> None:
     if case.organisation_id not in government_organisations(by):
-        raise Forbidden("only the department this case is addressed to may decide it",
+        raise Forbidden("只有受理本事项的部门可以作出决定",
                         fields={"organisation": case.organisation.name})
 
 
@@ -192,14 +193,14 @@ def case_decide(*, case: DepartmentCase, by: User, decision: str, conditions: st
     access.require(by, "approval.decide")
     _require_department_member(case, by)
     if decision not in DECIDED:
-        raise invalid("decision", "one of approved, approved_with_conditions, rejected")
+        raise invalid("decision", "请选择：同意、附条件同意或不同意")
     conditions = _text("conditions", conditions, required=decision == CaseStatus.APPROVED_WITH_CONDITIONS)
     reason = _text("reason", reason, required=decision == CaseStatus.REJECTED)
     now = timezone.now()
     with transaction.atomic():
         case = DepartmentCase.objects.select_for_update().select_related("request").get(pk=case.pk)
         if case.status != CaseStatus.PENDING:
-            raise Conflict(f"already decided: {case.get_status_display()}", fields={"decision": "already decided"})
+            raise Conflict(f"已作出决定：{case.get_status_display()}", fields={"decision": "已作出决定"})
         case.status = decision
         case.conditions = conditions if decision == CaseStatus.APPROVED_WITH_CONDITIONS else ""
         case.reason = reason if decision == CaseStatus.REJECTED else ""
@@ -275,20 +276,20 @@ def _files_online(request: ApprovalRequest) -> bool:
 def dossier_upload(*, request: ApprovalRequest, by: User, doc_type: str, upload) -> DossierDocument:
     access.require(by, "approval.file")
     if not _files_online(request):
-        raise Conflict("this works is not on the 告知承诺 / 备案 route", fields={"request": "no filing route"})
+        raise Conflict("该工程不走告知承诺 / 备案办理", fields={"request": "不走告知承诺 / 备案"})
     allowed = dossier_documents(request)
     if doc_type not in allowed:
         raise PolicyViolation(f"{doc_type!r} is not in the policy's filing list {allowed}",
                               fields={"doc_type": f"not in the policy list: {', '.join(allowed) or 'none'}"})
     if upload.size > MAX_UPLOAD_BYTES:
-        raise invalid("file", f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        raise invalid("file", f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
     content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
     head = upload.read(8)
     upload.seek(0)
     sniffed = ("application/pdf" if head.startswith(b"%PDF") else "image/png" if head.startswith(b"\x89PNG")
                else "image/jpeg" if head.startswith(b"\xff\xd8") else "")
     if content_type not in ALLOWED_CONTENT_TYPES or sniffed != content_type:
-        raise invalid("file", "only PDF, JPEG or PNG files whose content matches their type")
+        raise invalid("file", "只接受内容与类型相符的 PDF、JPEG 或 PNG 文件")
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -307,11 +308,12 @@ def filing_issue(*, request: ApprovalRequest, by: User) -> ApprovalRequest:
     """Issue the filing certificate (备案证明) once every listed document is on file."""
     access.require(by, "approval.file")
     if not _files_online(request):
-        raise Conflict("this works is not on the 告知承诺 / 备案 route", fields={"request": "no filing route"})
+        raise Conflict("该工程不走告知承诺 / 备案办理", fields={"request": "不走告知承诺 / 备案"})
     held = set(request.dossier.values_list("doc_type", flat=True))
     missing = [d for d in dossier_documents(request) if d not in held]
     if missing:
-        raise Conflict(f"documents missing: {', '.join(missing)}", fields={"dossier": ", ".join(missing)})
+        missing_names = "、".join(DOSSIER_NAMES.get(d, d) for d in missing)
+        raise Conflict(f"缺少材料：{missing_names}", fields={"dossier": missing_names})
     now = timezone.now()
     with transaction.atomic():
         locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
@@ -343,17 +345,17 @@ def works_complete(*, request: ApprovalRequest, by: User, completed_on: date) ->
     access.require(by, "approval.file")
     today = local_date(timezone.now())
     if completed_on > today:
-        raise invalid("completed_on", "cannot be in the future")
+        raise invalid("completed_on", "不能晚于今天")
     if completed_on < request.submitted_on:
-        raise invalid("completed_on", "before the approval was submitted")
+        raise invalid("completed_on", "早于审批提交日期")
     if request.status in (RequestStatus.IN_APPROVAL, RequestStatus.REJECTED):
-        raise Conflict("the works may only complete after approval (or exemption)",
+        raise Conflict("审批通过（或免于审批）后才能登记施工完成",
                        fields={"request": request.get_status_display()})
     months = push_months(request)
     with transaction.atomic():
         locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
         if locked.works_completed_on is not None:
-            raise Conflict("works completion is already recorded", fields={"completed_on": "already recorded"})
+            raise Conflict("施工完成已登记", fields={"completed_on": "已登记"})
         locked.works_completed_on = completed_on
         if months is not None:
             locked.completion_push_due = add_months(completed_on, int(months.value), get_schedule())
@@ -370,9 +372,9 @@ def restoration_record(*, request: ApprovalRequest, by: User, restored_on: date,
     access.require(by, "approval.file")
     note = _text("note", note, required=True, limit=1000)
     if request.works_completed_on is None:
-        raise Conflict("record the works completion first", fields={"restored_on": "works not completed"})
+        raise Conflict("请先登记施工完成", fields={"restored_on": "尚未登记施工完成"})
     if restored_on < request.works_completed_on or restored_on > local_date(timezone.now()):
-        raise invalid("restored_on", "between the works completion and today")
+        raise invalid("restored_on", "应在施工完成日期与今天之间")
     with transaction.atomic():
         request.restored_on, request.restoration_note = restored_on, note
         request.save(update_fields=["restored_on", "restoration_note"])
@@ -398,10 +400,10 @@ def completion_push(*, request: ApprovalRequest, by: User, survey: str) -> Appro
     access.require(by, "approval.file")
     survey = _text("survey", survey, required=True)
     if request.works_completed_on is None:
-        raise Conflict("record the works completion first", fields={"survey": "works not completed"})
+        raise Conflict("请先登记施工完成", fields={"survey": "尚未登记施工完成"})
     recipients = push_recipients(request)
     if not recipients:
-        raise Conflict("no approving department to push to", fields={"survey": "no recipient"})
+        raise Conflict("没有可推送的审批部门", fields={"survey": "没有接收部门"})
     now = timezone.now()
     with transaction.atomic():
         locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)

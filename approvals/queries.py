@@ -64,14 +64,14 @@ def visible_requests(user: User) -> QuerySet[ApprovalRequest]:
 def case_for(user: User, pk: int) -> DepartmentCase:
     case = visible_cases(user).filter(pk=pk).first()
     if case is None:
-        raise NotFound(f"approval case {pk} not found", fields={"id": "not found"})
+        raise NotFound(f"未找到审批事项 {pk}", fields={"id": "未找到"})
     return case
 
 
 def request_for(user: User, pk: int) -> ApprovalRequest:
     request = visible_requests(user).filter(pk=pk).first()
     if request is None:
-        raise NotFound(f"approval request {pk} not found", fields={"id": "not found"})
+        raise NotFound(f"未找到审批申请 {pk}", fields={"id": "未找到"})
     return request
 
 

@@ -38,7 +38,7 @@ def _place(form, exc: DomainError) -> None:
             form.add_error(name, message)
             placed = True
     if not placed:
-        form.add_error(None, exc.message)
+        form.add_error(None, exc.for_people)
 
 
 def _counties(user) -> list[tuple[str, str]]:

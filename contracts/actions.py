@@ -39,11 +39,11 @@ def _code_hash(*, contract: Contract, code: str) -> str:
 def _require_applicant(*, application: Application, by: User, permission: str) -> None:
     access.require(by, permission)
     if application.applicant_user_id != by.pk:
-        raise Forbidden("only the applicant of this application may sign its contract", fields={"user": by.username})
+        raise Forbidden("只有本申请的申请人可以签订合同", fields={"user": "不是本申请的申请人"})
     # Read afresh: the caller's copy may predate a withdrawal.
     status = Application.objects.filter(pk=application.pk).values_list("status", flat=True).first()
     if status in CLOSED_UNSIGNED:
-        raise Conflict(f"{application.number} is closed; its contract is no longer signed",
+        raise Conflict(f"{application.number} 已办结，不能再签订合同",
                        fields={"status": status}, code="closed")
 
 
@@ -54,7 +54,7 @@ def contract_generate(*, application: Application, by: User) -> tuple[Contract, 
     if existing:
         return existing, False
     if application.status not in {Status.IN_PROGRESS, Status.ENERGISED}:
-        raise Conflict(f"{application.number} is not accepted yet: the contract follows acceptance",
+        raise Conflict(f"{application.number} 尚未受理：受理后才能生成合同",
                        fields={"status": application.status})
     now = timezone.now()
     number = document.contract_number(application)
@@ -83,18 +83,18 @@ def contract_request_code(*, contract: Contract, by: User, channel: str | None =
 
     _require_applicant(application=contract.application, by=by, permission="contract.sign")
     if contract.state == Contract.State.SIGNED:
-        raise Conflict(f"{contract.number} is already signed", fields={"contract": "signed"})
+        raise Conflict(f"{contract.number} 已签订", fields={"contract": "已签订"})
     destination = by.phone or by.email or by.get_username()
     channel = channel or channel_for(destination)
     if channel not in CHANNELS:
-        raise invalid("channel", f"unknown channel {channel!r}; known: {', '.join(sorted(CHANNELS))}")
+        raise invalid("channel", f"不支持的发送方式 {channel!r}")
     code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
     now = timezone.now()
     with transaction.atomic():
         live = SigningCode.objects.filter(contract=contract, used_at__isnull=True, revoked_at__isnull=True).first()
         if live and live.attempts < MAX_ATTEMPTS and live.expires_at > now and now - live.created_at < RESEND_AFTER:
             wait = int((RESEND_AFTER - (now - live.created_at)).total_seconds()) + 1
-            raise Conflict(f"a code was just sent; request another in {wait} s", fields={"code": "wait"})
+            raise Conflict(f"验证码刚刚发出，请 {wait} 秒后再获取", fields={"code": f"请 {wait} 秒后再获取"})
         SigningCode.objects.filter(contract=contract, used_at__isnull=True, revoked_at__isnull=True).update(
             revoked_at=now)
         record = SigningCode.objects.create(contract=contract, user=by, code_hash=_code_hash(contract=contract, code=code),
@@ -117,34 +117,34 @@ def contract_sign(*, contract: Contract, by: User, code: str) -> Signature:
     _require_applicant(application=contract.application, by=by, permission="contract.sign")
     code = (code or "").strip()
     if not code.isdigit() or len(code) != CODE_DIGITS:
-        raise invalid("code", f"{CODE_DIGITS} digits")
+        raise invalid("code", f"验证码为 {CODE_DIGITS} 位数字")
     refusal = None
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
         if locked.state == Contract.State.SIGNED:
-            raise Conflict(f"{locked.number} is already signed", fields={"contract": "signed"})
+            raise Conflict(f"{locked.number} 已签订", fields={"contract": "已签订"})
         now = timezone.now()
         live = (SigningCode.objects.select_for_update()
                 .filter(contract=locked, user=by, used_at__isnull=True, revoked_at__isnull=True).first())
         if live is None:
-            raise invalid("code", "request a code first")
+            raise invalid("code", "请先获取验证码")
         if live.expires_at <= now:
-            raise invalid("code", "the code has expired; request a new one")
+            raise invalid("code", "验证码已过期，请重新获取")
         if live.attempts >= MAX_ATTEMPTS:
-            raise invalid("code", "too many wrong attempts; request a new code")
+            raise invalid("code", "验证码错误次数过多，请重新获取")
         if not hmac.compare_digest(live.code_hash, _code_hash(contract=locked, code=code)):
             live.attempts += 1
             live.save(update_fields=["attempts"])
             events.record(actor=by, verb="contract.code_refused", subject=locked.application,
                           data={"contract": locked.number, "attempts": live.attempts})
             left = MAX_ATTEMPTS - live.attempts
-            refusal = invalid("code", f"wrong code; {left} attempts left" if left else
-                              "wrong code; no attempts left, request a new code")
+            refusal = invalid("code", f"验证码错误，还可尝试 {left} 次" if left else
+                              "验证码错误，已无尝试次数，请重新获取")
         else:
             pdf = bytes(locked.pdf)
             digest = signing.sm3_hex(pdf)
             if digest != locked.sm3:
-                raise Conflict("stored contract does not match its recorded hash", fields={"contract": "tampered"})
+                raise Conflict("存档合同与登记的摘要不符", fields={"contract": "合同文件被改动"})
             value, public_key = signing.sign_digest(digest)
             live.used_at = now
             live.attempts += 1

@@ -38,9 +38,9 @@ def text(max_length: int) -> type[str]:
 def check_text(field: str, value: str, *, max_length: int) -> str:
     """The action-side check of the same bound, for callers that skip the schema."""
     if NUL in value:
-        raise invalid(field, "must not contain a NUL character")
+        raise invalid(field, "不能包含空字符（NUL）")
     if len(value) > max_length:
-        raise invalid(field, f"at most {max_length} characters")
+        raise invalid(field, f"不能超过 {max_length} 个字符")
     return value
 
 
@@ -61,8 +61,8 @@ class Range:
 
     def describe(self) -> str:
         low = "≥" if self.low_inclusive else ">"
-        unit = f" {self.unit}" if self.unit else ""
-        return f"{low} {self.low} and ≤ {self.high}{unit}, at most {self.places} decimal places"
+        unit = {"yuan": " 元"}.get(self.unit, f" {self.unit}" if self.unit else "")
+        return f"{low} {self.low} 且 ≤ {self.high}{unit}，最多 {self.places} 位小数"
 
     def schema(self, **kwargs) -> type[Decimal]:
         """The API schema type: pydantic refuses inf/NaN, too many digits and out-of-range values."""
@@ -80,14 +80,14 @@ class Range:
         try:
             number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
         except (InvalidOperation, ValueError):
-            raise invalid(field, f"not a number: {str(value)[:40]!r}") from None
+            raise invalid(field, f"不是数字：{str(value)[:40]!r}") from None
         if not number.is_finite():
-            raise invalid(field, f"must be a finite number {self.describe()}")
+            raise invalid(field, f"应为有限数值，{self.describe()}")
         too_low = number < self.low if self.low_inclusive else number <= self.low
         if too_low or number > self.high:
-            raise invalid(field, f"must be {self.describe()}")
+            raise invalid(field, f"应 {self.describe()}")
         if number != number.quantize(Decimal(1).scaleb(-self.places), rounding="ROUND_DOWN"):
-            raise invalid(field, f"at most {self.places} decimal places")
+            raise invalid(field, f"最多 {self.places} 位小数")
         return number.quantize(Decimal(1).scaleb(-self.places))
 
 

@@ -20,12 +20,22 @@ class DomainError(Exception):
     def as_dict(self) -> dict:
         return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
 
+    @property
+    def for_people(self) -> str:
+        """The message as a page shows it, in words only (no field codes)."""
+        return self.message
+
 
 class InvalidInput(DomainError):
     """A value is malformed or out of range; the field says which."""
 
     code = "invalid"
     status = 422
+
+    @property
+    def for_people(self) -> str:
+        # The message reads "field: what is wrong" for the API; a page says what is wrong.
+        return "；".join(dict.fromkeys(self.fields.values())) if self.fields else self.message
 
 
 class NotFound(DomainError):

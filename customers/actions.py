@@ -150,7 +150,7 @@ def profile_verify(*, user: User, kind: str, name: str, number: str, code: str,
     if kind not in Profile.Kind.values:
         raise invalid("kind", "个人或企业")
     if provider not in PROVIDERS:
-        raise invalid("provider", f"unknown identity provider {provider!r}")
+        raise invalid("provider", f"不支持的身份认证方式 {provider!r}")
     # Outside the transaction: the provider spends code attempts, which must stay spent.
     PROVIDERS[provider].verify(user=user, claim=IdentityClaim(kind=kind, name=name, number=number, code=code))
     number = normalise(number)

@@ -19,7 +19,7 @@ from customers.models import Profile
 def show_errors(form: forms.Form, exc: DomainError) -> None:
     """Put each field's message next to its input; the rest above the form."""
     if not exc.fields:
-        form.add_error(None, exc.message)
+        form.add_error(None, exc.for_people)
     for name, message in exc.fields.items():
         form.add_error(name if name in form.fields else None, message)
 

@@ -237,7 +237,7 @@ def _preview(request, values):
     try:
         return queries.preview(user=request.user, values=values, on=_today()), None
     except DomainError as exc:
-        return None, exc.message
+        return None, exc.for_people
 
 
 @login_required
@@ -422,7 +422,7 @@ def delete_document(request, pk, doc_id):
         app_actions.document_delete(document=document, by=request.user)
     except DomainError as exc:
         context = _detail_context(request, application)
-        context["delete_error"] = exc.message
+        context["delete_error"] = exc.for_people
         return render(request, "customers/application.html", context, status=400)
     return redirect(f"{reverse('customers:application', args=[application.pk])}?done=deleted#upload")
 

@@ -44,7 +44,7 @@ def _existing(*, fee: Fee, by: User, key: str) -> Payment | None:
     by_key = Payment.objects.filter(payer=by, idempotency_key=key).first()
     if by_key is not None:
         if by_key.fee_id != fee.pk:
-            raise Conflict("this Idempotency-Key was used for another fee", fields={"idempotency_key": key})
+            raise Conflict("该幂等键（Idempotency-Key）已用于另一笔费用", fields={"idempotency_key": "已用于另一笔费用"})
         return by_key
     return Payment.objects.filter(fee=fee, state__in=[Payment.State.PENDING, Payment.State.SUCCEEDED]).first()
 
@@ -55,12 +55,12 @@ def fee_pay(*, fee: Fee, by: User, idempotency_key: str, provider: str = DEFAULT
     access.require(by, "payment.pay")
     application = fee.application
     if application.applicant_user_id != by.pk:
-        raise Forbidden("only the applicant pays the fees of this application", fields={"user": by.username})
+        raise Forbidden("只有本申请的申请人可以缴费", fields={"user": "不是本申请的申请人"})
     key = (idempotency_key or "").strip()
     if not key or len(key) > 128 or NUL in key:
-        raise invalid("idempotency_key", "required, at most 128 characters")
+        raise invalid("idempotency_key", "必填，不超过 128 个字符")
     if provider not in PROVIDERS:
-        raise invalid("provider", f"unknown provider {provider!r}; known: {', '.join(sorted(PROVIDERS))}")
+        raise invalid("provider", f"不支持的支付方式 {provider!r}")
     first = _existing(fee=fee, by=by, key=key)
     if first is not None:
         return first, False
@@ -72,10 +72,10 @@ def fee_pay(*, fee: Fee, by: User, idempotency_key: str, provider: str = DEFAULT
             application = Application.objects.select_for_update().get(pk=application.pk)
             fee = Fee.objects.select_for_update().get(pk=fee.pk)
             if application.status in CLOSED_UNPAID:
-                raise Conflict(f"{application.number} is {application.get_status_display()}; its fees are not payable",
+                raise Conflict(f"{application.number} 已{application.get_status_display()}，费用不能再支付",
                                fields={"status": application.status}, code="closed")
             if fee.cancelled_at is not None:
-                raise Conflict(f"the fee {fee.item} was cancelled", fields={"fee": "cancelled"}, code="closed")
+                raise Conflict(f"费用“{fee.item}”已取消", fields={"fee": "已取消"}, code="closed")
             payment = Payment.objects.create(fee=fee, application=application, payer=by, amount=fee.amount,
                                              provider=provider, idempotency_key=key, created_at=now)
             events.record(actor=by, verb="payment.started", subject=application,

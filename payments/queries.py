@@ -21,7 +21,7 @@ def fee_for(user: User, application_id, fee_id) -> Fee:
     application = application_for(user, application_id)
     fee = application.fees.filter(pk=fee_id).first()
     if fee is None:
-        raise NotFound(f"fee {fee_id} not found", fields={"fee": "not found"})
+        raise NotFound(f"未找到收费项目 {fee_id}", fields={"fee": "未找到"})
     return fee
 
 
@@ -31,5 +31,5 @@ def payment_for(user: User, application_id, payment_id) -> Payment:
     payment = (Payment.objects.filter(application=application, pk=payment_id, state=Payment.State.SUCCEEDED)
                .select_related("receipt", "invoice", "fee", "application").first())
     if payment is None:
-        raise NotFound(f"payment {payment_id} not found", fields={"payment": "not found"})
+        raise NotFound(f"未找到支付记录 {payment_id}", fields={"payment": "未找到"})
     return payment

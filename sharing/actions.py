@@ -194,7 +194,7 @@ def prospect_convert(*, prospect: Prospect, by: User) -> Application:
     """The customer applies: an application pre-filled from the prospect (hall channel)."""
     access.require(by, "application.create")
     if prospect.application_id is not None:
-        raise Conflict("this prospect already became an application", fields={"prospect": "converted"})
+        raise Conflict("该意向已转为用电申请", fields={"prospect": "已转为申请"})
     data = ApplicationInput(
         county=prospect.county.code, site_address=prospect.address, area_category="urban",
         voltage_kv=prospect.voltage_kv, capacity_kva=prospect.capacity_kva, applicant_kind="enterprise",
@@ -217,14 +217,14 @@ def joint_forward(*, application: Application, by: User, utilities: list[str]) -
     (signed webhook, retried until delivered); once per company."""
     access.require(by, "application.accept")
     if not utilities:
-        raise invalid("utilities", "choose at least one of water, gas, heating")
+        raise invalid("utilities", "请至少选择水、气、热中的一项")
     unknown = [u for u in utilities if u not in JOINT_UTILITIES]
     if unknown:
-        raise invalid("utilities", f"unknown company {unknown[0]!r} (water, gas, heating)")
+        raise invalid("utilities", f"不支持的联办单位 {unknown[0]!r}（可选：水、气、热）")
     missing = [u for u in utilities if not settings.JOINT_UTILITY_ENDPOINTS.get(u)]
     if missing:
-        raise Conflict(f"no endpoint configured for {', '.join(JOINT_UTILITIES[u] for u in missing)}",
-                       fields={"utilities": ", ".join(missing)})
+        raise Conflict(f"尚未配置接口：{'、'.join(JOINT_UTILITIES[u] for u in missing)}",
+                       fields={"utilities": "、".join(JOINT_UTILITIES[u] for u in missing)})
     body = {"application": application.number, "applicant": application.applicant_name,
             "site_address": application.site_address, "county": application.county.code,
             "uscc": application.uscc, "capacity_kva": str(application.capacity_kva),

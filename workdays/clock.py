@@ -181,12 +181,12 @@ class Schedule:
 
     def _outside(self, day, field_name: str) -> OutOfRange:
         return OutOfRange(
-            field_name, f"{day} is outside the working-day calendar ({self.first_date} to {self.last_date})"
+            field_name, f"{day} 超出工作日日历的范围（{self.first_date} 至 {self.last_date}）"
         )
 
     def _beyond(self, field_name: str, n, unit) -> OutOfRange:
         return OutOfRange(
-            field_name, f"a limit of {n} {unit}(s) ends after {self.last_date}, the end of the working-day calendar"
+            field_name, f"{n} 个{'工作日' if unit == Unit.WORKDAY else '天'}的期限将超过工作日日历的最后一天 {self.last_date}"
         )
 
 
@@ -196,7 +196,7 @@ def add(start: _dt.date, n: int, unit: Unit | str, schedule: Schedule) -> _dt.da
     if s < 0 or s >= schedule._span:
         raise schedule._outside(start, "start")
     if n < 0:
-        raise InvalidLimit("n", f"a limit must be 0 or more, got {n}")
+        raise InvalidLimit("n", f"期限不能为负数（收到 {n}）")
     if unit == _WORKDAY:
         if n:
             k = schedule._working_through[s] + n - 1
@@ -208,7 +208,7 @@ def add(start: _dt.date, n: int, unit: Unit | str, schedule: Schedule) -> _dt.da
         if s >= schedule._span:
             raise schedule._beyond("n", n, unit)
     else:
-        raise InvalidLimit("unit", f"expected 'workday' or 'day', got {unit!r}")
+        raise InvalidLimit("unit", f"单位应为工作日（workday）或天（day），收到 {unit!r}")
     ordinal = schedule._next_working[s]
     if ordinal < 0:
         raise schedule._beyond("n", n, unit)
@@ -220,7 +220,7 @@ def count(start: _dt.date, end: _dt.date, schedule: Schedule) -> int:
     s = schedule._offset(start, "start")
     e = schedule._offset(end, "end")
     if e < s:
-        raise InvalidLimit("end", f"{end} is before {start}")
+        raise InvalidLimit("end", f"{end} 早于 {start}")
     return schedule._working_through[e] - schedule._working_through[s]
 
 

@@ -16,7 +16,7 @@ from accounts.roles import GRID_STAFF, Role
 from applications import messages
 from applications.actions.progress import active_stage, finish_stage, lock_open, start_next
 from applications.models import Application, Confirmation, Pause, Stage
-from core import events, outbox
+from core import events, labels, outbox
 from core.bounds import NOTE_LENGTH, check_text
 from core.dates import parse_date
 from core.errors import Conflict, Forbidden, invalid
@@ -47,14 +47,14 @@ def _organisations(application: Application, kind: str) -> list[Organisation]:
 def second_person_problem(*, application: Application, user: User, kind: str, first: User) -> str:
     """Why `user` cannot be the second person for `kind` on this application ("" if they can)."""
     if user.pk == first.pk:
-        return "the second person must not be the person asking"
+        return "复核人不能是提请人本人"
     if not user.is_active:
-        return "not an active user"
+        return "该账号已停用"
     organisations = _organisations(application, kind)
     if not Membership.objects.filter(user=user, organisation__in=organisations,
                                      role__in=SECOND_PERSON_ROLES[kind]).exists():
-        who = "grid staff" if kind == Confirmation.Kind.STAGE_CHECK else "a supervisor"
-        return f"must be {who} of {application.handling_org.name}"
+        who = "工作人员" if kind == Confirmation.Kind.STAGE_CHECK else "营销主管"
+        return f"须为{application.handling_org.name}的{who}"
     return ""
 
 
@@ -64,13 +64,13 @@ def require_second_person(*, application: Application, user: User | None, kind: 
     second person has signed in this request, False when their confirmation is to be asked."""
     field = FIELDS[kind]
     if user is None:
-        raise invalid(field, "name the second person")
+        raise invalid(field, "请选择第二人（复核人或批准主管）")
     if problem := second_person_problem(application=application, user=user, kind=kind, first=first):
         raise invalid(field, problem)
     if password is None or password == "":
         return False
     if len(password) > 128 or not user.check_password(password):
-        raise invalid(PASSWORD_FIELDS[kind], f"not the password of {user.get_username()}")
+        raise invalid(PASSWORD_FIELDS[kind], f"密码与{labels.person(user)}的账号不符")
     return True
 
 
@@ -78,7 +78,7 @@ def confirmation_request(*, application: Application, stage: Stage, kind: str, b
                          data: dict) -> Confirmation:
     """Put a pending confirmation in the second person's queue. Inside the caller's transaction."""
     if Confirmation.objects.filter(stage=stage, kind=kind, state=Confirmation.State.PENDING).exists():
-        raise Conflict("a confirmation for this stage is already waiting", fields={FIELDS[kind]: "pending"})
+        raise Conflict("本环节已有一项确认在等待处理", fields={FIELDS[kind]: "已有待确认事项"})
     now = timezone.now()
     confirmation = Confirmation.objects.create(application=application, stage=stage, kind=kind, requested_by=by,
                                                confirmer=confirmer, data=data, requested_at=now)
@@ -95,9 +95,9 @@ def _locked_pending(confirmation: Confirmation, by: User) -> Confirmation:
     confirmation = Confirmation.objects.select_for_update().select_related("stage", "requested_by").get(
         pk=confirmation.pk)
     if confirmation.confirmer_id != by.pk:
-        raise Forbidden("only the person asked may answer this confirmation", fields={"confirmation": "not yours"})
+        raise Forbidden("只有被请求的本人可以处理这项确认", fields={"confirmation": "不是发给您的确认"})
     if confirmation.state != Confirmation.State.PENDING:
-        raise Conflict(f"this confirmation is already {confirmation.state}", fields={"state": confirmation.state},
+        raise Conflict(f"这项确认已{confirmation.get_state_display()}", fields={"state": confirmation.get_state_display()},
                        code="closed")
     return confirmation
 
@@ -112,7 +112,7 @@ def confirmation_confirm(*, confirmation: Confirmation, by: User) -> Confirmatio
             raise Forbidden(problem, fields={FIELDS[confirmation.kind]: problem})
         stage = active_stage(application, confirmation.stage.code)
         if stage.state != Stage.State.ACTIVE:
-            raise Conflict(f"stage {stage.code} is {stage.state}, not active", fields={"stage": stage.state})
+            raise Conflict(f"{stage.name}当前为{stage.get_state_display()}，不在办理中", fields={"stage": stage.get_state_display()})
         now = timezone.now()
         confirmation.state, confirmation.decided_at = Confirmation.State.CONFIRMED, now
         confirmation.save(update_fields=["state", "decided_at"])

@@ -127,9 +127,9 @@ def document_upload(*, application: Application, by: User, stage_code: str, doc_
         application = lock_open(application)
         held = application.documents.aggregate(n=Count("id"), size=Sum("size"))
         if held["n"] >= MAX_DOCUMENTS:
-            raise invalid("file", f"this application already holds {MAX_DOCUMENTS} documents")
+            raise invalid("file", f"本申请已有 {MAX_DOCUMENTS} 份资料，不能再上传")
         if (held["size"] or 0) + upload.size > MAX_APPLICATION_BYTES:
-            raise invalid("file", f"this application's documents would exceed {MAX_APPLICATION_BYTES // (1024 * 1024)} MB")
+            raise invalid("file", f"本申请的资料合计将超过 {MAX_APPLICATION_BYTES // (1024 * 1024)} MB")
         document = Document.objects.create(
             application=application, stage_code=stage_code, doc_type=doc_type, file=upload,
             original_name=original_name, content_type=content_type, size=upload.size,

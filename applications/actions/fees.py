@@ -56,14 +56,14 @@ def contractor_choose(*, application: Application, by: User, role: str, name: st
 
     if application.applicant_user_id is None or application.applicant_user_id != by.pk:
         raise Forbidden("只有用电客户本人可以选择设计、施工、供货单位；供电企业不得指定",
-                        fields={"by": "applicant only (三指定 ban)"})
+                        fields={"by": "仅限用电客户本人（禁止三指定）"})
     if role not in ContractorChoice.Role.values:
-        raise invalid("role", f"one of {', '.join(ContractorChoice.Role.values)}")
+        raise invalid("role", f"应为以下之一：{'、'.join(str(label) for label in ContractorChoice.Role.labels)}")
     name = name or ""
     check_text("name", name, max_length=128)
     name = name.strip()
     if not name:
-        raise invalid("name", "required")
+        raise invalid("name", "必填")
     uscc = (uscc or "").strip().upper()
     if uscc and uscc_problem(uscc):
         raise invalid("uscc", uscc_problem(uscc))

@@ -83,27 +83,27 @@ def _validate(data: ApplicationInput, *, by: User) -> dict:
         # Nothing else is checked on text that cannot be stored.
         raise InvalidInput("; ".join(f"{k}: {v}" for k, v in fields.items()), fields=fields)
     if not data.site_address.strip():
-        fields["site_address"] = "required"
+        fields["site_address"] = "必填"
     if data.area_category not in AreaCategory.values:
-        fields["area_category"] = f"one of {', '.join(AreaCategory.values)}"
+        fields["area_category"] = f"应为以下之一：{'、'.join(str(x) for x in AreaCategory.labels)}"
     if data.applicant_kind not in Application.ApplicantKind.values:
-        fields["applicant_kind"] = "person or enterprise"
+        fields["applicant_kind"] = "应为个人或企业"
     if not data.applicant_name.strip():
-        fields["applicant_name"] = "required"
+        fields["applicant_name"] = "必填"
     if data.supply not in Application.Supply.values:
-        fields["supply"] = "single or dual"
+        fields["supply"] = "应为单电源或双电源"
     if data.business_type not in Application.BusinessType.values:
-        fields["business_type"] = f"one of {', '.join(Application.BusinessType.values)}"
+        fields["business_type"] = f"应为以下之一：{'、'.join(str(x) for x in Application.BusinessType.labels)}"
     if data.channel not in Channel.values:
-        fields["channel"] = f"one of {', '.join(Channel.values)}"
+        fields["channel"] = f"应为以下之一：{'、'.join(str(x) for x in Channel.labels)}"
     elif data.channel in STAFF_CHANNELS and not access.is_grid_staff(by) and Role.ADMIN not in by.roles:
-        fields["channel"] = "hall and phone applications are entered by staff"
+        fields["channel"] = "营业厅和电话申请由工作人员录入"
     if data.applicant_kind == "enterprise":
-        problem = uscc_problem(data.uscc) if data.uscc else "required for an enterprise"
+        problem = uscc_problem(data.uscc) if data.uscc else "企业申请必填"
         if problem:
             fields["uscc"] = problem
     if data.applicant_kind == "person":
-        problem = id_number_problem(data.id_number) if data.id_number else "required for a person"
+        problem = id_number_problem(data.id_number) if data.id_number else "个人申请必填"
         if problem:
             fields["id_number"] = problem
     elif data.id_number and (problem := id_number_problem(data.id_number)):

@@ -88,6 +88,6 @@ def lock_open(application: Application) -> Application:
     a closed file takes no more work, documents or money. Call inside the action's transaction."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if not locked.is_open:
-        raise Conflict(f"{locked.number} is {locked.get_status_display()}; it takes no further changes",
+        raise Conflict(f"{locked.number} 已{locked.get_status_display()}，不能再办理",
                        fields={"status": locked.status}, code="closed")
     return locked

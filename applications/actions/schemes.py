@@ -76,7 +76,7 @@ def scheme_propose(*, application: Application, by: User, schemes: list[SchemeIn
         fields.update(_check_scheme(application, scheme, index))
     labels = [s.label.strip() for s in schemes]
     if len(set(labels)) != len(labels):
-        fields["schemes"] = "labels must differ"
+        fields["schemes"] = "方案名称不能重复"
     if onsite and not rules.onsite_reply_allowed(application):
         raise refuse_not_in_policy(application=application, what="onsite", value="现场答复", by=by)
     if transitional and not rules.transitional_allowed(application):
@@ -87,7 +87,7 @@ def scheme_propose(*, application: Application, by: User, schemes: list[SchemeIn
         application = lock_open(application)
         stage = application.stages.filter(code="scheme_reply").first()
         if stage is None or stage.state not in OPEN_STAGE_STATES:
-            raise Conflict("schemes are proposed while 供电方案答复 is open", fields={"stage": "scheme_reply"})
+            raise Conflict("只能在供电方案答复环节办理中提出方案", fields={"stage": "供电方案答复未在办理中"})
         now = timezone.now()
         created = [
             SupplyScheme.objects.create(

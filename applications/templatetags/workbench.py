@@ -2,8 +2,9 @@
 from django import template
 from django.urls import reverse
 
-from accounts.roles import Role, landing
+from accounts.roles import landing
 from applications import demo
+from core import labels
 
 register = template.Library()
 
@@ -15,7 +16,7 @@ def demo_logins() -> list[dict]:
     when the demo is not loaded."""
     if not demo.is_loaded():
         return []
-    return [{"username": username, "role": role, "role_name": Role(role).label, "where": where,
+    return [{"username": username, "role": role, "role_name": labels.label("role", role), "where": where,
              "face": reverse(landing({role}))}
             for username, role, where in demo.demo_logins()]
 

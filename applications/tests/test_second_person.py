@@ -44,7 +44,7 @@ def test_a_checker_who_is_not_staff_of_the_handling_company_is_refused(zz, at_in
     for who in (zz.applicant, outsider):
         response = post(inspector, complete_url(at_inspection), {"result": "合格", "checked_by": who.username})
         assert response.status_code == 422, response.content
-        assert "of 台儿庄区供电公司" in response.json()["error"]["fields"]["checked_by"]
+        assert "须为台儿庄区供电公司" in response.json()["error"]["fields"]["checked_by"]
     assert inspection(at_inspection).state == Stage.State.ACTIVE
     assert not Confirmation.objects.exists()
 

@@ -118,7 +118,7 @@ def test_uploads_stop_at_the_application_quota(zz, accepted, monkeypatch):
     monkeypatch.setattr(documents, "MAX_DOCUMENTS", 2)
     upload(accepted, zz.applicant, samples.PDF)
     upload(accepted, zz.applicant, samples.pdf("second"))
-    with pytest.raises(InvalidInput, match="already holds 2 documents"):
+    with pytest.raises(InvalidInput, match="已有 2 份资料"):
         upload(accepted, zz.applicant, samples.pdf("third"))
     assert Document.objects.count() == 2
 

@@ -16,6 +16,7 @@ from applications.models import Application
 from applications.tests.conftest import PASSWORD, at, county_team, enterprise, person, policies, travel  # noqa: F401 (fixtures)
 from applications.tests.test_flows import as_user, post
 from approvals import actions, queries
+from approvals.document import DOSSIER_NAMES
 from approvals.models import CaseStatus, RequestStatus
 from core.errors import Conflict, Forbidden, NotFound, PolicyViolation
 from core.models import Event, OutboxMessage
@@ -135,7 +136,7 @@ def test_a_rejection_needs_a_reason_and_rejects_the_request(zj, travel):
     officer = zj.gov.greening.officer
     with pytest.raises(Exception) as caught:
         actions.case_decide(case=case, by=officer, decision="rejected", reason=" ")
-    assert caught.value.fields == {"reason": "required"}
+    assert caught.value.fields == {"reason": "必填"}
     with pytest.raises(Exception) as caught:
         actions.case_decide(case=case, by=officer, decision="approved_with_conditions")
     assert "conditions" in caught.value.fields
@@ -186,7 +187,7 @@ def test_filing_dossier_certificate_restoration_and_a_completion_push_overdue(zz
         actions.dossier_upload(request=request, by=manager, doc_type="commitment_letter", upload=tiny_pdf())
     with pytest.raises(Conflict) as caught:
         actions.filing_issue(request=request, by=manager)
-    assert "construction_plan" in caught.value.fields["dossier"]
+    assert DOSSIER_NAMES["construction_plan"] in caught.value.fields["dossier"]  # named, as the page shows it
     for doc_type in ("construction_plan", "traffic_plan", "road_works_agreement"):
         actions.dossier_upload(request=request, by=manager, doc_type=doc_type, upload=tiny_pdf(f"{doc_type}.pdf"))
     request = actions.filing_issue(request=request, by=manager)
@@ -230,7 +231,7 @@ def test_the_api_submits_lists_and_decides(zj, travel):
     assert created.status_code == 201, created.content
     assert [c["department"] for c in created.json()["cases"]] == ["natural_resources", "greening"]
     again = post(staff, "/api/v1/approvals/requests", body)
-    assert again.status_code == 400 and again.json()["error"]["fields"] == {"application": "approval in progress"}
+    assert again.status_code == 400 and again.json()["error"]["fields"] == {"application": "审批进行中"}
     bad = post(staff, "/api/v1/approvals/requests", {**body, "kw": -1})
     assert bad.status_code == 422 and "kw" in bad.json()["error"]["fields"]
     officer = as_user(zj.gov.greening.officer)
@@ -240,7 +241,7 @@ def test_the_api_submits_lists_and_decides(zj, travel):
     other = created.json()["cases"][0]["id"]
     assert post(officer, f"/api/v1/approvals/cases/{other}/decide", {"decision": "approved"}).status_code == 404
     refused = post(officer, f"/api/v1/approvals/cases/{case_id}/decide", {"decision": "rejected"})
-    assert refused.status_code == 422 and refused.json()["error"]["fields"] == {"reason": "required"}
+    assert refused.status_code == 422 and refused.json()["error"]["fields"] == {"reason": "必填"}
     done = post(officer, f"/api/v1/approvals/cases/{case_id}/decide", {"decision": "approved"})
     assert done.status_code == 200 and done.json()["status"] == "approved"
     timed = as_user(zj.applicant).get(f"/api/v1/approvals/process-time/{application.pk}").json()

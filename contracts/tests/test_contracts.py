@@ -72,10 +72,10 @@ def test_a_wrong_code_is_refused_and_attempts_run_out(accepted, zz, travel):
     for attempt in range(1, actions.MAX_ATTEMPTS + 1):
         with pytest.raises(InvalidInput) as refused:
             actions.contract_sign(contract=contract, by=zz.applicant, code=wrong)
-        assert "wrong code" in refused.value.message
+        assert "验证码错误" in refused.value.message
         # The count survives the refusal: it was committed before the error.
         assert SigningCode.objects.get(contract=contract).attempts == attempt
-    with pytest.raises(InvalidInput, match="too many wrong attempts"):
+    with pytest.raises(InvalidInput, match="错误次数过多"):
         actions.contract_sign(contract=contract, by=zz.applicant, code=right)
     contract.refresh_from_db()
     assert contract.state == Contract.State.ISSUED
@@ -92,7 +92,7 @@ def test_an_expired_code_is_refused(accepted, zz, travel):
     actions.contract_request_code(contract=contract, by=zz.applicant)
     code = last_code(zz.applicant.username)
     travel(at(2026, 9, 28, 15) + actions.CODE_TTL + dt.timedelta(seconds=1))
-    with pytest.raises(InvalidInput, match="expired"):
+    with pytest.raises(InvalidInput, match="已过期"):
         actions.contract_sign(contract=contract, by=zz.applicant, code=code)
 
 
@@ -100,13 +100,13 @@ def test_a_new_code_waits_a_minute_and_replaces_the_old_one(accepted, zz, travel
     contract, _ = actions.contract_generate(application=accepted, by=zz.applicant)
     actions.contract_request_code(contract=contract, by=zz.applicant)
     first = last_code(zz.applicant.username)
-    with pytest.raises(Conflict, match="just sent"):
+    with pytest.raises(Conflict, match="刚刚发出"):
         actions.contract_request_code(contract=contract, by=zz.applicant)
     travel(at(2026, 9, 28, 15) + actions.RESEND_AFTER)
     actions.contract_request_code(contract=contract, by=zz.applicant)
     second = last_code(zz.applicant.username)
     if first != second:  # one in a million the two codes coincide; the old code must not sign
-        with pytest.raises(InvalidInput, match="wrong code"):
+        with pytest.raises(InvalidInput, match="验证码错误"):
             actions.contract_sign(contract=contract, by=zz.applicant, code=first)
     actions.contract_sign(contract=contract, by=zz.applicant, code=second)
     assert SigningCode.objects.filter(contract=contract, revoked_at__isnull=False).count() == 1

@@ -49,7 +49,7 @@ def test_the_calculator_names_the_bad_field(client):
         reverse("workdays:deadline"), {"start": "2036-12-20", "unit": "workday", "limit": "60"}, HTTP_HX_REQUEST="true"
     )
     body = beyond.content.decode()
-    assert 'id="limit-error"' in body and "ends after" in body
+    assert 'id="limit-error"' in body and "将超过工作日日历的最后一天" in body
 
 
 def test_admin_imports_a_csv_through_the_same_checks(admin_client):

@@ -66,6 +66,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Indicators: the energy bureau and the regulator judge the programme; supervisors watch their county.
     "indicators.view": frozenset({Role.SUPERVISOR, Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
     "reports.generate": frozenset({Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
+    # 无感监测: admins register the regulator systems indicator changes are pushed to.
+    "monitoring.endpoints": frozenset({Role.ADMIN}),
     # 投诉 / hot-line cases: applicants file their own; staff enter phone cases and answer them.
     "complaint.file": frozenset({Role.APPLICANT}),
     "complaint.enter": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),

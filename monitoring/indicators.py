@@ -409,3 +409,13 @@ def _stage_count(scope: Scope) -> list[Measure]:
                            _round(row["avg"]), float(cap["value"]), judge.LOWER_IS_BETTER, cap.get("source", ""),
                            code, row["n"], note=note, drill={"category": code}))
     return out
+
+
+def _more() -> None:
+    """Indicators of service quality live in their own module; they join the registry here."""
+    from monitoring.service_indicators import INDICATORS as MORE
+
+    INDICATORS.update(MORE)
+
+
+_more()

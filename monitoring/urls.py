@@ -6,6 +6,7 @@ app_name = "monitoring"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("cases/", views.cases, name="cases"),
+    path("suspects/", views.suspects, name="suspects"),
     path("reports/", views.reports, name="reports"),
     path("reports/<int:pk>/", views.report_file, name="report"),
 ]

@@ -4,10 +4,13 @@ VERBS = {
     "indicators.snapshot_taken": "保存指标快照",
     "indicators.corrected": "更正指标快照",
     "report.generated": "生成报告",
+    "endpoint.registered": "登记监管接收系统",
+    "endpoint.retired": "停用监管接收系统",
     "bulletin.published": "发布通报",
     "spot_check.drawn": "抽取抽查样本",
     "spot_check.finding_recorded": "记录抽查发现",
 }
 MESSAGE_KINDS = {
     "report_ready": "报告已生成",
+    "indicators_changed": "指标变化推送",
 }

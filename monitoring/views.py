@@ -109,3 +109,20 @@ def report_file(request, pk: int):
     answer = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
     answer["Cache-Control"] = "no-store, private"
     return answer
+
+
+@login_required
+@require_safe
+def suspects(request):
+    """疑似体外循环: the cases each rule finds in the period, within the user's jurisdiction."""
+    _allowed(request.user)
+    context = _choices(request)
+    try:
+        period = queries.period_from(context["period"])
+        scope = queries.scope_for(region=context["region"], period=period, county=context["county"] or None,
+                                  user=request.user)
+        context.update(period_name=period.chinese, rules=queries.suspect_rules(),
+                       suspects=queries.suspects_in(scope, rule=request.GET.get("rule", "")))
+    except DomainError as exc:
+        context["error"] = "；".join(exc.fields.values()) or exc.message
+    return render(request, "monitoring/suspects.html", context)

@@ -66,18 +66,27 @@ def _refresh_chunk(ids: list[int], schedule: clock.Schedule) -> int:
         ApplicationFact.objects.filter(application_id__in=ids).delete()
         facts, stage_facts = [], []
         for app in apps:
-            fact, done = _fact(app, stages_by_app[app.id], pauses, schedule, now)
-            fact.escalations = escalations.get(app.id, 0)
-            fact.zero_investment = None if not app.zero_investment else not customer_paid.get(app.id)
-            fact.rating = ratings.get(app.id)
-            fact.works_charged = bool(customer_paid.get(app.id))
+            fact, stage_rows = fact_rows(app, stages_by_app[app.id], pauses=pauses, schedule=schedule, now=now,
+                                         escalations=escalations.get(app.id, 0), paid=customer_paid.get(app.id),
+                                         rating=ratings.get(app.id))
             facts.append(fact)
-            stage_facts += [StageFact(fact_id=app.id, region=app.region, county_id=app.county_id, category=app.category,
-                                      code=s.code, unit=s.unit, limit=s.limit, held=s.held(s.unit), within=s.within,
-                                      ended_on=s.end) for s in done]
+            stage_facts += stage_rows
         ApplicationFact.objects.bulk_create(facts, batch_size=500)
         StageFact.objects.bulk_create(stage_facts, batch_size=1000)
     return len(facts)
+
+
+def fact_rows(app: Application, stages: list[Stage], *, pauses, schedule, now, escalations: int, paid, rating):
+    """One application's fact and stage facts, from its rows: the one place facts are computed
+    (the refresh above, and the synthetic generator's bulk path)."""
+    fact, done = _fact(app, stages, pauses, schedule, now)
+    fact.escalations = escalations
+    fact.zero_investment = None if not app.zero_investment else not paid
+    fact.rating = rating
+    fact.works_charged = bool(paid)
+    return fact, [StageFact(fact_id=app.id, region=app.region, county_id=app.county_id, category=app.category,
+                            code=s.code, unit=s.unit, limit=s.limit, held=s.held(s.unit), within=s.within,
+                            ended_on=s.end) for s in done]
 
 
 def _fact(app: Application, stages: list[Stage], pauses, schedule, now) -> tuple[ApplicationFact, list[pure.StageTimes]]:

@@ -5,6 +5,7 @@ VERBS = {
     "indicators.corrected": "更正指标快照",
     "report.generated": "生成报告",
     "endpoint.registered": "登记监管接收系统",
+    "synthetic.generated": "生成合成数据省份",
     "endpoint.retired": "停用监管接收系统",
     "bulletin.published": "发布通报",
     "spot_check.drawn": "抽取抽查样本",

@@ -215,13 +215,26 @@ def main() -> int:
     parser.add_argument("--applications", type=int, default=20_000)
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--keep", metavar="DIR", help="keep the SQLite file in DIR and reuse the province found there")
     args = parser.parse_args()
+    if args.keep:
+        Path(args.keep).mkdir(parents=True, exist_ok=True)
+        return run(args, args.keep)
     with tempfile.TemporaryDirectory(prefix="getpower-bench-") as db_dir:
-        setup_django(db_dir)
-        from django.db import connection
+        return run(args, db_dir)
 
-        from monitoring import synthetic
 
+def run(args, db_dir: str) -> int:
+    setup_django(db_dir)
+    from django.db import connection
+
+    from accounts.models import Division
+    from applications.models import Application
+    from monitoring import synthetic
+
+    if Division.objects.filter(code="SYN").exists():
+        print(f"database: {connection.vendor}; reusing {Application.objects.count():,} applications in {db_dir}")
+    else:
         started = time.perf_counter()
         done = synthetic.generate(applications=args.applications, year=args.year, seed=args.seed)
         generated = time.perf_counter() - started
@@ -230,30 +243,29 @@ def main() -> int:
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+    started = time.perf_counter()
+    ours, policies = with_getpower(args.year)
+    ours_s = time.perf_counter() - started
+    started = time.perf_counter()
+    facts, stages = load_frames()
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    theirs = with_pandas(facts, stages, policies, args.year)
+    pandas_s = time.perf_counter() - started
 
-        started = time.perf_counter()
-        ours, policies = with_getpower(args.year)
-        ours_s = time.perf_counter() - started
-        started = time.perf_counter()
-        facts, stages = load_frames()
-        load_s = time.perf_counter() - started
-        started = time.perf_counter()
-        theirs = with_pandas(facts, stages, policies, args.year)
-        pandas_s = time.perf_counter() - started
-
-        missing = sorted(set(ours) ^ set(theirs))
-        differ = sorted(k for k in set(ours) & set(theirs) if ours[k] != theirs[k])
-        print(f"figures: {len(ours)} (12 months x {len(ours) // 12} per month)")
-        print(f"getpower (SQL):   {ours_s:8.2f} s")
-        print(f"pandas groupby:   {pandas_s:8.2f} s   (+ {load_s:.2f} s to load the fact tables into DataFrames)")
-        ratio = ours_s / pandas_s
-        print(f"ratio getpower / pandas = {ratio:.2f} (target <= {TARGET_RATIO}); "
-              f"with the load counted for pandas: {ours_s / (pandas_s + load_s):.2f}")
-        for key in (missing + differ)[:10]:
-            print(f"  differs {key}: getpower {ours.get(key)} pandas {theirs.get(key)}")
-        equal = not missing and not differ
-        print("results equal" if equal else f"RESULTS DIFFER: {len(missing)} missing, {len(differ)} different")
-        return 0 if equal else 1
+    missing = sorted(set(ours) ^ set(theirs))
+    differ = sorted(k for k in set(ours) & set(theirs) if ours[k] != theirs[k])
+    print(f"figures: {len(ours)} (12 months x {len(ours) // 12} per month)")
+    print(f"getpower (SQL):   {ours_s:8.2f} s")
+    print(f"pandas groupby:   {pandas_s:8.2f} s   (+ {load_s:.2f} s to load the fact tables into DataFrames)")
+    ratio = ours_s / pandas_s
+    print(f"ratio getpower / pandas = {ratio:.2f} (target <= {TARGET_RATIO}); "
+          f"with the load counted for pandas: {ours_s / (pandas_s + load_s):.2f}")
+    for key in (missing + differ)[:10]:
+        print(f"  differs {key}: getpower {ours.get(key)} pandas {theirs.get(key)}")
+    equal = not missing and not differ
+    print("results equal" if equal else f"RESULTS DIFFER: {len(missing)} missing, {len(differ)} different")
+    return 0 if equal else 1
 
 
 if __name__ == "__main__":

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reliability import setup_django  # noqa: E402 (the same fresh-database setup as the reliability bench)
 
 TARGET_RATIO = 1.0
 REGION = "zhejiang"
@@ -33,19 +35,6 @@ REGION = "zhejiang"
 # outages, complaints and reports, which the synthetic province does not fill).
 CODES = ["grid_side", "full_process", "stage_within_share", "stage_count", "category_target", "online_share",
          "zero_investment_share", "sanling_share", "next_day_within_share", "overdue", "rating_avg", "sansheng_share"]
-
-
-def setup_django(db_dir: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "getpower.settings")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{db_dir}/bench.sqlite3"
-    os.environ.setdefault("GETPOWER_DATA_DIR", db_dir)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def with_getpower(year: int) -> tuple[dict, dict]:

@@ -157,3 +157,16 @@ def test_the_suggested_voltage_falls_back_to_the_national_rule_and_says_so(db, p
     response = client.post("/me/apply/", body)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Application.objects.get().voltage_kv == Decimal(expected)
+
+
+def test_an_enterprise_states_its_size_class_on_the_form(zz, travel):
+    travel(at(2026, 9, 29, 9))
+    client = as_user(zz.applicant)
+    page = client.get("/me/apply/").content.decode()
+    assert "企业规模" in page and "中型企业" in page
+    body = form(zz.county, applicant_kind="enterprise", applicant_name="台儿庄酒业有限公司", id_number="",
+                uscc="91350100M000100Y43", residential=None, capacity_kva="800", enterprise_size="medium")
+    assert client.post("/me/apply/", body).status_code == 302
+    assert Application.objects.get(applicant_user=zz.applicant).enterprise_size == "medium"
+    refused = client.post("/me/apply/", {**body, "enterprise_size": "huge", "idempotency_key": "k-2"})
+    assert refused.status_code == 400 and 'id="id_enterprise_size-error"' in refused.content.decode()

@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev browser system-deps run serve lint test test-sqlite test-postgres bench bench-api clean locale
+.PHONY: install install-dev browser system-deps run serve lint test test-sqlite test-postgres bench bench-api bench-indicators clean locale
 
 install: $(VENV)/.installed $(CHART_JS) $(SWAGGER_UI)
 
@@ -85,6 +85,10 @@ test-postgres: install-dev browser system-deps
 
 bench: install-dev
 	$(BIN)/python bench/deadlines.py
+
+# Monthly indicators for a year from the database vs pandas groupby (issue 13): N=1000000 for the full run.
+bench-indicators: install-dev
+	$(BIN)/python bench/indicators.py --applications $(or $(N),20000)
 
 # The API under `getpower serve` (4 workers) vs a bare Django JSON view, on PostgreSQL
 # (a database of its own, dropped and re-created: BENCH_DATABASE_URL).

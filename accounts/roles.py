@@ -85,6 +85,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "spot_check.review": frozenset({Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
     "inspection.record": frozenset({Role.ENERGY_BUREAU, Role.REGULATOR, Role.ADMIN}),
     "follow_up.close": frozenset({Role.ENERGY_BUREAU, Role.REGULATOR, Role.SUPERVISOR, Role.ADMIN}),
+    # 无感监测: admins register the regulator systems indicator changes are pushed to.
+    "monitoring.endpoints": frozenset({Role.ADMIN}),
     # 投诉 / hot-line cases: applicants file their own; staff enter phone cases and answer them.
     "complaint.file": frozenset({Role.APPLICANT}),
     "complaint.enter": frozenset({Role.ACCOUNT_MANAGER, Role.SUPERVISOR, Role.ADMIN}),

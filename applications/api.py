@@ -38,6 +38,8 @@ class ApplicationIn(Schema):
     channel: text(16) = Field("online", description="online | app | hall | phone")
     supply: text(8) = "single"
     uscc: text(18) = ""
+    enterprise_size: text(8) = Field("", description="enterprise size class (国家统计局大中小微型企业划分): "
+                                                    "large | medium | small | micro; empty for a person")
     id_number: text(18) = ""
     contact_phone: text(20) = ""
     business_type: text(16) = "new"
@@ -163,6 +165,7 @@ class ApplicationDetail(ApplicationSummary):
     site_address: str
     area_category: str
     supply: str
+    enterprise_size: str = Field(description="large | medium | small | micro; empty for a person or undeclared")
     policy_version: str | None
     zero_investment: bool | None
     investment_boundary: str
@@ -226,7 +229,7 @@ def detail(application: Application) -> dict:
     return {
         **summary(application, stages),
         "site_address": application.site_address, "area_category": application.area_category,
-        "supply": application.supply,
+        "supply": application.supply, "enterprise_size": application.enterprise_size,
         "policy_version": application.policy_version.version if application.policy_version else None,
         "zero_investment": application.zero_investment, "investment_boundary": application.investment_boundary,
         "accepted_at": application.accepted_at, "energised_at": application.energised_at,

@@ -179,6 +179,12 @@ def _askable_documents(application) -> list[str]:
             if code not in rules.shared_documents(version)]
 
 
+def _enterprise_size(capacity_kva: str) -> str:
+    """A size class that goes with the load (no draw from the generator, so the demo stays as it was)."""
+    capacity = float(capacity_kva)
+    return "large" if capacity >= 8000 else "medium" if capacity >= 800 else "small" if capacity >= 200 else "micro"
+
+
 def _work_time(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(hour=rng.randrange(9, 17), minute=rng.randrange(0, 60)), tzinfo=TZ)
 
@@ -250,6 +256,7 @@ def _plan_application(rng: random.Random, world: World, county: Division, profil
         channel=channel,
         id_number=_id_number(rng) if person else "",
         uscc="" if person else _uscc(rng),
+        enterprise_size="" if person else _enterprise_size(profile["capacity_kva"]),
         contact_phone=f"13{rng.randrange(100000000, 999999999)}",
         utility=f"sgcc-{county.code}",  # 神木 is also served by 地电; the demo teams are the 国网 ones
         **profile,

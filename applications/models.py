@@ -52,6 +52,14 @@ class Application(models.Model):
         PERSON = "person", "个人"
         ENTERPRISE = "enterprise", "企业"
 
+    class EnterpriseSize(models.TextChoices):
+        """国家统计局《统计上大中小微型企业划分办法（2017）》: the national size classes."""
+
+        LARGE = "large", "大型企业"
+        MEDIUM = "medium", "中型企业"
+        SMALL = "small", "小型企业"
+        MICRO = "micro", "微型企业"
+
     class Supply(models.TextChoices):
         SINGLE = "single", "单电源"
         DUAL = "dual", "双电源"
@@ -73,6 +81,9 @@ class Application(models.Model):
     applicant_kind = models.CharField(max_length=10, choices=ApplicantKind.choices)
     applicant_name = models.CharField(max_length=128)
     uscc = models.CharField(max_length=18, blank=True, default="", help_text="统一社会信用代码 (public)")
+    enterprise_size = models.CharField(max_length=8, choices=EnterpriseSize.choices, blank=True, default="",
+                                       help_text="national size class of an enterprise applicant; empty for a person "
+                                                 "or when not declared")
     id_number_enc = models.TextField(blank=True, default="", help_text="SM4-GCM ciphertext")
     id_digest = models.CharField(max_length=64, blank=True, default="", db_index=True)
     contact_phone_enc = models.TextField(blank=True, default="")

@@ -124,6 +124,9 @@ class ApplyForm(forms.Form):
     applicant_name = forms.CharField(label=_("申请人（姓名或企业名称）"), max_length=128)
     id_number = forms.CharField(label=_("居民身份证号码"), max_length=18, required=False)
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
+    enterprise_size = forms.ChoiceField(label=_("企业规模"), required=False,
+                                        choices=[("", _("不适用（个人）"))] + Application.EnterpriseSize.choices,
+                                        help_text=_("按国家统计局大中小微型企业划分标准"))
     contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 

@@ -262,6 +262,7 @@ def apply(request):
                 voltage_kv=voltage, capacity_kva=kva, applicant_kind=data["applicant_kind"],
                 applicant_name=data["applicant_name"], channel="online", supply=data["supply"],
                 uscc=data["uscc"].strip().upper() if data["applicant_kind"] == "enterprise" else "",
+                enterprise_size=data["enterprise_size"] if data["applicant_kind"] == "enterprise" else "",
                 id_number=data["id_number"].strip().upper() if data["applicant_kind"] == "person" else "",
                 contact_phone=data["contact_phone"], business_type=data["business_type"], utility=data["utility"],
                 **{name: data[name] for name in forms.FLAGS},

@@ -13,6 +13,7 @@ from django.utils import timezone
 from applications.models import ONLINE_CHANNELS, Application, Pause, Stage, Status
 from core import events
 from monitoring import facts as pure
+from monitoring import push
 from monitoring.models import ApplicationFact, Report, Snapshot, StageFact
 from workdays import clock
 from workdays.schedule import get_schedule
@@ -65,17 +66,27 @@ def _refresh_chunk(ids: list[int], schedule: clock.Schedule) -> int:
         ApplicationFact.objects.filter(application_id__in=ids).delete()
         facts, stage_facts = [], []
         for app in apps:
-            fact, done = _fact(app, stages_by_app[app.id], pauses, schedule, now)
-            fact.escalations = escalations.get(app.id, 0)
-            fact.zero_investment = None if not app.zero_investment else not customer_paid.get(app.id)
-            fact.rating = ratings.get(app.id)
+            fact, stage_rows = fact_rows(app, stages_by_app[app.id], pauses=pauses, schedule=schedule, now=now,
+                                         escalations=escalations.get(app.id, 0), paid=customer_paid.get(app.id),
+                                         rating=ratings.get(app.id))
             facts.append(fact)
-            stage_facts += [StageFact(fact_id=app.id, region=app.region, county_id=app.county_id, category=app.category,
-                                      code=s.code, unit=s.unit, limit=s.limit, held=s.held(s.unit), within=s.within,
-                                      ended_on=s.end) for s in done]
+            stage_facts += stage_rows
         ApplicationFact.objects.bulk_create(facts, batch_size=500)
         StageFact.objects.bulk_create(stage_facts, batch_size=1000)
     return len(facts)
+
+
+def fact_rows(app: Application, stages: list[Stage], *, pauses, schedule, now, escalations: int, paid, rating):
+    """One application's fact and stage facts, from its rows: the one place facts are computed
+    (the refresh above, and the synthetic generator's bulk path)."""
+    fact, done = _fact(app, stages, pauses, schedule, now)
+    fact.escalations = escalations
+    fact.zero_investment = None if not app.zero_investment else not paid
+    fact.rating = rating
+    fact.works_charged = bool(paid)
+    return fact, [StageFact(fact_id=app.id, region=app.region, county_id=app.county_id, category=app.category,
+                            code=s.code, unit=s.unit, limit=s.limit, held=s.held(s.unit), within=s.within,
+                            ended_on=s.end) for s in done]
 
 
 def _fact(app: Application, stages: list[Stage], pauses, schedule, now) -> tuple[ApplicationFact, list[pure.StageTimes]]:
@@ -97,7 +108,7 @@ def _fact(app: Application, stages: list[Stage], pauses, schedule, now) -> tuple
         city_id=county.parent_id if county.level == "county" else None, utility_id=app.utility_id,
         category=app.category, unit=category.get("unit", "workday"), status=app.status,
         residential=app.residential, sanling=app.sanling, no_works=app.no_works, voltage_kv=app.voltage_kv, capacity_kva=app.capacity_kva,
-        area_category=app.area_category, online=app.channel in ONLINE_CHANNELS, submitted_on=submitted,
+        area_category=app.area_category, enterprise_size=app.enterprise_size, online=app.channel in ONLINE_CHANNELS, submitted_on=submitted,
         energised_on=energised if finished else None,
         grid_side_days=pure.grid_side(done, "day") if finished else None,
         grid_side_workdays=pure.grid_side(done, "workday") if finished else None,
@@ -129,6 +140,7 @@ def snapshots_take(*, region: str, period: str, county: str | None = None, by=No
     county_code = county or ""
     now = timezone.now()
     stored = corrected = unchanged = 0
+    changes: list[push.Change] = []
     with transaction.atomic():
         existing = {(s.code, s.dimension): s for s in Snapshot.objects.select_for_update().filter(
             region=region, county_code=county_code, period=parsed.label, current=True)}
@@ -145,6 +157,7 @@ def snapshots_take(*, region: str, period: str, county: str | None = None, by=No
                 dimension=measure.dimension, value=measure.value, target=measure.target, unit=measure.unit,
                 direction=measure.direction, status=measure.status, source=measure.source[:500], taken_at=now,
                 supersedes=old)
+            changes.append(push.Change(new, None if old is None else old.value, old is not None))
             if old is not None:
                 corrected += 1
                 events.record(actor=by, verb="indicators.corrected", subject=new,
@@ -152,9 +165,10 @@ def snapshots_take(*, region: str, period: str, county: str | None = None, by=No
                                     "before": old.value, "after": measure.value, "status": measure.status})
             else:
                 stored += 1
+        pushed = push.changes_enqueue(region=region, county_code=county_code, period=parsed.label, changes=changes)
         events.record(actor=by, verb="indicators.snapshot_taken", subject_type="monitoring.snapshot",
                       subject_id=f"{region}:{county_code}:{parsed.label}",
-                      data={"stored": stored, "corrected": corrected, "unchanged": unchanged})
+                      data={"stored": stored, "corrected": corrected, "unchanged": unchanged, "pushed": pushed})
     return SnapshotResult(stored, corrected, unchanged)
 
 

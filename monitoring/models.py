@@ -47,6 +47,8 @@ class ApplicationFact(models.Model):
     zero_investment = models.BooleanField(null=True, help_text="null: the policy gives this case no zero investment; "
                                           "true: it paid nothing for works; false: it was charged for works")
     rating = models.PositiveSmallIntegerField(null=True)
+    enterprise_size = models.CharField(max_length=8, blank=True, default="", help_text="the applicant's size class")
+    works_charged = models.BooleanField(default=False, help_text="the customer was charged for connection works")
     refreshed_at = models.DateTimeField()
 
     class Meta:
@@ -150,3 +152,26 @@ from monitoring.oversight_models import (  # noqa: E402,F401
     SpotCheck,
     SpotCheckItem,
 )
+
+
+class RegulatorEndpoint(models.Model):
+    """A regulator's system registered by an admin to receive indicator changes (无感监测):
+    every new or corrected snapshot is pushed there as a signed webhook through the outbox."""
+
+    name = models.CharField(max_length=64, help_text="the receiving system, e.g. 浙江能源监管办监管平台")
+    region = models.CharField(max_length=32, blank=True, default="", help_text="empty: every region")
+    url = models.URLField(max_length=255)
+    active = models.BooleanField(default=True)
+    registered_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["region", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["url", "region"], condition=Q(active=True), name="endpoint_one_active_per_url"),
+            models.CheckConstraint(condition=Q(active=True) | Q(retired_at__isnull=False), name="endpoint_retired_has_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

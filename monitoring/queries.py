@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -223,3 +224,76 @@ def reports():
     from monitoring.models import Report
 
     return Report.objects.all()
+
+
+FEED_MAX_PAGE = 200
+
+
+def supervision_feed(*, user: User, region: str = "", county: str | None = None, submitted_from: date | None = None,
+                     submitted_to: date | None = None, page: int = 1, page_size: int = 50) -> dict:
+    """受电工程市场监管: per application, who the customer chose to design, build and supply the
+    receiving works and what it was charged, within the user's jurisdiction; newest first."""
+    from applications.models import Application
+
+    if not access.can(user, "indicators.view"):
+        from core.errors import Forbidden
+
+        raise Forbidden("只有营销主管、能源主管部门、能源监管机构和管理员可读取监管数据", fields={"role": "无权读取"})
+    if not 1 <= page_size <= FEED_MAX_PAGE:
+        raise invalid("page_size", f"1 到 {FEED_MAX_PAGE}")
+    qs = access.scope(user, Application.objects.all(), division_field="county", utility_field="utility")
+    if region:
+        if region not in policy_queries.known_regions():
+            raise invalid("region", f"未知地区 {region!r}")
+        qs = qs.filter(region=region)
+    if county:
+        found = Division.objects.filter(code=county).first()
+        if found is None:
+            raise invalid("county", f"没有代码为 {county} 的区县")
+        qs = qs.filter(county_id__in=access.division_subtree({found.id}))
+    if submitted_from:
+        qs = qs.filter(first_submitted_at__date__gte=submitted_from)
+    if submitted_to:
+        qs = qs.filter(first_submitted_at__date__lte=submitted_to)
+    total = qs.count()
+    start = (page - 1) * page_size
+    rows = list(qs.select_related("county").prefetch_related("contractors", "fees")
+                .order_by("-first_submitted_at", "-id")[start:start + page_size])
+    return {"count": total, "page": page, "page_size": page_size, "results": [_feed_row(a) for a in rows]}
+
+
+def _feed_row(application) -> dict:
+    fees = list(application.fees.all())
+    charged = [f for f in fees if f.cancelled_at is None]
+    return {
+        "number": application.number, "region": application.region, "county": application.county.code,
+        "county_name": application.county.name, "category": application.category,
+        "category_name": application.category_name, "status": application.status,
+        "applicant_kind": application.applicant_kind,
+        # A person's name is personal data; an enterprise's name and credit code are public.
+        "applicant_name": application.applicant_name if application.applicant_kind == "enterprise" else "",
+        "uscc": application.uscc, "enterprise_size": application.enterprise_size,
+        "voltage_kv": application.voltage_kv, "capacity_kva": application.capacity_kva,
+        "submitted_at": application.first_submitted_at, "energised_at": application.energised_at,
+        "zero_investment": application.zero_investment,
+        "contractors": [{"role": c.role, "role_name": c.get_role_display(), "name": c.name, "uscc": c.uscc,
+                         "chosen_at": c.chosen_at} for c in application.contractors.all()],
+        "fees": [{"item": f.item, "catalogue_code": f.catalogue_code, "basis": f.basis, "amount": f.amount,
+                  "works": f.works, "added_at": f.added_at, "cancelled": f.cancelled_at is not None} for f in fees],
+        "fees_total": sum((f.amount for f in charged), start=Decimal("0")),
+    }
+
+
+def suspect_rules() -> dict:
+    from monitoring import suspects
+
+    return suspects.RULES
+
+
+def suspects_in(scope: Scope, *, rule: str = "") -> list:
+    """体外循环 suspects of a scope, by rule (a rule outside the registry is refused naming the field)."""
+    from monitoring import suspects
+
+    if rule and rule not in suspects.RULES:
+        raise invalid("rule", f"可选规则：{', '.join(suspects.RULES)}")
+    return suspects.listing(scope, rule=rule)

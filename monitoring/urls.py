@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("cases/", views.cases, name="cases"),
     path("overview/", views.overview, name="overview"),
+    path("suspects/", views.suspects, name="suspects"),
     path("reports/", views.reports, name="reports"),
     path("reports/<int:pk>/", views.report_file, name="report"),
 ]

@@ -130,3 +130,18 @@ def overview(request):
         "workbench": is_workbench_user(request.user),
         "complaints": access.can(request.user, "complaint.view"),
     })
+@login_required
+@require_safe
+def suspects(request):
+    """疑似体外循环: the cases each rule finds in the period, within the user's jurisdiction."""
+    _allowed(request.user)
+    context = _choices(request)
+    try:
+        period = queries.period_from(context["period"])
+        scope = queries.scope_for(region=context["region"], period=period, county=context["county"] or None,
+                                  user=request.user)
+        context.update(period_name=period.chinese, rules=queries.suspect_rules(),
+                       suspects=queries.suspects_in(scope, rule=request.GET.get("rule", "")))
+    except DomainError as exc:
+        context["error"] = "；".join(exc.fields.values()) or exc.message
+    return render(request, "monitoring/suspects.html", context)

@@ -52,6 +52,7 @@ class ApplicationInput:
     channel: str
     supply: str = "single"
     uscc: str = ""
+    enterprise_size: str = ""
     id_number: str = ""
     contact_phone: str = ""
     business_type: str = "new"
@@ -67,7 +68,7 @@ class ApplicationInput:
 # The longest text each field of the input may carry (the model's columns hold them).
 TEXT_LIMITS = {
     "county": 12, "site_address": 255, "area_category": 16, "applicant_kind": 16, "applicant_name": 128,
-    "channel": 16, "supply": 8, "uscc": 18, "id_number": 18, "contact_phone": 20, "business_type": 16,
+    "channel": 16, "supply": 8, "uscc": 18, "enterprise_size": 8, "id_number": 18, "contact_phone": 20, "business_type": 16,
     "utility": 64,
 }
 
@@ -102,6 +103,10 @@ def _validate(data: ApplicationInput, *, by: User) -> dict:
         problem = uscc_problem(data.uscc) if data.uscc else "企业申请必填"
         if problem:
             fields["uscc"] = problem
+    if data.enterprise_size and data.enterprise_size not in Application.EnterpriseSize.values:
+        fields["enterprise_size"] = f"one of {', '.join(Application.EnterpriseSize.values)}"
+    elif data.enterprise_size and data.applicant_kind != "enterprise":
+        fields["enterprise_size"] = "only an enterprise has a size class"
     if data.applicant_kind == "person":
         problem = id_number_problem(data.id_number) if data.id_number else "个人申请必填"
         if problem:
@@ -179,6 +184,7 @@ def application_create(*, by: User, data: ApplicationInput, idempotency_key: str
                 applicant_kind=data.applicant_kind,
                 applicant_name=data.applicant_name.strip(),
                 uscc=data.uscc.strip().upper(),
+                enterprise_size=data.enterprise_size,
                 id_number_enc=pii.encrypt(data.id_number.strip().upper(), key=settings.PII_KEY) if data.id_number else "",
                 id_digest=id_digest,
                 contact_phone_enc=pii.encrypt(data.contact_phone, key=settings.PII_KEY) if data.contact_phone else "",

@@ -211,3 +211,14 @@ def test_a_capacity_out_of_bounds_is_refused_naming_the_field(zz, travel, kw, me
     summary = html.split('id="error-summary"')[1].split("</div>")[0]
     assert 'href="#id_capacity_kw"' in summary and "用电容量（kW）" in summary and message in summary
     assert not Application.objects.exists()
+def test_an_enterprise_states_its_size_class_on_the_form(zz, travel):
+    travel(at(2026, 9, 29, 9))
+    client = as_user(zz.applicant)
+    page = client.get("/me/apply/").content.decode()
+    assert "企业规模" in page and "中型企业" in page
+    body = form(zz.county, applicant_kind="enterprise", applicant_name="台儿庄酒业有限公司", id_number="",
+                uscc="91350100M000100Y43", residential=None, capacity_kw="800", enterprise_size="medium")
+    assert client.post("/me/apply/", body).status_code == 302
+    assert Application.objects.get(applicant_user=zz.applicant).enterprise_size == "medium"
+    refused = client.post("/me/apply/", {**body, "enterprise_size": "huge", "idempotency_key": "k-2"})
+    assert refused.status_code == 400 and 'id="id_enterprise_size-error"' in refused.content.decode()

@@ -12,8 +12,16 @@ class Command(BaseCommand):
         load = sub.add_parser("load", help="load the demo once")
         load.add_argument("--applications", type=int, default=300)
         sub.add_parser("logins", help="print the demo logins")
+        generate = sub.add_parser("generate", help="a synthetic province at scale, written in bulk (monitoring.synthetic)")
+        generate.add_argument("--applications", type=int, required=True)
+        generate.add_argument("--region", default="zhejiang", help="the policy region the province follows")
+        generate.add_argument("--year", type=int, help="the year submissions fall in (default: last year)")
+        generate.add_argument("--seed", type=int, default=20261201)
 
     def handle(self, *args, **options):
+        if options["action"] == "generate":
+            self._generate(options)
+            return
         if options["action"] == "logins":
             self._logins()
             return
@@ -29,6 +37,21 @@ class Command(BaseCommand):
 
             self.stdout.write(f"demo loaded: {Application.objects.count()} applications")
         self._logins()
+
+    def _generate(self, options):
+        from django.core.management.base import CommandError
+
+        from core.errors import DomainError
+        from monitoring import synthetic
+
+        try:
+            done = synthetic.generate(applications=options["applications"], region=options["region"],
+                                      year=options["year"], seed=options["seed"], stdout=self.stdout)
+        except DomainError as exc:
+            field, message = next(iter(exc.fields.items()), ("applications", exc.message))
+            raise CommandError(f"--{field}: {message}", returncode=2) from None
+        self.stdout.write(f"generated {done.applications} applications, {done.stages} stages in {done.counties} "
+                          f"counties, submitted {done.first_day} .. {done.last_day}")
 
     def _logins(self):
         if not demo.is_loaded():

@@ -119,7 +119,7 @@ class _Policy:
     def plan(self, version, category: str, profile: str):
         p = PROFILES[profile]
         shape = SimpleNamespace(important=p.get("important", False), no_works=p.get("no_works", False),
-                                is_hv=float(p["voltage_kv"]) >= 1)
+                                voltage_kv=p["voltage_kv"], is_hv=float(p["voltage_kv"]) >= 1)
         return rules.stage_plan(version, category, application=shape)
 
     @functools.cache  # noqa: B019

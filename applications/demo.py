@@ -48,8 +48,9 @@ REGION_PROFILES = {
     "shaanxi": ["lv_residential", "lv_residential_noworks", "lv_sanling", "lv_nonresidential", "hv10_single",
                 "hv10_dual"],
     "zhejiang": ["lv_residential", "lv_sanling", "lv_nonresidential", "hv10_single", "hv10_dual", "hv_conditional"],
-    "zaozhuang": ["lv_residential", "lv_sanling", "lv_nonresidential", "hv10_single", "hv10_dual", "hv35_single",
-                  "hv35_dual"],
+    # Zaozhuang promises 当日申请，次日接电 to LV customers with no works: some of its residents have none.
+    "zaozhuang": ["lv_residential", "lv_residential_noworks", "lv_sanling", "lv_nonresidential", "hv10_single",
+                  "hv10_dual", "hv35_single", "hv35_dual"],
 }
 # Other apps add their demo history here (AppConfig.ready): hook(world=, scheduler=, rng=,
 # start_day=, today=, now=) builds what it needs and schedules its steps on the same time line,
@@ -341,7 +342,8 @@ def load(*, today: date | None = None, applications: int = 300, stdout=None) -> 
     for _ in range(applications):
         county = rng.choice(counties)
         profile = rng.choice(REGION_PROFILES[county.policy_region])
-        day = start_day + timedelta(days=rng.randrange(0, (today - start_day).days + 1))
+        # Up to yesterday: an application planned for later today would not have happened yet.
+        day = start_day + timedelta(days=rng.randrange(0, (today - start_day).days))
         _plan_application(rng, world, county, profile, _work_time(day, rng), today, scheduler)
     for hook in DEMO_HOOKS.values():
         hook(world=world, scheduler=scheduler, rng=random.Random(SEED), start_day=start_day, today=today, now=now)

@@ -12,6 +12,7 @@ from accounts import actions as accounts
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
 from applications import demo as application_demo
+from applications import rules
 from applications.models import Application, Status
 from approvals import actions
 from approvals.labels import LABELS
@@ -56,8 +57,9 @@ def _route(*, world, scheduler, rng: random.Random, crossings: list[str], at: da
         return
     application = rng.choice(candidates)
     manager = world.staff[application.county.code][Role.ACCOUNT_MANAGER]
-    kw = float(application.capacity_kva) * 0.9
-    request = actions.request_submit(application=application, by=manager, kw=round(kw, 1),
+    # The kW of the request: the stored kVA by the policy's power factor (a national setting).
+    kw = rules.kw_for(application.policy_version, application.capacity_kva) or float(application.capacity_kva)
+    request = actions.request_submit(application=application, by=manager, kw=kw,
                                      length_m=rng.choice([80, 150, 199, 260, 900, 1500]), crossings=crossings,
                                      sanling=application.sanling)
     for case in request.cases.all():

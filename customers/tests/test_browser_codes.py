@@ -17,6 +17,13 @@ def code_sent_to(destination: str) -> str:
     return re.search(r"\d{6}", text).group(0)
 
 
+def ask_for_a_code(page):
+    page.get_by_label("注册时的手机号码或电子邮箱").fill(PHONE)
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.get_by_role("status")).to_contain_text("验证码已发送")
+    page.get_by_label("验证码").fill(code_sent_to(PHONE))
+
+
 def test_forgot_password_and_login_by_code_on_a_phone(page, screenshot):
     CHANNELS["console"].sent.clear()
     user = accounts.user_create(username="u_wangfang", password="old-long-secret-1", role=Role.APPLICANT,
@@ -26,10 +33,7 @@ def test_forgot_password_and_login_by_code_on_a_phone(page, screenshot):
     page.goto("/me/login/")
     page.get_by_role("link", name="忘记密码？").click()
     page.wait_for_url("**/me/password/forgot/")
-    page.get_by_label("注册时的手机号码或电子邮箱").fill(PHONE)
-    page.get_by_role("button", name="获取验证码").click()
-    expect(page.get_by_role("status")).to_contain_text("验证码已发送")
-    page.get_by_label("验证码").fill(code_sent_to(PHONE))
+    ask_for_a_code(page)
     page.get_by_label("新密码", exact=True).fill("new-long-secret-2")
     page.get_by_label("再次输入新密码").fill("new-long-secret-2")
     screenshot("portal-password-reset-390")
@@ -43,10 +47,7 @@ def test_forgot_password_and_login_by_code_on_a_phone(page, screenshot):
     page.get_by_role("link", name="去登录").click()
     page.get_by_role("link", name="短信验证码登录").click()
     page.wait_for_url("**/me/login/code/")
-    page.get_by_label("注册时的手机号码或电子邮箱").fill(PHONE)
-    page.get_by_role("button", name="获取验证码").click()
-    expect(page.get_by_role("status")).to_contain_text("验证码已发送")
-    page.get_by_label("验证码").fill(code_sent_to(PHONE))
+    ask_for_a_code(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("portal-login-code-390")
     page.get_by_role("button", name="登录").click()

@@ -54,8 +54,8 @@ def test_the_regulator_lands_on_the_overview_with_the_regions_numbers(demo_world
     late = overdue_stages(today).filter(application__in=shaanxi).count()
     complaints = Complaint.objects.filter(county__policy_region="shaanxi", state=Complaint.State.OPEN).count()
     assert in_progress > 0
-    totals = re.search(r'data-testid="totals-shaanxi">(.*?)</ul>', html, re.S).group(1)
-    cards = [visible_text(c) for c in re.findall(r"<li[^>]*>(.*?)</li>", totals, re.S)]
+    totals = re.search(r'data-testid="totals-shaanxi">(.*?)</div>', html, re.S).group(1)
+    cards = [visible_text(c) for c in re.findall(r'<p class="card">(.*?)</p>', totals, re.S)]
     assert numbers_in(cards[0])[0] == str(in_progress) and "在办申请" in cards[0]
     assert numbers_in(cards[1])[0] == str(late) and "已超期" in cards[1]
     assert "按时率" in cards[2] and str(today.year) in cards[2]

@@ -155,6 +155,7 @@ def test_the_checks_catch_what_they_look_for():
 # ---------------------------------------------------------------- every PDF, for every demo role
 
 PDF_TEMPLATES = {"contracts/contract_pdf.html", "payments/document_pdf.html", "approvals/filing_pdf.html"}
+REPORT_TEMPLATES = {"monitoring/report_quarterly.html"}
 
 
 def pdf_text(content: bytes) -> str:
@@ -203,6 +204,13 @@ def paperwork(demo_world):
         approval_actions.filing_issue(request=request, by=filer)
         urls["filing"] = f"/approvals/requests/{request.pk}/filing.pdf"
         break
+    from monitoring.actions import facts_refresh, report_generate
+
+    facts_refresh(full=True)
+    today = timezone.localdate()
+    quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    report = report_generate(kind="quarterly", period=quarter, fmt="pdf", by="test")
+    urls["report"] = f"/monitor/reports/{report.pk}/"
     return urls
 
 
@@ -212,6 +220,7 @@ def test_every_pdf_for_every_demo_role_reads_in_plain_chinese(paperwork):
     found = {str(p.relative_to(p.parents[2])).replace("\\", "/").split("templates/", 1)[-1]
              for p in root.glob("*/templates/*/*pdf*.html")}
     assert found == PDF_TEMPLATES, found
+    assert all((root / t.split("/")[0] / "templates" / t).is_file() for t in REPORT_TEMPLATES)
     logins = demo.demo_logins()
     named = {u.username for u in User.objects.filter(username__in={u for u, _r, _w in logins}).exclude(display_name="")}
     failures, read = {}, {}
@@ -222,11 +231,11 @@ def test_every_pdf_for_every_demo_role_reads_in_plain_chinese(paperwork):
             response = client.get(url)
             if response.status_code != 200 or response.get("Content-Type") != "application/pdf":
                 continue
-            text = pdf_text(response.content)
+            text = pdf_text(b"".join(response.streaming_content) if response.streaming else response.content)
             read.setdefault(kind, set()).add(username)
             if found_here := problems(text, named):
                 failures[f"{username} {kind}"] = sorted(set(found_here))[:8]
     # Each PDF was read by its applicant and by staff; none by everybody.
-    assert set(read) == {"contract", "receipt", "invoice", "filing"}, read
+    assert set(read) == {"contract", "receipt", "invoice", "filing", "report"}, read
     assert all(len(who) >= 2 for who in read.values()), read
     assert not failures, failures

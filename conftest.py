@@ -209,3 +209,26 @@ def login_as(page, live_server):
                                    "url": live_server.url}])
 
     return go
+
+
+def api_as(user, url, body=None) -> dict:
+    """What a browser story's other actors do off-screen: one JSON API POST as `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    response = client.post(url, body or {}, content_type="application/json")
+    assert response.status_code in (200, 201), response.content
+    return response.json()
+
+
+def fits(page, width: int) -> None:
+    """On a phone (390 px) nothing is wider than the screen."""
+    if width == 390:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
+
+
+def at_width(page, width: int) -> None:
+    """A phone (390 × 844) or a desk (width × 900); confirmation dialogs are answered yes."""
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
+    page.on("dialog", lambda dialog: dialog.accept())

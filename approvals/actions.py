@@ -279,8 +279,9 @@ def dossier_upload(*, request: ApprovalRequest, by: User, doc_type: str, upload)
         raise Conflict("该工程不走告知承诺 / 备案办理", fields={"request": "不走告知承诺 / 备案"})
     allowed = dossier_documents(request)
     if doc_type not in allowed:
-        raise PolicyViolation(f"{doc_type!r} is not in the policy's filing list {allowed}",
-                              fields={"doc_type": f"not in the policy list: {', '.join(allowed) or 'none'}"})
+        listed = "、".join(DOSSIER_NAMES.get(d, d) for d in allowed) or "无"
+        raise PolicyViolation(f"{doc_type!r} 不在政策所列备案材料之内（{listed}）",
+                              fields={"doc_type": f"不在政策所列备案材料之内：{listed}"})
     if upload.size > MAX_UPLOAD_BYTES:
         raise invalid("file", f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
     content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip()

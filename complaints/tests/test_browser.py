@@ -3,37 +3,23 @@ their application; the county supervisor answers in the workbench; the applicant
 answers "not satisfied"; the case is reopened with a fresh clock, answered again, and the
 applicant confirms it closed."""
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from applications.tests.conftest import at, person
 from complaints.models import Complaint
+from conftest import api_as, at_width, fits
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def api(user, url, body=None):
-    client = Client()
-    client.force_login(user)
-    response = client.post(url, body or {}, content_type="application/json")
-    assert response.status_code in (200, 201), response.content
-    return response.json()
-
-
-def fits(page, width):
-    if width == 390:  # nothing wider than the phone
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
 
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_complaint_is_answered_reopened_answered_again_and_confirmed(taierzhuang, page, screenshot, clock_at,
                                                                         login_as, width):
     team = taierzhuang
-    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
-    page.on("dialog", lambda dialog: dialog.accept())
+    at_width(page, width)
     clock_at(at(2026, 11, 23, 9))
-    app_id = api(team.applicant, "/api/v1/applications/", person(county="370405"))["id"]
-    api(team.account_manager, f"/api/v1/applications/{app_id}/accept")
+    app_id = api_as(team.applicant, "/api/v1/applications/", person(county="370405"))["id"]
+    api_as(team.account_manager, f"/api/v1/applications/{app_id}/accept")
 
     # The applicant complains on the application page.
     login_as(team.applicant)

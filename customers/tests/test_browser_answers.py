@@ -4,34 +4,21 @@ the designer replies two supply schemes in the workbench, the applicant reads th
 missing document is answered by an upload, after a wrong upload nobody reviewed is deleted.
 The applicant is told at each step and marks the message read."""
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from applications import rules
 from applications.models import Application, Document, Pause
 from applications.tests import samples
 from applications.tests.conftest import at, enterprise
+from conftest import api_as, at_width, fits
 from core import labels
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def api(user, url, body=None):
-    client = Client()
-    client.force_login(user)
-    response = client.post(url, body or {}, content_type="application/json")
-    assert response.status_code in (200, 201), response.content
-    return response.json()
-
-
-def fits(page, width):
-    if width == 390:  # nothing wider than the phone
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
-
-
 def accepted_hv(team, **overrides) -> Application:
-    app_id = api(team.applicant, "/api/v1/applications/", enterprise(county="370405", **overrides))["id"]
-    api(team.account_manager, f"/api/v1/applications/{app_id}/accept")
+    app_id = api_as(team.applicant, "/api/v1/applications/", enterprise(county="370405", **overrides))["id"]
+    api_as(team.account_manager, f"/api/v1/applications/{app_id}/accept")
     return Application.objects.get(pk=app_id)
 
 
@@ -50,8 +37,7 @@ def read_latest(page, says: str):
 def test_the_applicant_reads_the_schemes_in_words_and_chooses_one(taierzhuang, page, screenshot, clock_at, login_as,
                                                                   width):
     team = taierzhuang
-    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
-    page.on("dialog", lambda dialog: dialog.accept())
+    at_width(page, width)
     clock_at(at(2026, 11, 23, 9))
     application = accepted_hv(team)
     boundaries = sorted(rules.boundaries(application.policy_version, application.category,
@@ -110,8 +96,7 @@ def test_the_applicant_reads_the_schemes_in_words_and_chooses_one(taierzhuang, p
 def test_a_pause_for_a_document_is_answered_by_an_upload_after_a_wrong_one_is_deleted(
         taierzhuang, page, screenshot, clock_at, login_as, width):
     team = taierzhuang
-    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
-    page.on("dialog", lambda dialog: dialog.accept())
+    at_width(page, width)
     clock_at(at(2026, 11, 23, 9))
     application = accepted_hv(team, supply="dual")  # its 设计审查 lists the design documents
     design = rules.document_names(application.policy_version)["design_documents"]

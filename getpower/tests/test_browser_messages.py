@@ -5,31 +5,23 @@ then all of them read."""
 import datetime as dt
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from applications import actions
 from applications.models import Application
 from applications.tests.conftest import at, person
+from conftest import api_as, at_width, fits
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def api(user, url, body=None):
-    client = Client()
-    client.force_login(user)
-    response = client.post(url, body or {}, content_type="application/json")
-    assert response.status_code in (200, 201), response.content
-    return response.json()
 
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_an_applicant_hears_of_every_step_and_marks_the_messages_read(taierzhuang, page, screenshot, clock_at,
                                                                        login_as, width):
     team = taierzhuang
-    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
+    at_width(page, width)
     clock_at(at(2026, 11, 23, 9))
-    app_id = api(team.applicant, "/api/v1/applications/", person(county="370405"))["id"]
+    app_id = api_as(team.applicant, "/api/v1/applications/", person(county="370405"))["id"]
     login_as(team.applicant)
 
     def unread_is(n):
@@ -43,7 +35,7 @@ def test_an_applicant_hears_of_every_step_and_marks_the_messages_read(taierzhuan
     expect(page.get_by_text("暂无消息")).to_be_visible()
 
     clock_at(at(2026, 11, 23, 14))
-    api(team.account_manager, f"/api/v1/applications/{app_id}/accept")
+    api_as(team.account_manager, f"/api/v1/applications/{app_id}/accept")
     unread_is(2)
     latest_says("环节已开始")
     expect(page.get_by_text("已于 2026-11-23 受理")).to_be_visible()
@@ -51,14 +43,14 @@ def test_an_applicant_hears_of_every_step_and_marks_the_messages_read(taierzhuan
     clock_at(at(2026, 11, 24, 10))
     application = Application.objects.get(pk=app_id)
     code = application.stages.get(seq=2).code
-    api(team.account_manager, f"/api/v1/applications/{app_id}/stages/{code}/pause",
+    api_as(team.account_manager, f"/api/v1/applications/{app_id}/stages/{code}/pause",
         {"reason": "customer_requested_date", "note": "请确认接电日期", "respond_by": "2026-11-30"})
     unread_is(3)
     latest_says("请确认接电日期")
     latest_says("2026-11-30")
 
     clock_at(at(2026, 11, 26, 10))
-    api(team.account_manager, f"/api/v1/applications/{app_id}/stages/{code}/resume")
+    api_as(team.account_manager, f"/api/v1/applications/{app_id}/stages/{code}/resume")
     unread_is(4)
     latest_says("已恢复计时")
 
@@ -67,11 +59,10 @@ def test_an_applicant_hears_of_every_step_and_marks_the_messages_read(taierzhuan
     latest_says("¥120.00")
 
     clock_at(at(2026, 11, 27, 10))
-    api(team.installer, f"/api/v1/applications/{app_id}/stages/{code}/complete", {"result": "已送电"})
+    api_as(team.installer, f"/api/v1/applications/{app_id}/stages/{code}/complete", {"result": "已送电"})
     unread_is(7)
     latest_says("已于 2026-11-27 装表接电")
-    if width == 390:  # nothing wider than the phone
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    fits(page, width)
     screenshot(f"messages-unread-{width}")
 
     # One marked read in place (htmx): the row and the nav count change without a reload.

@@ -1,8 +1,10 @@
-"""Plain Chinese wherever a person reads: every page (and the PDF templates) rendered for
-every demo role shows no raw code, no dotted event verb, no username where a name exists,
-and no English error message."""
+"""Plain Chinese wherever a person reads: every page and every PDF (contract, receipt,
+invoice, filing certificate) rendered for every demo role shows no raw code, no dotted event
+verb, no username where a name exists, no English sentence and no English error message."""
 import html as htmlmod
+import io
 import re
+from pathlib import Path
 
 import pytest
 from django.template.loader import render_to_string
@@ -23,12 +25,15 @@ SNAKE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w./-])")
 FILE_NAMES = re.compile(r"\.(pdf|png|jpe?g|txt|csv|xlsx|docx|css|js|html|yaml)$")
 ENGLISH_ERROR = re.compile(r"\b(required|not allowed|must be|not found|invalid|unknown|already|at least|at most|"
                            r"this field|enter a|please)\b", re.I)
+# Two or more English words in a row: a sentence (or a role's English name) left on a Chinese page.
+ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,;:'’-]+[a-z]{2,})+\b")
 # Codes that may be read as they are: units and abbreviations people use in Chinese text too.
 ALLOWED = {"kV", "kVA", "kW"}
 
 
 def visible_text(page: str) -> str:
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    # Commands to type (<code>, <kbd>) stay as they are typed.
+    page = re.sub(r"<(script|style|code|kbd)\b.*?</\1>", " ", page, flags=re.S | re.I)
     page = re.sub(r"<[^>]+>", " ", page)
     return htmlmod.unescape(page)
 
@@ -38,6 +43,7 @@ def problems(text: str, usernames: set[str], logins: frozenset[str] = frozenset(
     found += [f"code:{m}" for m in SNAKE.findall(text) if m not in logins]
     words = set(re.findall(r"[A-Za-z0-9_]+", text))
     found += [f"username:{u}" for u in usernames if u in words]
+    found += [f"english:{m}" for m in ENGLISH_SENTENCE.findall(text)]
     return found
 
 
@@ -135,3 +141,102 @@ def test_pdf_templates_show_names_not_codes(demo_world):
     assert not [p for p in problems(text, set()) if not p.startswith("username")], problems(text, set())
     if application.zero_investment and application.investment_boundary:
         assert labels.label("boundary", application.investment_boundary) in text
+
+
+def test_the_checks_catch_what_they_look_for():
+    from accounts.roles import Role
+
+    assert [r for r in Role.values if not labels.known("role", r)] == []  # every role has its 中文
+    assert problems("请在 2026-12-01 前上传 · must be at most 5 characters", set())
+    assert problems("客户经理 account manager", set())
+    assert problems("状态 contract.signed", set()) and problems("投资界面 connection_point", set())
+    assert not problems("10 kV · 800 kVA · 营业执照.pdf · ¥12,800.00 · 95598", set())
+
+
+# ---------------------------------------------------------------- every PDF, for every demo role
+
+PDF_TEMPLATES = {"contracts/contract_pdf.html", "payments/document_pdf.html", "approvals/filing_pdf.html"}
+REPORT_TEMPLATES = {"monitoring/report_quarterly.html"}
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.fixture
+def paperwork(demo_world):
+    """The demo application with a contract, a paid fee (receipt and invoice) and, on some
+    demo works, a filing certificate: every PDF the product issues, made by its actions."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications import rules
+    from applications.tests import samples
+    from approvals import actions as approval_actions
+    from approvals.models import ApprovalRequest
+    from contracts import actions as contract_actions
+    from core.errors import DomainError
+    from payments import actions as payment_actions
+
+    application = demo_world
+    staff = actions.county_supervisor(application)
+    catalogue = rules.fee_catalogue(application.region, timezone.localdate())
+    fee = None
+    for code in (catalogue.items if catalogue else {}):
+        try:
+            fee = actions.fee_add(application=application, by=staff, item=code, amount="100")
+            break
+        except DomainError:
+            continue
+    assert fee is not None, "no fee of the catalogue could be charged on the demo application"
+    payment, _created = payment_actions.fee_pay(fee=fee, by=application.applicant_user, idempotency_key="plain-pdf")
+    contract, _created = contract_actions.contract_generate(application=application, by=application.applicant_user)
+    urls = {"contract": f"/contracts/{application.pk}/pdf",
+            "receipt": f"/pay/{application.pk}/payments/{payment.pk}/receipt.pdf",
+            "invoice": f"/pay/{application.pk}/payments/{payment.pk}/invoice.pdf"}
+    for request in ApprovalRequest.objects.select_related("application").order_by("pk"):
+        if not {"notification_commitment", "filing"} & set(request.routes):
+            continue
+        filer = actions.county_supervisor(request.application)
+        for doc_type in approval_actions.dossier_documents(request):
+            approval_actions.dossier_upload(request=request, by=filer, doc_type=doc_type, upload=SimpleUploadedFile(
+                f"{doc_type}.pdf", samples.pdf(doc_type), content_type="application/pdf"))
+        approval_actions.filing_issue(request=request, by=filer)
+        urls["filing"] = f"/approvals/requests/{request.pk}/filing.pdf"
+        break
+    from monitoring.actions import facts_refresh, report_generate
+
+    facts_refresh(full=True)
+    today = timezone.localdate()
+    quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    report = report_generate(kind="quarterly", period=quarter, fmt="pdf", by="test")
+    urls["report"] = f"/monitor/reports/{report.pk}/"
+    return urls
+
+
+def test_every_pdf_for_every_demo_role_reads_in_plain_chinese(paperwork):
+    # Every PDF template the product has is one this test reads.
+    root = Path(__file__).resolve().parents[2]
+    found = {str(p.relative_to(p.parents[2])).replace("\\", "/").split("templates/", 1)[-1]
+             for p in root.glob("*/templates/*/*pdf*.html")}
+    assert found == PDF_TEMPLATES, found
+    assert all((root / t.split("/")[0] / "templates" / t).is_file() for t in REPORT_TEMPLATES)
+    logins = demo.demo_logins()
+    named = {u.username for u in User.objects.filter(username__in={u for u, _r, _w in logins}).exclude(display_name="")}
+    failures, read = {}, {}
+    for username, _role, _where in logins:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        for kind, url in paperwork.items():
+            response = client.get(url)
+            if response.status_code != 200 or response.get("Content-Type") != "application/pdf":
+                continue
+            text = pdf_text(b"".join(response.streaming_content) if response.streaming else response.content)
+            read.setdefault(kind, set()).add(username)
+            if found_here := problems(text, named):
+                failures[f"{username} {kind}"] = sorted(set(found_here))[:8]
+    # Each PDF was read by its applicant and by staff; none by everybody.
+    assert set(read) == {"contract", "receipt", "invoice", "filing", "report"}, read
+    assert all(len(who) >= 2 for who in read.values()), read
+    assert not failures, failures

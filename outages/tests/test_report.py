@@ -234,3 +234,18 @@ def test_the_monitoring_saidi_indicator_measures_each_zone(grid, travel):
     assert zone.value == 3.0 and zone.cases == 3  # 3 h for each of F2's three customers
     assert zone.target == policy["high_reliability_zones"]["saidi"]["value"]
     assert zone.status == (judge.MET if zone.value <= zone.target else judge.MISSED)
+
+
+def test_a_zone_counts_what_is_still_off_and_what_crosses_the_year(grid, travel):
+    """The clipped rows (still open, or begun last year) of the zone's customers only."""
+    travel(at(2025, 12, 31, 23, 0))
+    old, _ = actions.fault_report(by=grid.dan, county=grid.county, cause="weather", scopes=[("customer", "C5")])
+    travel(at(2026, 1, 1, 1, 0))
+    actions.outage_restore(outage=old, by=grid.dan)
+    travel(at(2026, 6, 1, 10, 0))
+    actions.fault_report(by=grid.dan, county=grid.county, cause="equipment", scopes=[("transformer", "T3")])
+    actions.fault_report(by=grid.dan, county=grid.county, cause="equipment", scopes=[("transformer", "T1")])
+    now_s = reliability.seconds(datetime(2026, 6, 1, 12, 0))
+    [zone] = queries.zone_rows(year=2026, region="shaanxi", now_s=now_s)
+    # C5 1 h of 2026; C4 and C6 (T3) 2 h each so far; T1 is outside the zone.
+    assert zone["saidi_hours"] == round(5 / 3, 6) and zone["saifi"] == 1.0

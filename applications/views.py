@@ -656,5 +656,5 @@ def confirmation_act(request, pk: int, action: str):
         else:
             messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.for_people)
     return redirect(reverse("applications:queue"))

@@ -58,7 +58,7 @@ def publish(request):
         actions.slot_publish(by=request.user, starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=minutes),
                              note=form.get("note", ""))
     except DomainError as exc:
-        return _home(request, error=exc.message, form=form, status=exc.status)
+        return _home(request, error=exc.for_people, form=form, status=exc.status)
     return redirect("appointments:home")
 
 
@@ -92,7 +92,7 @@ def book(request, application_id: int, slot_id: int):
         actions.booking_create(application=application, slot=slot, by=request.user,
                                purpose=request.POST.get("purpose", ""))
     except DomainError as exc:
-        return _application_page(request, application, error=exc.message, status=exc.status)
+        return _application_page(request, application, error=exc.for_people, status=exc.status)
     return redirect("appointments:application", application_id=application.pk)
 
 
@@ -106,7 +106,7 @@ def cancel(request, booking_id: int):
     try:
         actions.booking_cancel(booking=booking, by=request.user, reason=request.POST.get("reason", ""))
     except DomainError as exc:
-        return _application_page(request, booking.application, error=exc.message, status=exc.status)
+        return _application_page(request, booking.application, error=exc.for_people, status=exc.status)
     if request.POST.get("next") == "home":
         return redirect("appointments:home")
     return redirect("appointments:application", application_id=booking.application_id)

@@ -59,7 +59,7 @@ def contract_generate(request, application_id: int):
     try:
         contract, _created = actions.contract_generate(application=application, by=request.user)
     except DomainError as exc:
-        return _page(request, application, None, error=exc.message, status=exc.status)
+        return _page(request, application, None, error=exc.for_people, status=exc.status)
     return redirect("contracts:contract", application_id=application.pk) if not request.htmx else _page(
         request, application, contract, message="合同已生成")
 
@@ -73,7 +73,7 @@ def contract_code(request, application_id: int):
     try:
         actions.contract_request_code(contract=contract, by=request.user)
     except DomainError as exc:
-        return _page(request, application, contract, error=exc.message, status=exc.status)
+        return _page(request, application, contract, error=exc.for_people, status=exc.status)
     return _page(request, application, contract, message="验证码已发送，请在 10 分钟内输入")
 
 
@@ -86,7 +86,7 @@ def contract_sign(request, application_id: int):
     try:
         actions.contract_sign(contract=contract, by=request.user, code=request.POST.get("code", ""))
     except DomainError as exc:
-        return _page(request, application, contract, error=exc.message, status=exc.status)
+        return _page(request, application, contract, error=exc.for_people, status=exc.status)
     contract.refresh_from_db()
     return _page(request, application, contract, message="签署成功：平台已以 SM2 对合同 SM3 摘要签名")
 

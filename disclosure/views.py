@@ -127,5 +127,5 @@ def manage_act(request, region: str, action: str):
     except Forbidden:
         raise
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.for_people)
     return redirect("disclosure:manage", region=region)

@@ -183,7 +183,7 @@ def problem_new(request, region: str):
     except Forbidden:
         raise
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.for_people)
         return redirect(reverse("ledger:region", kwargs={"region": region}) + "#problem")
     return redirect("ledger:task", region=region, number=task.number)
 

@@ -49,7 +49,7 @@ def fee_pay(request, application_id: int, fee_id: int):
                                      idempotency_key=request.POST.get("idempotency_key", ""),
                                      provider=request.POST.get("provider", "local"))
     except DomainError as exc:
-        return _fees_page(request, application_id, error=exc.message, status=exc.status)
+        return _fees_page(request, application_id, error=exc.for_people, status=exc.status)
     if payment.state == payment.State.PENDING:
         return _fees_page(request, application_id, error="这笔费用正在支付中，请稍后刷新本页", status=409)
     if payment.state != payment.State.SUCCEEDED:

@@ -66,7 +66,7 @@ def prospects_import(request):
     try:
         created = actions.prospects_import(county=county, by=request.user)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.for_people)
     else:
         messages.success(request, f"已导入 {len(created)} 个新项目。")
     return redirect("sharing:prospects")
@@ -82,7 +82,7 @@ def prospect_convert(request, pk: int):
     try:
         application = actions.prospect_convert(prospect=prospect, by=request.user)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.for_people)
         return redirect("sharing:prospects")
     messages.success(request, f"已按项目信息生成用电申请 {application.number}。")
     return redirect("applications:application", pk=application.pk)
@@ -98,5 +98,5 @@ def joint(request, pk: int):
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.for_people)
     return redirect("applications:application", pk=pk)

@@ -30,7 +30,7 @@ def test_the_applicant_signs_the_supply_contract_in_the_browser(taierzhuang, pag
 
     page.get_by_label("验证码（6 位数字）").fill("000000" if last_code(team.applicant.username) != "000000" else "111111")
     page.get_by_role("button", name="确认并签署").click()
-    expect(page.locator("#sign-error")).to_contain_text("wrong code")
+    expect(page.locator("#sign-error")).to_contain_text("验证码错误")
 
     page.get_by_label("验证码（6 位数字）").fill(last_code(team.applicant.username))
     page.get_by_role("button", name="确认并签署").click()

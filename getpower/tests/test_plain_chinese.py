@@ -155,7 +155,8 @@ def test_the_checks_catch_what_they_look_for():
 
 # ---------------------------------------------------------------- every PDF, for every demo role
 
-PDF_TEMPLATES = {"contracts/contract_pdf.html", "payments/document_pdf.html", "approvals/filing_pdf.html"}
+PDF_TEMPLATES = {"contracts/contract_pdf.html", "payments/document_pdf.html", "approvals/filing_pdf.html",
+                 "monitoring/bulletin_pdf.html"}
 REPORT_TEMPLATES = {"monitoring/report_quarterly.html"}
 
 
@@ -195,9 +196,19 @@ def paperwork(demo_world):
     urls = {"contract": f"/contracts/{application.pk}/pdf",
             "receipt": f"/pay/{application.pk}/payments/{payment.pk}/receipt.pdf",
             "invoice": f"/pay/{application.pk}/payments/{payment.pk}/invoice.pdf"}
-    for request in ApprovalRequest.objects.select_related("application").order_by("pk"):
-        if not {"notification_commitment", "filing"} & set(request.routes):
-            continue
+    filed = [r for r in ApprovalRequest.objects.select_related("application").order_by("pk")
+             if {"notification_commitment", "filing"} & set(r.routes)]
+    if not filed:
+        # The demo's random draw routed none to 告知承诺 this time: route one whose works only
+        # cross a city road, which Zaozhuang's 三零 exemption sends there.
+        neighbour = Application.objects.filter(region="zaozhuang", applicant_user__isnull=False).order_by("pk").first()
+        works, _ = actions.application_create(by=neighbour.applicant_user, data=actions.ApplicationInput(
+            county=neighbour.county.code, site_address=f"{neighbour.county.name}兴业路1号", area_category="urban",
+            voltage_kv="0.38", capacity_kva="50", applicant_kind="enterprise", applicant_name="台儿庄某商店",
+            uscc="91350100M000100Y43", supply="single", channel="online", sanling=True))
+        filed = [approval_actions.request_submit(application=works, by=actions.county_supervisor(works), kw=50,
+                                                 length_m=150, crossings=["city_road"], sanling=True)]
+    for request in filed:
         filer = actions.county_supervisor(request.application)
         for doc_type in approval_actions.dossier_documents(request):
             approval_actions.dossier_upload(request=request, by=filer, doc_type=doc_type, upload=SimpleUploadedFile(
@@ -212,6 +223,11 @@ def paperwork(demo_world):
     quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
     report = report_generate(kind="quarterly", period=quarter, fmt="pdf", by="test")
     urls["report"] = f"/monitor/reports/{report.pk}/"
+    from monitoring.oversight_models import Bulletin
+
+    bulletin = Bulletin.objects.order_by("pk").first()  # the demo's bureau issues one (monitoring/demo.py)
+    assert bulletin is not None, "the demo issued no 通报"
+    urls["bulletin"] = f"/monitor/bulletins/{bulletin.pk}/?format=pdf"
     return urls
 
 
@@ -237,6 +253,6 @@ def test_every_pdf_for_every_demo_role_reads_in_plain_chinese(paperwork):
             if found_here := problems(text, named):
                 failures[f"{username} {kind}"] = sorted(set(found_here))[:8]
     # Each PDF was read by its applicant and by staff; none by everybody.
-    assert set(read) == {"contract", "receipt", "invoice", "filing", "report"}, read
+    assert set(read) == {"contract", "receipt", "invoice", "filing", "report", "bulletin"}, read
     assert all(len(who) >= 2 for who in read.values()), read
     assert not failures, failures

@@ -199,7 +199,7 @@ def summary(application: Application, stages) -> dict:
     current = current_stage(stages)
     return summary_row({
         "id": application.pk, "number": application.number, "status": application.status,
-        "region": application.region, "county": application.county.code, "category": application.category,
+        "region": application.region, "county": queries.related(application, "county_code"), "category": application.category,
         "category_name": application.category_name, "channel": application.channel,
         "applicant_name": application.applicant_name, "voltage_kv": application.voltage_kv,
         "capacity_kva": application.capacity_kva, "submitted_at": application.submitted_at,
@@ -230,13 +230,14 @@ def detail(application: Application) -> dict:
         **summary(application, stages),
         "site_address": application.site_address, "area_category": application.area_category,
         "supply": application.supply, "enterprise_size": application.enterprise_size,
-        "policy_version": application.policy_version.version if application.policy_version else None,
+        "policy_version": queries.related(application, "policy_version_label"),
         "zero_investment": application.zero_investment, "investment_boundary": application.investment_boundary,
         "accepted_at": application.accepted_at, "energised_at": application.energised_at,
         "closing_reason": application.closing_reason,
-        "previous": application.previous.number if application.previous else None,
+        "previous": queries.related(application, "previous_number"),
         "first_submitted_at": application.first_submitted_at,
-        "account_manager": _name(application.account_manager), "project_manager": _name(application.project_manager),
+        "account_manager": queries.related(application, "account_manager_name"),
+        "project_manager": queries.related(application, "project_manager_name"),
         "grid_side_workdays": sum(s.grid_workdays or 0 for s in stages),
         "stages": [
             {

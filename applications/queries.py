@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Window
 from django.utils import timezone
 
 from accounts import access
@@ -30,8 +30,11 @@ def application_for(user: User, pk) -> Application:
 # What the API's application detail shows, read in a fixed number of queries whatever the
 # number of stages, pauses, fees or events (applications/tests/test_api_queries.py pins it).
 # A related list that is empty (most applications have no fees, schemes or pauses yet) costs
-# no query: the application's own row says which lists have rows.
-DETAIL_RELATED = ("county", "policy_version", "previous", "account_manager", "project_manager")
+# no query: the application's own row says which lists have rows. Of its related rows the detail
+# shows one column each, read as annotations (joining whole rows cost more to build than to fetch).
+DETAIL_RELATED = {"county_code": "county__code", "policy_version_label": "policy_version__version",
+                  "previous_number": "previous__number", "account_manager_name": "account_manager__username",
+                  "project_manager_name": "project_manager__username"}
 DETAIL_LISTS = ("schemes", "grid_projects", "fees")
 
 
@@ -57,13 +60,24 @@ def application_detail_for(user: User, pk) -> Application:
     """One application the user may see, with what its detail shows and which lists have rows."""
     from applications.models import Fee, GridProject, SupplyScheme
 
-    return access.get_visible(user, Application.objects.select_related(*DETAIL_RELATED).annotate(
+    return access.get_visible(user, Application.objects.annotate(
+        **{name: F(lookup) for name, lookup in DETAIL_RELATED.items()},
         has_pauses=_has(Pause, stage__application=OuterRef("pk")),
         has_schemes=_has(SupplyScheme, application=OuterRef("pk")),
         has_grid_projects=_has(GridProject, application=OuterRef("pk")),
         has_fees=_has(Fee, application=OuterRef("pk")),
         has_confirmations=_has(Confirmation, application=OuterRef("pk"), state=Confirmation.State.PENDING),
     ), pk=pk, what="application", division_field="county", utility_field="utility", owner_field="applicant_user")
+
+
+def related(application: Application, name: str):
+    """One DETAIL_RELATED column: read with the application by application_detail_for, or
+    through the relation for any other instance."""
+    if hasattr(application, name):
+        return getattr(application, name)
+    relation, column = DETAIL_RELATED[name].split("__")
+    row = getattr(application, relation)
+    return getattr(row, column) if row is not None else None
 
 
 def has_rows(application: Application, name: str) -> bool:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from accounts import queries as account_queries
 from accounts.auth import API_AUTH
@@ -52,7 +52,12 @@ class ApplicationIn(Schema):
     utility: text(64) = ""
 
 
-class PauseOut(Schema):
+class Shaped(BaseModel):
+    """An answer the view shapes itself as plain dicts: pydantic validates it directly, without
+    ninja's Django getter around every value (a fifth of a 50-row list's time)."""
+
+
+class PauseOut(Shaped):
     reason: str
     note: str
     started_at: datetime
@@ -62,7 +67,7 @@ class PauseOut(Schema):
     requested_documents: list[str]
 
 
-class StageOut(Schema):
+class StageOut(Shaped):
     seq: int
     code: str
     name: str
@@ -86,7 +91,7 @@ class StageOut(Schema):
     pauses: list[PauseOut]
 
 
-class EventOut(Schema):
+class EventOut(Shaped):
     seq: int
     at: datetime
     actor: str
@@ -95,7 +100,7 @@ class EventOut(Schema):
     claimed_at: datetime | None
 
 
-class ApplicationSummary(Schema):
+class ApplicationSummary(Shaped):
     id: int
     number: str
     status: str
@@ -143,7 +148,7 @@ class FeeOut(Schema):
     cancelled_at: datetime | None
 
 
-class ConfirmationOut(Schema):
+class ConfirmationOut(Shaped):
     id: int
     application: str
     kind: str
@@ -183,10 +188,6 @@ class ApplicationDetail(ApplicationSummary):
     fees: list[FeeOut]
     confirmations: list[ConfirmationOut]
     events: list[EventOut]
-
-
-def _name(user: User | None) -> str | None:
-    return user.username if user else None
 
 
 def summary_row(row: dict) -> dict:
@@ -245,11 +246,12 @@ def detail(application: Application) -> dict:
                 "alert": s.alert, "start_date": s.start_date,
                 "counts_from": s.counts_from, "own_limit": s.own_limit, "base_due": s.base_due, "due_date": s.due_date,
                 "provisional": s.provisional, "paused_workdays": s.paused_workdays, "ended_at": s.ended_at,
-                "grid_workdays": s.grid_workdays, "assignee": _name(s.assignee), "completed_by": _name(s.completed_by),
+                "grid_workdays": s.grid_workdays, "assignee": queries.related(s, "assignee_name"),
+                "completed_by": queries.related(s, "completed_by_name"),
                 "result": s.result, "explain": explain_dict(s, schedule),
                 "pauses": [
                     {"reason": p.reason, "note": p.note, "started_at": p.started_at,
-                     "started_by": p.started_by.username, "ended_at": p.ended_at, "workdays": p.workdays,
+                     "started_by": queries.related(p, "started_by_name"), "ended_at": p.ended_at, "workdays": p.workdays,
                      "requested_documents": p.requested_documents}
                     for p in (s.pauses.all() if has_pauses else ())
                 ],

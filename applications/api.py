@@ -2,7 +2,6 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
@@ -222,7 +221,7 @@ def explain_dict(stage: Stage, schedule) -> dict | None:
 def detail(application: Application) -> dict:
     """The detail of an application read by queries.application_detail_for (any other
     instance gets what it lacks read here, in the same fixed number of queries)."""
-    prefetch_related_objects([application], *queries.detail_prefetches(application))
+    queries.prefetch_detail(application)
     stages = list(application.stages.all())
     has_pauses = queries.has_rows(application, "pauses")
     # One schedule for every stage's explanation: the calendar is checked once per request.

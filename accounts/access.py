@@ -132,7 +132,8 @@ def scope(
 
 def get_visible(user: User, queryset: QuerySet, *, pk, what: str = "object", **fields) -> object:
     """Fetch one object the user may see, else NotFound (never a 403 that leaks existence)."""
-    obj = scope(user, queryset, **fields).filter(pk=pk).first()
+    # One row by its key: no ordering to compile (first() would add one).
+    obj = next(iter(scope(user, queryset, **fields).filter(pk=pk).order_by()[:1]), None)
     if obj is None:
         raise NotFound(f"未找到（{what} {pk}）", fields={"id": "未找到"})
     return obj

@@ -2,13 +2,12 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from accounts import queries as account_queries
 from accounts.auth import API_AUTH
@@ -52,7 +51,12 @@ class ApplicationIn(Schema):
     utility: text(64) = ""
 
 
-class PauseOut(Schema):
+class Shaped(BaseModel):
+    """An answer the view shapes itself as plain dicts: pydantic validates it directly, without
+    ninja's Django getter around every value (a fifth of a 50-row list's time)."""
+
+
+class PauseOut(Shaped):
     reason: str
     note: str
     started_at: datetime
@@ -62,7 +66,7 @@ class PauseOut(Schema):
     requested_documents: list[str]
 
 
-class StageOut(Schema):
+class StageOut(Shaped):
     seq: int
     code: str
     name: str
@@ -86,7 +90,7 @@ class StageOut(Schema):
     pauses: list[PauseOut]
 
 
-class EventOut(Schema):
+class EventOut(Shaped):
     seq: int
     at: datetime
     actor: str
@@ -95,7 +99,7 @@ class EventOut(Schema):
     claimed_at: datetime | None
 
 
-class ApplicationSummary(Schema):
+class ApplicationSummary(Shaped):
     id: int
     number: str
     status: str
@@ -143,7 +147,7 @@ class FeeOut(Schema):
     cancelled_at: datetime | None
 
 
-class ConfirmationOut(Schema):
+class ConfirmationOut(Shaped):
     id: int
     application: str
     kind: str
@@ -185,10 +189,6 @@ class ApplicationDetail(ApplicationSummary):
     events: list[EventOut]
 
 
-def _name(user: User | None) -> str | None:
-    return user.username if user else None
-
-
 def summary_row(row: dict) -> dict:
     """A list row (queries.summary_rows) in the API's shape."""
     row["alert"] = row.pop("current_alert") or ""
@@ -199,7 +199,7 @@ def summary(application: Application, stages) -> dict:
     current = current_stage(stages)
     return summary_row({
         "id": application.pk, "number": application.number, "status": application.status,
-        "region": application.region, "county": application.county.code, "category": application.category,
+        "region": application.region, "county": queries.related(application, "county_code"), "category": application.category,
         "category_name": application.category_name, "channel": application.channel,
         "applicant_name": application.applicant_name, "voltage_kv": application.voltage_kv,
         "capacity_kva": application.capacity_kva, "submitted_at": application.submitted_at,
@@ -221,7 +221,7 @@ def explain_dict(stage: Stage, schedule) -> dict | None:
 def detail(application: Application) -> dict:
     """The detail of an application read by queries.application_detail_for (any other
     instance gets what it lacks read here, in the same fixed number of queries)."""
-    prefetch_related_objects([application], *queries.detail_prefetches(application))
+    queries.prefetch_detail(application)
     stages = list(application.stages.all())
     has_pauses = queries.has_rows(application, "pauses")
     # One schedule for every stage's explanation: the calendar is checked once per request.
@@ -230,13 +230,14 @@ def detail(application: Application) -> dict:
         **summary(application, stages),
         "site_address": application.site_address, "area_category": application.area_category,
         "supply": application.supply, "enterprise_size": application.enterprise_size,
-        "policy_version": application.policy_version.version if application.policy_version else None,
+        "policy_version": queries.related(application, "policy_version_label"),
         "zero_investment": application.zero_investment, "investment_boundary": application.investment_boundary,
         "accepted_at": application.accepted_at, "energised_at": application.energised_at,
         "closing_reason": application.closing_reason,
-        "previous": application.previous.number if application.previous else None,
+        "previous": queries.related(application, "previous_number"),
         "first_submitted_at": application.first_submitted_at,
-        "account_manager": _name(application.account_manager), "project_manager": _name(application.project_manager),
+        "account_manager": queries.related(application, "account_manager_name"),
+        "project_manager": queries.related(application, "project_manager_name"),
         "grid_side_workdays": sum(s.grid_workdays or 0 for s in stages),
         "stages": [
             {
@@ -244,11 +245,12 @@ def detail(application: Application) -> dict:
                 "alert": s.alert, "start_date": s.start_date,
                 "counts_from": s.counts_from, "own_limit": s.own_limit, "base_due": s.base_due, "due_date": s.due_date,
                 "provisional": s.provisional, "paused_workdays": s.paused_workdays, "ended_at": s.ended_at,
-                "grid_workdays": s.grid_workdays, "assignee": _name(s.assignee), "completed_by": _name(s.completed_by),
+                "grid_workdays": s.grid_workdays, "assignee": queries.related(s, "assignee_name"),
+                "completed_by": queries.related(s, "completed_by_name"),
                 "result": s.result, "explain": explain_dict(s, schedule),
                 "pauses": [
                     {"reason": p.reason, "note": p.note, "started_at": p.started_at,
-                     "started_by": p.started_by.username, "ended_at": p.ended_at, "workdays": p.workdays,
+                     "started_by": queries.related(p, "started_by_name"), "ended_at": p.ended_at, "workdays": p.workdays,
                      "requested_documents": p.requested_documents}
                     for p in (s.pauses.all() if has_pauses else ())
                 ],

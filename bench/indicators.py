@@ -46,17 +46,21 @@ CODES = ["grid_side", "full_process", "stage_within_share", "stage_count", "cate
 
 
 def with_getpower(year: int) -> tuple[dict, dict]:
-    """(figures, policies by month) from the indicator registry, one SQL scope per month."""
+    """(figures, policies by month) from the indicator registry: the months' grouped figures
+    read in one pass per fact table, then every indicator of every month from them."""
     from monitoring import periods, queries
-    from monitoring.indicators import Scope
+    from monitoring.indicators import Scope, prefetch_months
 
     figures, policies = {}, {}
+    scopes = []
     for month in periods.year(year).months():
         policy = queries._policy_for(REGION, month)
         policies[month.label] = policy
-        scope = Scope(region=REGION, period=month, policy=policy)
+        scopes.append(Scope(region=REGION, period=month, policy=policy))
+    prefetch_months(scopes)  # one grouped pass per fact table for the whole year
+    for scope in scopes:
         for m in queries.measures(scope, CODES):
-            figures[(month.label, m.code, m.dimension)] = (m.value, m.cases)
+            figures[(scope.period.label, m.code, m.dimension)] = (m.value, m.cases)
     return figures, policies
 
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Case, CharField, Count, ExpressionWrapper, F, Func, IntegerField, Q, QuerySet, Sum, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Avg, Case, CharField, Count, F, Func, IntegerField, Q, QuerySet, Sum, When
 
 from monitoring import judge
 from monitoring.models import ApplicationFact, StageFact
@@ -101,15 +100,15 @@ def _held(kind: str):
 
 
 def _p90_by(qs: QuerySet, expression, groups: list[str]) -> dict[tuple, float]:
-    """Nearest-rank 90th percentile of `expression` per value of `groups`, in one query: each
-    row is numbered within its group, and the row at rank ceil(0.9 n) is kept."""
-    partition = [F(group) for group in groups]
-    ranked = qs.annotate(held_value=expression).exclude(held_value__isnull=True).annotate(
-        rank=Window(RowNumber(), partition_by=partition, order_by=F("held_value").asc()),
-        total=Window(Count("pk"), partition_by=partition))
-    # ceil(9n / 10) in integer arithmetic, the same rank as judge.nearest_rank(n, 90) + 1.
-    picked = ranked.filter(rank=ExpressionWrapper((F("total") * 9 + 9) / 10, output_field=IntegerField()))
-    return {tuple(row[g] for g in groups): float(row["held_value"]) for row in picked.values(*groups, "held_value")}
+    """Nearest-rank 90th percentile of `expression` per value of `groups`, from a histogram
+    the database counts (how many cases per group held each number of days) in one grouped
+    pass; the rank is then read off the counts, never off the rows."""
+    histograms: dict[tuple, list[tuple[float, int]]] = {}
+    rows = qs.annotate(held_value=expression).exclude(held_value__isnull=True).values(*groups, "held_value").annotate(
+        n=Count("pk"))
+    for row in rows:
+        histograms.setdefault(tuple(row[g] for g in groups), []).append((float(row["held_value"]), row["n"]))
+    return {key: judge.percentile_of_counts(counts, 90) for key, counts in histograms.items()}
 
 
 LIMITED_KINDS = ("grid_side", "full_process")

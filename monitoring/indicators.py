@@ -12,8 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Case, Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Sum, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Avg, Case, CharField, Count, F, Func, IntegerField, Q, QuerySet, Sum, When
 
 from monitoring import judge
 from monitoring.models import ApplicationFact, StageFact
@@ -32,6 +31,9 @@ class Scope:
     policy: dict[str, Any]  # the resolved policy document in force at the period's end
     county_ids: frozenset[int] | None = None  # None: the whole region
     today: date | None = None
+    # Grouped aggregates of the period, computed once and shared by every indicator
+    # (`rollup`), or filled for many months in one pass (`prefetch_months`).
+    cache: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def facts(self) -> QuerySet[ApplicationFact]:
         qs = ApplicationFact.objects.filter(region=self.region)
@@ -97,34 +99,150 @@ def _held(kind: str):
                 default=F(f"{kind}_workdays"), output_field=IntegerField())
 
 
-def _p90_by(qs: QuerySet, expression, group: str) -> dict[str, float]:
-    """Nearest-rank 90th percentile of `expression` per value of `group`, in one query: each
-    row is numbered within its group, and the row at rank ceil(0.9 n) is kept."""
-    ranked = qs.annotate(held_value=expression).exclude(held_value__isnull=True).annotate(
-        rank=Window(RowNumber(), partition_by=[F(group)], order_by=F("held_value").asc()),
-        total=Window(Count("pk"), partition_by=[F(group)]))
-    # ceil(9n / 10) in integer arithmetic, the same rank as judge.nearest_rank(n, 90) + 1.
-    picked = ranked.filter(rank=ExpressionWrapper((F("total") * 9 + 9) / 10, output_field=IntegerField()))
-    return {row[group]: float(row["held_value"]) for row in picked.values(group, "held_value")}
+def _p90_by(qs: QuerySet, expression, groups: list[str]) -> dict[tuple, float]:
+    """Nearest-rank 90th percentile of `expression` per value of `groups`, from a histogram
+    the database counts (how many cases per group held each number of days) in one grouped
+    pass; the rank is then read off the counts, never off the rows."""
+    histograms: dict[tuple, list[tuple[float, int]]] = {}
+    rows = qs.annotate(held_value=expression).exclude(held_value__isnull=True).values(*groups, "held_value").annotate(
+        n=Count("pk"))
+    for row in rows:
+        histograms.setdefault(tuple(row[g] for g in groups), []).append((float(row["held_value"]), row["n"]))
+    return {key: judge.percentile_of_counts(counts, 90) for key, counts in histograms.items()}
+
+
+LIMITED_KINDS = ("grid_side", "full_process")
+SANLING = Q(residential=False, voltage_kv__lt=1)  # LV non-residential: the cases 三零 is promised to
+LARGE_AND_MEDIUM = ("large", "medium")
+
+
+def _energised_aggregates() -> dict:
+    """Every per-category figure of the energised cases, as conditional aggregates of one pass."""
+    big = Q(enterprise_size__in=LARGE_AND_MEDIUM)
+    aggregates = {
+        "n": Count("pk"), "stage_avg": Avg("stage_count"), "stage_over": Count("pk", filter=Q(stage_count__gt=F("stage_cap"))),
+        "n_day": Count("full_process_days"), "n_workday": Count("full_process_workdays"),
+        "avg_day": Avg("full_process_days"), "avg_workday": Avg("full_process_workdays"),
+        "grid_day": Avg("grid_side_days"), "grid_workday": Avg("grid_side_workdays"),
+        "zero_n": Count("pk", filter=Q(zero_investment__isnull=False)), "zero_kept": Count("pk", filter=Q(zero_investment=True)),
+        "sanling_n": Count("pk", filter=SANLING), "sanling": Count("pk", filter=SANLING & Q(sanling=True)),
+        "late": Count("pk", filter=Q(stages_late__gt=0)), "escalated": Sum("escalations"),
+        "rating_n": Count("rating"), "rating_sum": Sum("rating"),
+        "sansheng_n": Count("pk", filter=big),
+        "sansheng": Count("pk", filter=big & Q(online=True, works_charged=False) & (
+            Q(grid_side_limit__isnull=True) | Q(grid_side_limit__gte=_held("grid_side")))),
+    }
+    for kind in LIMITED_KINDS:
+        limited = Q(**{f"{kind}_limit__isnull": False})
+        aggregates |= {f"{kind}_n": Count("pk", filter=limited), f"{kind}_avg": Avg(_held(kind), filter=limited),
+                       f"{kind}_within": Count("pk", filter=limited & Q(**{f"{kind}_limit__gte": _held(kind)}))}
+    return aggregates
+
+
+def _grouped(qs: QuerySet, keys: list[str]) -> dict:
+    """The month's figures of a scope's tables grouped by `keys` (category, stage, month): the
+    energised cases, the P90 of both limited times, the ended stages and the filed cases."""
+    energised = {tuple(r[k] for k in keys): r for r in qs["energised"].values(*keys).annotate(**_energised_aggregates())}
+    p90 = {kind: _p90_by(qs["energised"].exclude(**{f"{kind}_limit": None}), _held(kind), keys) for kind in LIMITED_KINDS}
+    stage_keys = [*keys, "code"]
+    stages = {tuple(r[k] for k in stage_keys): r for r in qs["stages"].exclude(within=None).values(*stage_keys).annotate(
+        n=Count("pk"), within_n=Count("pk", filter=Q(within=True)))}
+    submitted_keys = [k for k in keys if k != "category"]
+    submitted = {tuple(r[k] for k in submitted_keys): r for r in qs["submitted"].values(*submitted_keys).annotate(
+        n=Count("pk"), online=Count("pk", filter=Q(online=True)))} if submitted_keys else {
+        (): qs["submitted"].aggregate(n=Count("pk"), online=Count("pk", filter=Q(online=True)))}
+    return {"energised": energised, "p90": p90, "stages": stages, "submitted": submitted}
+
+
+def rollup(scope: Scope) -> dict:
+    """The scope's grouped figures: per category (energised, P90), per category and stage, and
+    the filed cases; one query per table, computed once per scope."""
+    if "rollup" not in scope.cache:
+        found = _grouped({"energised": scope.energised(), "stages": scope.stages(), "submitted": scope.submitted()},
+                         ["category"])
+        scope.cache["rollup"] = {
+            "energised": {key[0]: row for key, row in found["energised"].items()},
+            "p90": {kind: {key[0]: v for key, v in values.items()} for kind, values in found["p90"].items()},
+            "stages": {key: row for key, row in found["stages"].items()},
+            "submitted": found["submitted"][()],
+        }
+    return scope.cache["rollup"]
+
+
+class MonthLabel(Func):
+    """"2025-06" of a date column, in plain SQL (Django's TruncMonth is a Python function per
+    row on SQLite, which costs seconds over a million facts)."""
+    output_field = CharField()
+    template = "to_char(%(expressions)s, 'YYYY-MM')"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)", **extra)
+
+
+class Unindexed(Func):
+    """The column as is, but kept off its index on SQLite (a unary +): a pass over a whole
+    year reads most of the table, which a plain scan does several times faster than
+    index lookups row by row."""
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
+def _by_month(model, column: str, scope: Scope, first: str, last: str) -> QuerySet:
+    """The rows of `model` in the scope's region (and counties) whose `column` falls in the
+    months first..last, each with its month label."""
+    qs = model.objects.alias(in_region=Unindexed(F("region"))).filter(in_region=scope.region)
+    if scope.county_ids is not None:
+        qs = qs.filter(county_id__in=scope.county_ids)
+    return qs.annotate(month=MonthLabel(column)).filter(month__gte=first, month__lte=last)
+
+
+def prefetch_months(scopes: list[Scope]) -> None:
+    """Fill the rollup of many month scopes (one region and jurisdiction) in one grouped pass
+    per table over their whole span, instead of one pass per month."""
+    if not scopes:
+        return
+    first = scopes[0]
+    labels = [f"{scope.period.start:%Y-%m}" for scope in scopes]
+    span = (min(labels), max(labels))
+    found = _grouped({"energised": _by_month(ApplicationFact, "energised_on", first, *span),
+                      "stages": _by_month(StageFact, "ended_on", first, *span),
+                      "submitted": _by_month(ApplicationFact, "submitted_on", first, *span)}, ["month", "category"])
+
+    def by_month(rows: dict) -> dict:
+        out: dict = {}
+        for key, row in rows.items():
+            out.setdefault(key[0], {})[key[1:] if len(key) > 2 else key[1]] = row
+        return out
+
+    energised, stages = by_month(found["energised"]), by_month(found["stages"])
+    p90 = {kind: by_month(values) for kind, values in found["p90"].items()}
+    submitted = {key[0]: row for key, row in found["submitted"].items()}
+    for scope, month in zip(scopes, labels, strict=True):
+        scope.cache["rollup"] = {
+            "energised": energised.get(month, {}), "p90": {kind: p90[kind].get(month, {}) for kind in LIMITED_KINDS},
+            "stages": stages.get(month, {}), "submitted": submitted.get(month, {"n": 0, "online": 0})}
+
+
+def _total(scope: Scope, *names: str) -> dict[str, int | float]:
+    """Scope-wide sums of per-category counts of the rollup."""
+    rows = rollup(scope)["energised"].values()
+    return {name: sum(row[name] or 0 for row in rows) for name in names}
 
 
 def _limit_measures(kind: str, label: str) -> Callable[[Scope], list[Measure]]:
     """Average, P90 and share within the per-case limit, per category with such a limit."""
 
     def compute(scope: Scope) -> list[Measure]:
-        held = _held(kind)
-        grouped = {
-            row["category"]: row
-            for row in scope.energised().exclude(**{f"{kind}_limit": None}).values("category").annotate(
-                n=Count("pk"), avg=Avg(held), within=Count("pk", filter=Q(**{f"{kind}_limit__gte": held})))
-        }
-        p90s = _p90_by(scope.energised().exclude(**{f"{kind}_limit": None}), held, "category")
+        grouped, p90s = rollup(scope)["energised"], rollup(scope)["p90"][kind]
         out = []
         for code, category in scope.policy.get("categories", {}).items():
             limit = category.get(f"{kind}_limit")
             if not limit:
                 continue
-            row = grouped.get(code, {"n": 0, "avg": None, "within": 0})
+            found = grouped.get(code, {})
+            row = {"n": found.get(f"{kind}_n", 0), "avg": found.get(f"{kind}_avg"), "within": found.get(f"{kind}_within", 0)}
             name, unit, source = scope.category_name(code), limit["unit"], limit.get("source", "")
             drill = {"category": code, "energised": scope.period.label}
             p90 = p90s.get(code)
@@ -143,8 +261,7 @@ def _limit_measures(kind: str, label: str) -> Callable[[Scope], list[Measure]]:
 
 
 def _stage_within(scope: Scope) -> list[Measure]:
-    rows = {(r["category"], r["code"]): r for r in scope.stages().exclude(within=None).values("category", "code")
-            .annotate(n=Count("pk"), within_n=Count("pk", filter=Q(within=True)), avg=Avg("held"))}
+    rows = rollup(scope)["stages"]
     out = []
     for category_code, category in scope.policy.get("categories", {}).items():
         for stage in category.get("stages", []):
@@ -159,20 +276,12 @@ def _stage_within(scope: Scope) -> list[Measure]:
     return out
 
 
-def _full_process_by_category(scope: Scope) -> dict[str, dict]:
-    """Per category of the scope's energised cases: counts and averages of both time columns."""
-    return {row["category"]: row for row in scope.energised().values("category").annotate(
-        n=Count("pk"), n_day=Count("full_process_days"), n_workday=Count("full_process_workdays"),
-        avg_day=Avg("full_process_days"), avg_workday=Avg("full_process_workdays"),
-        grid_day=Avg("grid_side_days"), grid_workday=Avg("grid_side_workdays"))}
-
-
 def _category_targets(scope: Scope) -> list[Measure]:
     """Targets a category states beyond its limits: an average, or a reduction relative to a basis."""
     categories = {code: c for code, c in scope.policy.get("categories", {}).items() if c.get("targets")}
     if not categories:
         return []
-    rows = _full_process_by_category(scope)
+    rows = rollup(scope)["energised"]
     last_year: dict[str, dict] | None = None
     out = []
     for code, category in categories.items():
@@ -191,7 +300,7 @@ def _category_targets(scope: Scope) -> list[Measure]:
             else:
                 # "再压减1-3个工作日" against last year's average: compare like with like.
                 if last_year is None:
-                    last_year = _full_process_by_category(replace(scope, period=scope.period.same_last_year()))
+                    last_year = rollup(replace(scope, period=scope.period.same_last_year()))["energised"]
                 base = last_year.get(code, {}).get(f"avg_{column}")
                 goal = None if base is None else round(float(base) - float(quantity["value"]), 2)
                 out.append(Measure("category_target", name, unit, avg, goal, judge.LOWER_IS_BETTER, source,
@@ -214,7 +323,7 @@ def _reduction_vs_national(scope: Scope, code: str, category: dict, target_code:
 
 def _online_share(scope: Scope) -> list[Measure]:
     target = scope.policy.get("targets", {}).get("online_rate")
-    counts = scope.submitted().aggregate(n=Count("pk"), online=Count("pk", filter=Q(online=True)))
+    counts = rollup(scope)["submitted"]
     return [Measure("online_share", "线上申请比例", "percent", judge.share(counts["online"], counts["n"]),
                     None if target is None else float(target["quantity"]["value"]), judge.HIGHER_IS_BETTER,
                     "" if target is None else target["quantity"].get("source", ""), cases=counts["n"])]
@@ -223,16 +332,16 @@ def _online_share(scope: Scope) -> list[Measure]:
 def _zero_investment(scope: Scope) -> list[Measure]:
     zero = scope.policy.get("zero_investment") or {}
     sources = "; ".join(s.get("source", "") for s in zero.get("scope", {}).values())
-    counts = scope.energised().exclude(zero_investment=None).aggregate(
-        n=Count("pk"), kept=Count("pk", filter=Q(zero_investment=True)))
+    counts = _total(scope, "zero_n", "zero_kept")
+    counts = {"n": counts["zero_n"], "kept": counts["zero_kept"]}
     return [Measure("zero_investment_share", "应享零投资的用户实际未承担接电工程费用的比例", "percent",
                     judge.share(counts["kept"], counts["n"]), 100.0 if zero else None, judge.HIGHER_IS_BETTER,
                     sources, cases=counts["n"])]
 
 
 def _sanling_share(scope: Scope) -> list[Measure]:
-    counts = scope.energised().filter(residential=False, voltage_kv__lt=1).aggregate(
-        n=Count("pk"), sanling=Count("pk", filter=Q(sanling=True)))
+    counts = _total(scope, "sanling_n", "sanling")
+    counts["n"] = counts["sanling_n"]
     return [Measure("sanling_share", "低压非居民用户中享受“三零”服务的比例", "percent",
                     judge.share(counts["sanling"], counts["n"]), None, judge.HIGHER_IS_BETTER, "", cases=counts["n"],
                     note="政策未给出比例目标，仅监测")]
@@ -266,8 +375,7 @@ def _next_day(scope: Scope) -> list[Measure]:
 
 
 def _overdue(scope: Scope) -> list[Measure]:
-    counts = scope.energised().aggregate(n=Count("pk"), late=Count("pk", filter=Q(stages_late__gt=0)),
-                                         escalated=Sum("escalations"))
+    counts = _total(scope, "n", "late", "escalated")
     return [
         Measure("late_cases", "存在超时环节的已送电案例数", "count", counts["late"], None, judge.LOWER_IS_BETTER, "",
                 cases=counts["n"], note="政策要求逐案不超时限，计数供督办", drill={"energised": scope.period.label, "late": "stage"}),
@@ -277,9 +385,11 @@ def _overdue(scope: Scope) -> list[Measure]:
 
 
 def _ratings(scope: Scope) -> list[Measure]:
-    counts = scope.energised().exclude(rating=None).aggregate(n=Count("pk"), avg=Avg("rating"))
-    return [Measure("rating_avg", "客户评价平均分", "score", _round(counts["avg"]), None, judge.HIGHER_IS_BETTER, "",
-                    cases=counts["n"], note="政策未给出评分目标，仅监测")]
+    counts = _total(scope, "rating_n", "rating_sum")
+    n = counts["rating_n"]
+    average = _round(counts["rating_sum"] / n) if n else None
+    return [Measure("rating_avg", "客户评价平均分", "score", average, None, judge.HIGHER_IS_BETTER, "",
+                    cases=n, note="政策未给出评分目标，仅监测")]
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -411,8 +521,7 @@ def _saidi(scope: Scope) -> list[Measure]:
 
 def _stage_count(scope: Scope) -> list[Measure]:
     """Stages per case against the promised cap (枣庄: 高压4个、低压2个以内), per category with a cap."""
-    rows = {r["category"]: r for r in scope.energised().values("category").annotate(
-        n=Count("pk"), avg=Avg("stage_count"), over=Count("pk", filter=Q(stage_count__gt=F("stage_cap"))))}
+    rows = {code: {"n": r["n"], "avg": r["stage_avg"], "over": r["stage_over"]} for code, r in rollup(scope)["energised"].items()}
     out = []
     for code, category in scope.policy.get("categories", {}).items():
         cap = category.get("max_stages")

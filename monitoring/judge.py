@@ -44,5 +44,20 @@ def nearest_rank(n: int, p: float) -> int:
     return max(1, math.ceil(p / 100 * n)) - 1
 
 
+def percentile_of_counts(counts: Sequence[tuple[float, int]], p: float) -> float | None:
+    """Nearest-rank percentile of the values a histogram (value, how many) describes: the
+    same value `percentile` gives over the values written out, without writing them out."""
+    ordered = sorted((value, n) for value, n in counts if n > 0)
+    total = sum(n for _, n in ordered)
+    if not total:
+        return None
+    rank, seen = nearest_rank(total, p), 0
+    for value, n in ordered:
+        seen += n
+        if seen > rank:
+            return value
+    raise AssertionError("unreachable: the ranks add up to the total")
+
+
 def share(part: int, whole: int) -> float | None:
     return None if whole == 0 else round(100 * part / whole, 2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 
 from core.bounds import NOTE_LENGTH
+from monitoring.models import RegulatorEndpoint
 from monitoring.oversight_actions import ACTION_LENGTH, SAMPLE_MAX, SUBJECT_LENGTH
 from monitoring.oversight_models import Inspection, SpotCheckItem
 
@@ -66,3 +67,15 @@ class InspectionForm(forms.Form):
 
 class CloseForm(forms.Form):
     result = forms.CharField(label="整改结果", max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EndpointForm(forms.Form):
+    """A regulator's receiving system (无感监测), bounded as `push.endpoint_register` bounds it."""
+    name = forms.CharField(label="接收系统名称", max_length=RegulatorEndpoint._meta.get_field("name").max_length)
+    url = forms.CharField(label="接收地址", max_length=RegulatorEndpoint._meta.get_field("url").max_length,
+                          help_text="以 https:// 开头，接收签名的指标变化推送")
+    region = forms.ChoiceField(label="地区", required=False)
+
+    def __init__(self, *args, regions: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "全部地区"), *regions.items()]

@@ -242,3 +242,20 @@ def report_on_time(scope: Scope) -> list[Measure]:
                            due.source, f"{due.rule}.{due.period.label}", note=f"{note}；截止 {deadline:%Y-%m-%d}",
                            verdict=verdict))
     return out
+
+
+def endpoints():
+    """Registered regulator endpoints, the active ones first, with who registered them."""
+    from monitoring.models import RegulatorEndpoint
+
+    return RegulatorEndpoint.objects.select_related("registered_by").order_by("-active", "-registered_at", "-pk")
+
+
+def endpoint(pk: int):
+    from core.errors import NotFound
+    from monitoring.models import RegulatorEndpoint
+
+    found = RegulatorEndpoint.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"未找到接收系统 {pk}", fields={"id": "未找到"})
+    return found

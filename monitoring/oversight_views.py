@@ -202,3 +202,34 @@ def appraisal(request):
         return answer
     context.update(table=table, scheme=table["scheme"])
     return render(request, "monitoring/appraisal.html", context)
+
+
+# ---------------------------------------------------------------- 无感监测接收系统
+
+
+@login_required
+def endpoints(request):
+    """The regulator systems indicator changes are pushed to: list, register (admins)."""
+    access.require(request.user, "monitoring.endpoints")
+    names = queries.region_names()
+    form = oversight_forms.EndpointForm(request.POST or None, regions=names)
+    if request.method == "POST":
+        from monitoring import push
+
+        made = _attempt(form, lambda data: push.endpoint_register(by=request.user, name=data["name"], url=data["url"],
+                                                                  region=data["region"]))
+        if made:
+            return redirect("monitoring:endpoints")
+    return render(request, "monitoring/endpoints.html", {
+        "form": form, "regions": names,
+        "endpoints": [(e, names.get(e.region, "") if e.region else "全部地区") for e in oversight_queries.endpoints()]},
+        status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def endpoint_retire(request, pk: int):
+    from monitoring import push
+
+    push.endpoint_retire(by=request.user, endpoint=oversight_queries.endpoint(pk))
+    return redirect("monitoring:endpoints")

@@ -13,7 +13,6 @@ from monitoring import judge
 from monitoring.indicators import Indicator, Measure, Scope
 
 PER = 10_000  # the unit of the rate: complaints per 10,000 customers (件/万户)
-LARGE_AND_MEDIUM = ("large", "medium")
 
 
 def _divisions(scope: Scope, field: str = "county") -> Q:
@@ -64,12 +63,11 @@ def sansheng_coverage(scope: Scope) -> list[Measure]:
     """三省 (省力、省时、省钱) among large and medium enterprises energised in the period: a case
     counts when it was filed online (省力: no trip to the hall), its grid-side time stayed within
     its limit (省时) and the customer paid nothing for connection works (省钱)."""
-    from monitoring.indicators import _held
+    from monitoring.indicators import _total
 
     rule = _rule(scope, "sansheng")
-    qs = scope.energised().filter(enterprise_size__in=LARGE_AND_MEDIUM)
-    counts = qs.aggregate(n=Count("pk"), covered=Count("pk", filter=Q(
-        online=True, works_charged=False) & (Q(grid_side_limit__isnull=True) | Q(grid_side_limit__gte=_held("grid_side")))))
+    counts = _total(scope, "sansheng_n", "sansheng")
+    counts = {"n": counts["sansheng_n"], "covered": counts["sansheng"]}
     return [Measure("sansheng_share", "大中型企业用电报装享受“三省”服务的比例", "percent",
                     judge.share(counts["covered"], counts["n"]), 100.0 if rule else None, judge.HIGHER_IS_BETTER,
                     (rule or {}).get("source", ""), cases=counts["n"],

@@ -26,3 +26,7 @@ urlpatterns += [
     path("follow-ups/<int:pk>/close/", oversight_views.follow_up_close, name="follow_up_close"),
     path("appraisal/", oversight_views.appraisal, name="appraisal"),
 ]
+urlpatterns += [
+    path("endpoints/", oversight_views.endpoints, name="endpoints"),
+    path("endpoints/<int:pk>/retire/", oversight_views.endpoint_retire, name="endpoint_retire"),
+]

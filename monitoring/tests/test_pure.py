@@ -76,3 +76,10 @@ def test_nearest_rank_percentile_agrees_with_its_definition(values, p):
     assert value in ordered
     assert sum(v <= value for v in ordered) >= p / 100 * len(ordered)
     assert ordered[judge.nearest_rank(len(ordered), p)] == value
+
+
+@given(st.lists(st.integers(0, 60), max_size=200), st.sampled_from([50, 90, 95]))
+def test_the_percentile_of_a_histogram_is_the_percentile_of_its_values(values, p):
+    counts = [(value, values.count(value)) for value in set(values)] + [(99, 0)]
+    expected = judge.percentile(sorted(values), p) if values else None
+    assert judge.percentile_of_counts(counts, p) == expected

@@ -18,7 +18,7 @@ from accounts.roles import Role
 from applications import actions as app_actions
 from applications.tests.conftest import PASSWORD, at
 from core import outbox
-from core.models import OutboxMessage
+from core.models import Event, OutboxMessage
 from monitoring.actions import snapshots_take
 from monitoring.models import RegulatorEndpoint
 from monitoring.tests.test_indicators import lv_home
@@ -194,3 +194,33 @@ def test_the_feed_is_documented_in_the_openapi_schema(db):
     assert "designer" in operation["description"]
     params = {p["name"]: p for p in operation["parameters"]}
     assert params["page_size"]["schema"]["maximum"] == 200 and params["page_size"].get("description")
+
+
+def test_the_endpoint_page_lists_registers_and_retires_through_the_actions(zz, admin):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/monitor/endpoints/")
+    assert page.status_code == 200 and "还没有登记监管接收系统" in page.content.decode()
+    bad = client.post("/monitor/endpoints/", {"name": "浙江能源监管办", "url": "ftp://jg.example.cn/hook", "region": ""})
+    assert bad.status_code == 400 and "以 https:// 开头的接收地址" in bad.content.decode()
+    too_long = client.post("/monitor/endpoints/", {"name": "监" * 500, "url": "https://jg.example.cn/hook", "region": ""})
+    assert too_long.status_code == 400 and not RegulatorEndpoint.objects.exists()
+    made = client.post("/monitor/endpoints/", {"name": "山东能源监管办", "url": "https://jg.example.cn/hook",
+                                               "region": "zaozhuang"})
+    assert made.status_code == 302
+    endpoint = RegulatorEndpoint.objects.get()
+    assert (endpoint.region, endpoint.registered_by, endpoint.active) == ("zaozhuang", admin, True)
+    again = client.post("/monitor/endpoints/", {"name": "重复", "url": "https://jg.example.cn/hook", "region": "zaozhuang"})
+    assert again.status_code == 400 and "该地址已登记" in again.content.decode()
+    listed = client.get("/monitor/endpoints/").content.decode()
+    assert "山东能源监管办" in listed and "枣庄" in listed and "推送中" in listed and "<td>zaozhuang<" not in listed
+    assert "确定停用吗" in listed
+    assert client.post(f"/monitor/endpoints/{endpoint.pk}/retire/").status_code == 302
+    endpoint.refresh_from_db()
+    assert not endpoint.active and "已停用" in client.get("/monitor/endpoints/").content.decode()
+    assert Event.objects.filter(verb__in=["endpoint.registered", "endpoint.retired"]).count() == 2
+    supervisor = Client()
+    supervisor.force_login(zz.supervisor)
+    assert supervisor.get("/monitor/endpoints/").status_code == 403

@@ -59,3 +59,23 @@ def test_the_command_refuses_bad_input_and_a_second_province(policies, capsys):
     with pytest.raises(CommandError) as caught:
         call_command("demo", "generate", "--applications", "20", "--year", "2025")
     assert caught.value.returncode == 2 and str(caught.value).startswith("--region")
+
+
+def test_a_year_prefetched_in_one_pass_gives_every_month_the_figures_of_its_own_scope(policies):
+    from monitoring import periods, queries
+    from monitoring.indicators import Scope, prefetch_months
+
+    synthetic.generate(applications=600, region="zhejiang", year=2025, seed=3)
+
+    def scopes():
+        return [Scope(region="zhejiang", period=m, policy=queries._policy_for("zhejiang", m))
+                for m in periods.year(2025).months()]
+
+    one_pass = scopes()
+    prefetch_months(one_pass)
+    assert all("rollup" in scope.cache for scope in one_pass)
+    separate = scopes()  # each month computes its own rollup when first read
+    prefetched = [m.as_dict() for scope in one_pass for m in queries.measures(scope)]
+    own = [m.as_dict() for scope in separate for m in queries.measures(scope)]
+    assert prefetched == own
+    assert any(m["cases"] and m["value"] is not None for m in own if m["code"] == "grid_side_p90")

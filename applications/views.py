@@ -27,14 +27,13 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts import access
 from accounts import queries as account_queries
 from accounts.models import User
-from accounts.roles import GRID_STAFF, OVERSIGHT, Role, landing
+from accounts.roles import OVERSIGHT, WORKBENCH_ROLES, landing
 from applications import actions, api, deadlines, forms, queries, rules
 from applications.models import OPEN_STAGE_STATES, Application, Escalation, Pause, Stage, Status
 from core import labels, pii
 from core.errors import DomainError, Forbidden, NotFound
 from workdays.schedule import get_schedule
 
-WORKBENCH_ROLES = {*GRID_STAFF, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}
 QUEUE_LIMIT = 300
 
 

@@ -42,7 +42,8 @@ def is_workbench_user(user: User) -> bool:
 
 
 def workbench(view):
-    """Login required; applicants belong on /me/; invisible objects are 404, refused roles 403."""
+    """Login required; applicants belong on /me/; invisible objects are 404, refused roles 403
+    (core.middleware.DomainErrorPages answers a Forbidden with the site's 403 page and its message)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -54,8 +55,6 @@ def workbench(view):
             return view(request, *args, **kwargs)
         except NotFound:
             raise Http404 from None
-        except Forbidden as exc:
-            return render(request, "applications/forbidden.html", {"message": exc.message}, status=403)
 
     return wrapped
 

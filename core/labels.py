@@ -108,6 +108,8 @@ def person(user) -> str:
     """A person as people know them: display name, never the login name when a name exists."""
     if user is None:
         return EMPTY
+    if isinstance(user, str):  # a name already (a contact name, a system actor)
+        return user or EMPTY
     name = getattr(user, "display_name", "") or ""
     if name.strip():
         return name.strip()

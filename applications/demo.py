@@ -236,17 +236,6 @@ ACTOR_BY_STAGE = {
 PAUSABLE = {"completion_inspection", "midway_inspection", "construction_connection", "completion_connection"}
 
 
-def stage_budget(stage: Stage, since: date) -> int:
-    """Working days a stage may take to be on time: up to its due date (its own limit, in days or
-    working days), shared evenly with the stages still to run when the policy gives only the
-    category total (Shaanxi high voltage: 74 days for all six stages); a few days with no limit."""
-    if stage.limit is None or stage.due_date is None:
-        return 3
-    sharing = 1 if stage.own_limit else stage.application.stages.filter(own_limit=False).exclude(
-        state=Stage.State.DONE).count()
-    return max(1, deadlines.workdays_left(stage.due_date, since, schedule=get_schedule()) // max(sharing, 1))
-
-
 def _plan_application(rng: random.Random, world: World, county: Division, profile_key: str, submitted: datetime,
                       today: date, scheduler: Scheduler) -> None:
     """The life of one application as timed steps; each step re-reads its application."""
@@ -299,7 +288,7 @@ def _plan_application(rng: random.Random, world: World, county: Division, profil
         if stage is None:
             return
         fraction = rng.uniform(1.2, 2.0) if late_habit else rng.uniform(0.2, 0.95)
-        workdays = max(1, round(stage_budget(stage, timezone.localdate(since)) * fraction))
+        workdays = max(1, round(max(stage.limit or 3, 1) * fraction))  # no limit in the policy: a few days
         done_at = _work_time(deadlines.add(timezone.localdate(since), workdays, "workday", schedule=get_schedule()), rng)
         if stage.code in PAUSABLE and rng.random() < 0.35:
             pause_at = since + timedelta(hours=2)

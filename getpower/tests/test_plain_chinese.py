@@ -309,17 +309,3 @@ def test_the_dashboard_cites_documents_by_title_and_the_api_keeps_the_file(demo_
     raw = monitoring_queries.indicators_show(region=response.context["region"], period=response.context["period"],
                                              user=regulator)
     assert any(seed_file.search(r["source"]) for r in raw)
-
-
-def test_the_demo_has_on_time_cases_in_every_region(demo_world):
-    """Shaanxi's high-voltage stages share the category's 74-day total: the demo once planned each
-    stage as if the whole total were its own, so every such case ran late and the on-time rate read 0.0%."""
-    from monitoring.actions import facts_refresh
-    from monitoring.models import ApplicationFact
-
-    facts_refresh(full=True)
-    limited = ApplicationFact.objects.exclude(energised_on=None).exclude(grid_side_limit=None)
-    for region in ("shaanxi", "zaozhuang", "zhejiang"):
-        held = [(f.grid_side_days if f.grid_side_limit_unit == "day" else f.grid_side_workdays, f.grid_side_limit)
-                for f in limited.filter(region=region)]
-        assert any(days <= limit for days, limit in held), (region, held)

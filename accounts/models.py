@@ -86,7 +86,10 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        # What pages print for `{{ user }}`: the person's name, never the login.
+        from core.labels import person
+
+        return person(self)
 
     @property
     def roles(self) -> set[str]:

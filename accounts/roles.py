@@ -47,6 +47,9 @@ GRID_STAFF = {
     Role.SUPERVISOR,
 }
 
+# Who works in the staff workbench (工作台); everyone else is sent to where they land.
+WORKBENCH_ROLES = frozenset({*GRID_STAFF, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER})
+
 # permission code -> roles holding it. Jurisdiction is checked separately (access.py).
 PERMISSIONS: dict[str, frozenset[str]] = {
     "application.view": frozenset({*GRID_STAFF, Role.APPLICANT, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}),

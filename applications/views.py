@@ -27,14 +27,13 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts import access
 from accounts import queries as account_queries
 from accounts.models import User
-from accounts.roles import GRID_STAFF, OVERSIGHT, Role, landing
+from accounts.roles import OVERSIGHT, WORKBENCH_ROLES, landing
 from applications import actions, api, deadlines, forms, queries, rules
 from applications.models import OPEN_STAGE_STATES, Application, Escalation, Pause, Stage, Status
 from core import labels, pii
 from core.errors import DomainError, Forbidden, NotFound
 from workdays.schedule import get_schedule
 
-WORKBENCH_ROLES = {*GRID_STAFF, Role.REGULATOR, Role.ADMIN, Role.GOV_OFFICER}
 QUEUE_LIMIT = 300
 
 
@@ -43,7 +42,8 @@ def is_workbench_user(user: User) -> bool:
 
 
 def workbench(view):
-    """Login required; applicants belong on /me/; invisible objects are 404, refused roles 403."""
+    """Login required; applicants belong on /me/; invisible objects are 404, refused roles 403
+    (core.middleware.DomainErrorPages answers a Forbidden with the site's 403 page and its message)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -55,8 +55,6 @@ def workbench(view):
             return view(request, *args, **kwargs)
         except NotFound:
             raise Http404 from None
-        except Forbidden as exc:
-            return render(request, "applications/forbidden.html", {"message": exc.message}, status=403)
 
     return wrapped
 

@@ -22,7 +22,7 @@ from approvals.labels import LABELS
 from approvals.models import CaseStatus
 from approvals.routing import route_works
 from core import pdf
-from core.errors import DomainError, Forbidden, NotFound, invalid
+from core.errors import DomainError, NotFound, invalid
 from policies.schema import CROSSING_CODES
 
 
@@ -39,8 +39,6 @@ def signed_in(view):
             return view(request, *args, **kwargs)
         except NotFound:
             raise Http404 from None
-        except Forbidden as exc:
-            return render(request, "applications/forbidden.html", {"message": exc.message}, status=403)
 
     return wrapped
 

@@ -20,7 +20,7 @@ from accounts.roles import Role
 from applications import deadlines
 from applications.models import Application
 from complaints.models import PHONE_CHANNELS, TEXT_MAX, Channel, Complaint, Entry
-from core import events, outbox, pii
+from core import events, labels, outbox, pii
 from core.errors import Conflict, Forbidden, invalid
 from workdays.schedule import get_schedule
 
@@ -109,7 +109,7 @@ def complaint_file(*, by: User, text: str, channel: str = Channel.PORTAL, applic
     complainant = application.applicant_user if application is not None else None
     if not staff_entry:
         complainant = by
-        contact_name = contact_name or (by.display_name or by.username)
+        contact_name = contact_name or labels.person(by)
         contact_phone = contact_phone or by.phone
     contact_name = bounded_text("contact_name", contact_name, limit=64)
     contact_phone = "".join((contact_phone or "").split())

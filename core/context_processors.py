@@ -18,11 +18,18 @@ def message_face(user) -> str:
     return "customers:messages" if user.roles <= {Role.APPLICANT} else "applications:messages"
 
 
-def api_link(request) -> dict:
-    """The API (开放接口) is for staff and the systems they connect: applicants and visitors
-    are not shown the link (the docs themselves stay reachable for integrators)."""
-    from accounts.roles import Role
+def navigation(request) -> dict:
+    """Which links the navigation shows: each page only to the roles that may open it. The API
+    (开放接口) is for staff and the systems they connect: applicants and visitors are not shown the
+    link (the docs themselves stay reachable for integrators)."""
+    from accounts.access import can
+    from accounts.roles import WORKBENCH_ROLES, Role
 
     user = getattr(request, "user", None)
-    staff = user is not None and user.is_authenticated and (user.is_superuser or bool(user.roles - {Role.APPLICANT}))
-    return {"show_api_link": staff}
+    if user is None or not user.is_authenticated:
+        return {"show_api_link": False, "nav": {}}
+    everything = user.is_superuser
+    return {"show_api_link": everything or bool(user.roles - {Role.APPLICANT}),
+            "nav": {"workbench": everything or bool(user.roles & WORKBENCH_ROLES),
+                    "ledger": everything or can(user, "ledger.view"),
+                    "monitor": everything or can(user, "indicators.view")}}

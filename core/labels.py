@@ -108,11 +108,25 @@ def person(user) -> str:
     """A person as people know them: display name, never the login name when a name exists."""
     if user is None:
         return EMPTY
+    if isinstance(user, str):  # a name already (a contact name, a system actor)
+        return user or EMPTY
     name = getattr(user, "display_name", "") or ""
     if name.strip():
         return name.strip()
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full.strip() or getattr(user, "username", "") or str(user)
+    return full.strip() or unnamed(user)
+
+
+def unnamed(user) -> str:
+    """Someone who gave no name, without their login: their role's 中文 and masked phone
+    ("用电客户（1381***5678）"), or the role and account number ("营销主管（编号 12）")."""
+    from core.pii import mask
+
+    roles = (getattr(user, "roles", None) or set()) if user.pk else set()
+    ordered = [code for code in registry().get("role", {}) if code in roles]
+    who = label("role", ordered[0]) if ordered else "用户"
+    phone = (getattr(user, "phone", "") or "").strip()
+    return f"{who}（{mask(phone)}）" if phone else f"{who}（编号 {user.pk}）"
 
 
 def local_time(value) -> str:

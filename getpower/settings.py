@@ -160,7 +160,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.message_centre",
-                "core.context_processors.api_link",
+                "core.context_processors.navigation",
             ],
         },
     }

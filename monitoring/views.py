@@ -15,6 +15,7 @@ from core.errors import DomainError
 from monitoring import periods, queries
 from monitoring.actions import report_generate
 from monitoring.indicators import UNIT_NAMES
+from policies import queries as policy_queries
 
 STATUS_NAMES = {"met": "达标", "at_risk": "临界", "missed": "未达标", "n/a": "无目标或无数据"}
 STATUS_CSS = {"met": "good", "at_risk": "warn", "missed": "bad", "n/a": "muted"}
@@ -56,6 +57,8 @@ def dashboard(request):
         context.update(period_name=period.chinese, groups=groups, trend=queries.monthly_trend(scope),
                        ranking=queries.county_ranking(scope, sort=context["sort"]),
                        ranking_columns=queries.RANKING_COLUMNS,
+                       # 依据 names the document as the policy pages do; the API keeps the raw source.
+                       names=policy_queries.source_names(),
                        counts={s: sum(r["status"] == s for rows in groups.values() for r in rows) for s in STATUS_NAMES},
                        status_names=STATUS_NAMES)
     except DomainError as exc:

@@ -61,6 +61,8 @@ def test_a_role_is_offered_only_the_forms_it_may_submit(zz, travel):
     # What is not offered is refused if posted anyway.
     fee = as_user(zz.inspector).post(f"/work/applications/{application.pk}/fee/", {"item": "x", "amount": "1"})
     assert fee.status_code == 403
+    # The site's one 403 page (core.middleware.DomainErrorPages), with the refusal's own words.
+    assert "无权访问" in fee.content.decode() and "您的角色无权办理此项" in fee.content.decode()
     assert not application.fees.exists()
 
 

@@ -256,3 +256,72 @@ def test_every_pdf_for_every_demo_role_reads_in_plain_chinese(paperwork):
     assert set(read) == {"contract", "receipt", "invoice", "filing", "report", "bulletin"}, read
     assert all(len(who) >= 2 for who in read.values()), read
     assert not failures, failures
+
+
+# ---------------------------------------------------------------- the navigation and the header
+
+def nav_links(page: str) -> set[str]:
+    nav = re.search(r'<nav aria-label="主导航">(.*?)</nav>', page, re.S).group(1)
+    return set(re.findall(r'<a href="([^"]+)"', nav))
+
+
+def test_the_navigation_shows_each_page_only_to_roles_that_may_open_it(world):
+    staff_pages = {"/work/", "/ledger/", "/monitor/", "/api/v1/docs"}
+    applicant = Client()
+    applicant.force_login(world.alice)
+    shown = nav_links(applicant.get("/me/").content.decode())
+    assert "/me/" in shown and not shown & staff_pages, shown
+    for path in sorted(staff_pages):  # the links hidden from her lead nowhere she may go
+        assert applicant.get(path).status_code != 200 or path == "/api/v1/docs", path
+    supervisor = Client()
+    supervisor.force_login(world.carol)
+    shown = nav_links(supervisor.get("/work/").content.decode())
+    assert staff_pages <= shown, shown
+    for path in staff_pages:
+        assert supervisor.get(path).status_code == 200, path
+    account_manager = Client()
+    account_manager.force_login(world.bob)
+    shown = nav_links(account_manager.get("/work/").content.decode())
+    assert "/monitor/" not in shown and {"/work/", "/ledger/"} <= shown, shown
+    assert account_manager.get("/monitor/").status_code == 403
+
+
+def test_people_without_a_name_are_shown_by_role_never_by_login(world):
+    from accounts import actions as accounts_actions
+    from accounts.roles import Role
+
+    nameless = accounts_actions.user_create(username="tez_customer", password=world.password, role=Role.APPLICANT,
+                                            phone="13812345678")
+    staff = accounts_actions.user_create(username="tez_supervisor", password=world.password, role=Role.SUPERVISOR,
+                                         organisation=world.orgs.sgcc_yanta)
+    assert labels.person(nameless) == "用电客户（1381***5678）"
+    assert labels.person(staff) == f"营销主管（编号 {staff.pk}）"
+    assert str(staff) == labels.person(staff) and labels.person(world.bob) == "bob"
+    client = Client()
+    client.force_login(nameless)
+    page = client.get("/me/").content.decode()
+    assert "tez_customer" not in visible_text(page) and "退出 用电客户（1381***5678）" in visible_text(page)
+    client.force_login(staff)
+    page = visible_text(client.get("/work/").content.decode())
+    assert "tez_supervisor" not in page and labels.person(staff) in page
+
+
+def test_the_dashboard_cites_documents_by_title_and_the_api_keeps_the_file(demo_world):
+    from monitoring import queries as monitoring_queries
+    from policies import queries as policy_queries
+
+    seed_file = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
+    regulator = User.objects.get(username="regulator")
+    client = Client()
+    client.force_login(regulator)
+    response = client.get("/monitor/")
+    assert response.status_code == 200
+    sources = [r["source"] for rows in response.context["groups"].values() for r in rows]
+    assert any(seed_file.search(s) for s in sources)  # the raw rows cite seed files ...
+    text = visible_text(response.content.decode())
+    assert not seed_file.search(text), seed_file.findall(text)[:3]  # ... the page names the documents
+    titles = {name for code, name in policy_queries.source_names().items() if seed_file.fullmatch(code)}
+    assert any(title in text for title in titles)
+    raw = monitoring_queries.indicators_show(region=response.context["region"], period=response.context["period"],
+                                             user=regulator)
+    assert any(seed_file.search(r["source"]) for r in raw)

@@ -31,11 +31,16 @@ OVERSIGHT = {Role.REGULATOR, Role.ENERGY_BUREAU}
 
 def landing(roles: set[str]) -> str:
     """Where a person lands after logging in (a URL name): applicants in the portal, the regulator
-    and the energy bureau on the overview, everyone else in the workbench queue."""
+    and the energy bureau on the overview, government departments in their approval cases,
+    dispatchers in the outage list, everyone else in the workbench queue."""
     if not roles or roles <= {Role.APPLICANT}:
         return "customers:home"
     if roles <= OVERSIGHT:
         return "monitoring:overview"
+    if roles <= GOVERNMENT:
+        return "approvals:workbench"  # departments work their approval cases, not the grid queue
+    if roles <= {Role.DISPATCHER}:
+        return "outages:list"  # 运检调度 plan and run outages; the application queue is not theirs
     return "applications:queue"
 
 GRID_STAFF = {

@@ -11,6 +11,8 @@ from django.utils import timezone
 from monitoring import charts, narrative, queries
 from monitoring.indicators import UNIT_NAMES
 from monitoring.models import ApplicationFact
+from policies import queries as policy_queries
+from policies.templatetags.policy_tags import cite
 
 STATUS_NAMES = narrative.STATUS_NAMES
 INDICATOR_COLUMNS = ["地区", "指标", "实际", "单位", "目标", "状态", "案例数", "依据"]
@@ -48,10 +50,12 @@ def monthly_workbook(*, month: str, region: str | None = None) -> bytes:
     book.remove(book.active)
     by_group: dict[str, list[list]] = defaultdict(list)
     regions = _regions(region)
+    sources = policy_queries.source_names()  # the 依据 column cites documents by name, not seed file
     for code, name in regions.items():
         for row in queries.indicators_show(region=code, period=period.label):
             by_group[row["group"]].append([name, row["name"], row["value"], UNIT_NAMES.get(row["unit"], row["unit"]),
-                                           _target(row), STATUS_NAMES[row["status"]], row["cases"], row["source"]])
+                                           _target(row), STATUS_NAMES[row["status"]], row["cases"],
+                                           cite(row["source"], None, sources)])
     for group, rows in by_group.items():
         sheet = book.create_sheet(group[:31])
         sheet.append(INDICATOR_COLUMNS)

@@ -34,6 +34,9 @@ def test_monthly_workbook_has_a_sheet_per_group_and_the_ledger(october, bureau, 
     residential = version_in_force(region="zaozhuang").document["categories"]["lv_residential"]["name"]
     row = next(r for r in times if r[1] == f"{residential}：电网环节逐案不超时限的比例")
     assert row[2] == 50.0 and row[5] == "未达标"
+    # 依据 names the document, never the seed's file name.
+    cited = [r[7] for sheet in book.worksheets if sheet.title != "台账" for r in list(sheet.values)[1:] if r[7]]
+    assert cited and not any(".txt" in c for c in cited), cited[:3]
     report = Report.objects.get()
     assert report.recipients == 1
     assert OutboxMessage.objects.filter(kind="report_ready", user=bureau).exists()

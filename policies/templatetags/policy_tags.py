@@ -56,16 +56,17 @@ def plain(text: str | None) -> str:
 @register.filter
 def src(source: str, seed: str | None) -> str:
     """A citation without the page's own seed file name (the page names its document once)."""
-    return _cite(source, seed, None)
+    return cite(source, seed, None)
 
 
 @register.simple_tag(takes_context=True)
 def source(context, text: str) -> str:
     """A citation as people read it: another seed's file name becomes that document's name."""
-    return _cite(text, getattr(context.get("doc"), "seed", None), context.get("names"))
+    return cite(text, getattr(context.get("doc"), "seed", None), context.get("names"))
 
 
-def _cite(source: str, seed: str | None, names: dict | None) -> str:
+def cite(source: str, seed: str | None, names: dict | None) -> str:
+    """A citation for people (pages, Excel, PDF): seed file names become document names."""
     if seed and source.startswith(seed):
         source = source[len(seed):].strip() or source
     return plain(_FILE.sub(lambda m: (names or {}).get(m.group(0), "另一地区的文件"), source))
@@ -80,7 +81,7 @@ def cited(context, quantity: Quantity | None):
     if quantity.source == "setting":
         origin = f"系统设置：{quantity.reason}"
     else:
-        origin = _cite(quantity.source, getattr(doc, "seed", None), context.get("names"))
+        origin = cite(quantity.source, getattr(doc, "seed", None), context.get("names"))
     extra = f"；{plain(quantity.derived)}" if quantity.derived else ""
     note = f"；{plain(quantity.note)}" if quantity.note else ""
     return format_html(

@@ -32,4 +32,5 @@ def navigation(request) -> dict:
     return {"show_api_link": everything or bool(user.roles - {Role.APPLICANT}),
             "nav": {"workbench": everything or bool(user.roles & WORKBENCH_ROLES),
                     "ledger": everything or can(user, "ledger.view"),
-                    "monitor": everything or can(user, "indicators.view")}}
+                    "monitor": everything or can(user, "indicators.view"),
+                    "endpoints": everything or can(user, "monitoring.endpoints")}}

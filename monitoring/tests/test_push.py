@@ -203,6 +203,11 @@ def test_the_endpoint_page_lists_registers_and_retires_through_the_actions(zz, a
     client.force_login(admin)
     page = client.get("/monitor/endpoints/")
     assert page.status_code == 200 and "还没有登记监管接收系统" in page.content.decode()
+    link = 'href="/monitor/endpoints/"'
+    assert link in client.get("/monitor/").content.decode()  # the monitor menu leads admins here
+    supervisor = Client()
+    supervisor.force_login(zz.supervisor)
+    assert link not in supervisor.get("/monitor/").content.decode()
     bad = client.post("/monitor/endpoints/", {"name": "浙江能源监管办", "url": "ftp://jg.example.cn/hook", "region": ""})
     assert bad.status_code == 400 and "以 https:// 开头的接收地址" in bad.content.decode()
     too_long = client.post("/monitor/endpoints/", {"name": "监" * 500, "url": "https://jg.example.cn/hook", "region": ""})

@@ -122,11 +122,15 @@ def unnamed(user) -> str:
     ("用电客户（1381***5678）"), or the role and account number ("营销主管（编号 12）")."""
     from core.pii import mask
 
-    roles = (getattr(user, "roles", None) or set()) if user.pk else set()
+    pk = getattr(user, "pk", None)
+    # Roles only when already read (the signed-in user): lists name many people, one query each otherwise.
+    roles = getattr(user, "_roles_cache", None) or set()
     ordered = [code for code in registry().get("role", {}) if code in roles]
     who = label("role", ordered[0]) if ordered else "用户"
     phone = (getattr(user, "phone", "") or "").strip()
-    return f"{who}（{mask(phone)}）" if phone else f"{who}（编号 {user.pk}）"
+    if phone:
+        return f"{who}（{mask(phone)}）"
+    return f"{who}（编号 {pk}）" if pk else who
 
 
 def local_time(value) -> str:

@@ -59,7 +59,11 @@ def test_person_is_the_name_not_the_login():
 
     assert labels.person(Someone()) == "王小明"
     Someone.display_name = ""
-    assert labels.person(Someone()) == "wxm2026"
+    assert labels.person(Someone()) == "用户"  # no name: never the login
+    Someone.phone = "13812345678"
+    from core.pii import mask
+
+    assert labels.person(Someone()) == f"用户（{mask('13812345678')}）" and "5678" in mask("13812345678")
     assert labels.person(None) == labels.EMPTY
 
 

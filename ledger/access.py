@@ -46,7 +46,7 @@ def visible_tasks(user: User) -> QuerySet[Task]:
 def task_for(user: User, *, region: str, number: int) -> Task:
     task = visible_tasks(user).filter(region=region, number=number).first()
     if task is None:
-        raise NotFound(f"task {region} #{number} not found", fields={"number": "not found"})
+        raise NotFound(f"找不到任务 {region} 第 {number} 号", fields={"number": "找不到该任务"})
     return task
 
 

@@ -125,17 +125,17 @@ def report_submit(*, task: Task, by: User, kind: str, text: str, files=(), idemp
     if kind not in Report.Kind.values:
         raise invalid("kind", f"应为 {', '.join(Report.Kind.values)} 之一")
     if task.empty:
-        raise Conflict("种子中该序号为空行，没有可报送的任务", fields={"number": "empty row"})
+        raise Conflict("种子中该序号为空行，没有可报送的任务", fields={"number": "种子中该序号为空行"})
     text = _text("text", text, max_length=4000)
     key = _text("idempotency_key", idempotency_key, max_length=64, required=False)
     if key:
         replay = Report.objects.filter(by=by, idempotency_key=key).first()
         if replay is not None:
             if replay.task_id != task.pk or replay.text != text or replay.kind != kind:
-                raise Conflict("该幂等键已用于另一份报告", fields={"idempotency_key": "already used"})
+                raise Conflict("该幂等键已用于另一份报告", fields={"idempotency_key": "已用于另一份报告"})
             return replay
     if kind == Report.Kind.COMPLETION and task.status == TaskStatus.DONE:
-        raise Conflict("任务已验收完成", fields={"kind": "task already done"})
+        raise Conflict("任务已验收完成", fields={"kind": "任务已验收完成"})
     files = _evidence_checked(files)
     now = timezone.now()
     try:
@@ -178,7 +178,7 @@ def report_review(*, report: Report, by: User, accept: bool, note: str = "") -> 
     if report.review != Report.Review.PENDING:
         raise Conflict("该报告已审核", fields={"report": report.review})
     if report.by_id == by.pk:
-        raise Conflict("不能审核自己报送的报告", fields={"report": "self review"})
+        raise Conflict("不能审核自己报送的报告", fields={"report": "不能审核自己报送的报告"})
     closes = accept and report.kind == Report.Kind.COMPLETION
     open_items = task.rectifications.filter(closed_at__isnull=True).count() if closes else 0
     if open_items:

@@ -94,5 +94,5 @@ def report_review(request: HttpRequest, region: str, number: int, report_id: int
     task = access.task_for(request.auth, region=region, number=number)
     report = task.reports.filter(pk=report_id).first()
     if report is None:
-        raise NotFound(f"report {report_id} not found", fields={"report_id": "not found"})
+        raise NotFound(f"找不到报告 {report_id}", fields={"report_id": "找不到该报告"})
     return _report(actions.report_review(report=report, by=request.auth, accept=payload.accept, note=payload.note))

@@ -44,12 +44,15 @@ def epoch(moment: datetime) -> int:
     return seconds(moment.astimezone(TZ))
 
 
+_SCOPE_NAMES = {"feeder": "线路", "transformer": "变压器", "customer": "客户"}
+
+
 def _text(field: str, value: str, limit: int, *, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise invalid(field, "required")
+        raise invalid(field, "必填")
     if len(value) > limit or "\x00" in value:
-        raise invalid(field, f"at most {limit} characters, no NUL")
+        raise invalid(field, f"最多 {limit} 个字，且不能含空字符")
     return value
 
 
@@ -58,19 +61,19 @@ def _scopes(county: Division, scopes: Iterable[tuple[str, str]]) -> list[OutageS
     out = []
     scopes = list(scopes)
     if not scopes:
-        raise invalid("scopes", "name at least one feeder, transformer or customer")
+        raise invalid("scopes", "至少指明一条线路、一台变压器或一位客户")
     if len(scopes) > MAX_SCOPES:
-        raise invalid("scopes", f"at most {MAX_SCOPES}")
+        raise invalid("scopes", f"最多 {MAX_SCOPES} 项")
     models = {"feeder": Feeder, "transformer": Transformer, "customer": Customer}
     for i, (scope_type, code) in enumerate(scopes):
         model = models.get(scope_type)
         if model is None:
-            raise invalid(f"scopes.{i}.type", "feeder, transformer or customer")
+            raise invalid(f"scopes.{i}.type", "应为线路、变压器或客户")
         element = model.objects.filter(code=code).first()
         if element is None:
-            raise invalid(f"scopes.{i}.code", f"unknown {scope_type} {code!r}")
+            raise invalid(f"scopes.{i}.code", f"找不到编号为 {code} 的{_SCOPE_NAMES.get(scope_type, scope_type)}")
         if element.county_id != county.id:
-            raise invalid(f"scopes.{i}.code", f"{scope_type} {code} is not in {county.name}")
+            raise invalid(f"scopes.{i}.code", f"{_SCOPE_NAMES.get(scope_type, scope_type)} {code} 不在{county.name}")
         out.append(OutageScope(**{scope_type: element}))
     return out
 
@@ -80,7 +83,7 @@ def _require_lawful_basis(cause: str, lawful_basis: str) -> str:
     basis = _text("lawful_basis", lawful_basis, 200)
     if cause == Cause.SUPPLY_SHORTAGE and not basis:
         raise InvalidInput(
-            "lawful_basis: a supply-shortage cut needs the approved 有序用电 plan it follows",
+            "lawful_basis: 系统电源不足停电须注明经批准的有序用电方案",
             fields={"lawful_basis": "系统电源不足停电须注明经批准的有序用电方案"}, code="no_lawful_basis")
     return basis
 
@@ -92,10 +95,10 @@ def _lead_time_check(*, outage: Outage, now: datetime, urgent_reason: str) -> st
         return ""
     if not urgent_reason:
         raise InvalidInput(
-            f"planned_start: customers must be noticed {lead.days} days before a planned outage "
-            f"({queries.NOTICE_LEAD_CITATION}); give an urgent reason to publish later",
+            f"planned_start: 计划停电须提前 {lead.days} 天通知客户"
+            f"（{queries.NOTICE_LEAD_CITATION}）；如确需晚于此时限发布，请填写紧急原因",
             fields={"planned_start": f"须提前{lead.days}天通知；如确需紧急停电，请填写紧急原因",
-                    "urgent_reason": "required when the notice is late"}, code="lead_time")
+                    "urgent_reason": "通知晚于规定时限时必填"}, code="lead_time")
     return urgent_reason
 
 
@@ -106,17 +109,17 @@ def outage_plan(*, by: User, county: Division, title: str, cause: str, planned_s
     """A planned outage, proposed for the supervisor's approval."""
     access.require(by, "outage.plan")
     if not access.scope(by, Division.objects.filter(pk=county.pk), division_field="id").exists():
-        raise invalid("county", "not in your jurisdiction")
+        raise invalid("county", "不在您的管辖范围内")
     if cause not in Cause.values:
-        raise invalid("cause", f"one of {', '.join(Cause.values)}")
+        raise invalid("cause", f"可选：{'、'.join(Cause.values)}")
     if timezone.is_naive(planned_start) or timezone.is_naive(planned_end):
-        raise invalid("planned_start", "a time with its time zone")
+        raise invalid("planned_start", "应为带时区的时间")
     if planned_end <= planned_start:
-        raise invalid("planned_end", "after planned_start")
+        raise invalid("planned_end", "应晚于计划开始时间")
     if planned_start <= timezone.now():
-        raise invalid("planned_start", "in the future")
+        raise invalid("planned_start", "应为将来的时间")
     if (planned_end - planned_start).days > 7:
-        raise invalid("planned_end", "a planned outage lasts at most 7 days; split longer works")
+        raise invalid("planned_end", "计划停电最长 7 天；更长的工作请分次安排")
     outage = Outage(kind=Kind.PLANNED, cause=cause, status=Outage.Status.PROPOSED, county=county,
                     title=_text("title", title, 120, required=True), reason=_text("reason", reason, 2000),
                     planned_start=planned_start, planned_end=planned_end,
@@ -142,7 +145,7 @@ def outage_approve(*, outage: Outage, by: User, urgent_reason: str = "") -> Outa
     access.require(by, "outage.approve")
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
     if outage.status != Outage.Status.PROPOSED:
-        raise Conflict(f"outage is {outage.get_status_display()}, not awaiting approval", fields={"status": outage.status})
+        raise Conflict(f"停电当前为“{outage.get_status_display()}”，不在待审批状态", fields={"status": outage.status})
     now = timezone.now()
     urgent = _lead_time_check(outage=outage, now=now,
                               urgent_reason=_text("urgent_reason", urgent_reason, 2000) or outage.urgent_reason)
@@ -168,13 +171,13 @@ def outage_merge(*, outage: Outage, into: Outage, by: User) -> Outage:
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
     into = Outage.objects.select_for_update().get(pk=into.pk)
     if outage.pk == into.pk:
-        raise invalid("into", "another outage")
+        raise invalid("into", "应为另一次停电")
     if outage.status != Outage.Status.PROPOSED or outage.kind != Kind.PLANNED:
-        raise Conflict("only a proposed planned outage can be merged", fields={"status": outage.status})
+        raise Conflict("只有待审批的计划停电可以合并", fields={"status": outage.status})
     if into.kind != Kind.PLANNED or into.status not in (Outage.Status.PROPOSED, Outage.Status.APPROVED):
-        raise invalid("into", "a proposed or approved planned outage")
+        raise invalid("into", "应为待审批或已批准的计划停电")
     if into.county_id != outage.county_id:
-        raise invalid("into", "an outage in the same county")
+        raise invalid("into", "应为同一区县的停电")
     existing = {(s.feeder_id, s.transformer_id, s.customer_id) for s in into.scopes.all()}
     added = [OutageScope(outage=into, feeder_id=s.feeder_id, transformer_id=s.transformer_id, customer_id=s.customer_id)
              for s in outage.scopes.all() if (s.feeder_id, s.transformer_id, s.customer_id) not in existing]
@@ -201,19 +204,19 @@ def outage_avoid(*, by: User, county: Division, method: str, day: date, customer
     outage it replaces is cancelled (its customers were never cut)."""
     access.require(by, "outage.plan")
     if method not in AvoidedOutage.Method.values:
-        raise invalid("method", f"one of {', '.join(AvoidedOutage.Method.values)}")
+        raise invalid("method", f"可选：{'、'.join(AvoidedOutage.Method.values)}")
     if not isinstance(customers, int) or not 0 < customers <= 1_000_000:
-        raise invalid("customers", "a whole number from 1 to 1000000")
+        raise invalid("customers", "应为 1 到 1000000 之间的整数")
     try:
         hours = Decimal(str(hours))
     except InvalidOperation:
-        raise invalid("hours", "a number of hours") from None
+        raise invalid("hours", "应为小时数") from None
     if not Decimal("0") < hours <= Decimal("168"):
-        raise invalid("hours", "more than 0 and at most 168")
+        raise invalid("hours", "应大于 0 且不超过 168")
     if outage is not None:
         outage = Outage.objects.select_for_update().get(pk=outage.pk)
         if outage.status not in (Outage.Status.PROPOSED, Outage.Status.APPROVED):
-            raise invalid("outage", "a planned outage that has not started")
+            raise invalid("outage", "应为尚未开始的计划停电")
         outage.status = Outage.Status.CANCELLED
         outage.save(update_fields=["status"])
     avoided = AvoidedOutage.objects.create(county=county, outage=outage, method=method, day=day,
@@ -241,7 +244,7 @@ def outage_start(*, outage: Outage, by: User) -> Outage:
     access.require(by, "outage.operate")
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
     if outage.kind != Kind.PLANNED or outage.status != Outage.Status.APPROVED:
-        raise Conflict("only an approved planned outage can start", fields={"status": outage.status})
+        raise Conflict("只有已批准的计划停电可以开始", fields={"status": outage.status})
     now = timezone.now()
     outage.status = Outage.Status.ACTIVE
     outage.started_at = now
@@ -267,17 +270,17 @@ def fault_report(*, by: User | str, county: Division, cause: str, scopes: Iterab
         if existing is not None:
             return existing, False
     if cause not in Cause.values:
-        raise invalid("cause", f"one of {', '.join(Cause.values)}")
+        raise invalid("cause", f"可选：{'、'.join(Cause.values)}")
     now = timezone.now()
     started_at = started_at or now
     if timezone.is_naive(started_at):
-        raise invalid("started_at", "a time with its time zone")
+        raise invalid("started_at", "应为带时区的时间")
     if started_at > now:
-        raise invalid("started_at", "not in the future")
+        raise invalid("started_at", "不能晚于现在")
     if (now - started_at).days > 2:
-        raise invalid("started_at", "within the last 2 days (older faults are imported, not reported)")
+        raise invalid("started_at", "应在最近 2 天内（更早的故障请导入，不在此报送）")
     if estimated_restoration is not None and estimated_restoration <= started_at:
-        raise invalid("estimated_restoration", "after started_at")
+        raise invalid("estimated_restoration", "应晚于停电开始时间")
     basis = _require_lawful_basis(cause, lawful_basis)
     scope_rows = _scopes(county, scopes)
     outage = Outage.objects.create(
@@ -307,10 +310,10 @@ def outage_progress(*, outage: Outage, by: User | str, progress: str = "",
         access.require(by, "outage.operate")
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
     if outage.status != Outage.Status.ACTIVE:
-        raise Conflict("the outage is not in progress", fields={"status": outage.status})
+        raise Conflict("该停电不在进行中", fields={"status": outage.status})
     progress = _text("progress", progress, 200)
     if estimated_restoration is not None and outage.started_at and estimated_restoration <= outage.started_at:
-        raise invalid("estimated_restoration", "after the outage started")
+        raise invalid("estimated_restoration", "应晚于停电开始时间")
     if progress == outage.progress and estimated_restoration in (None, outage.estimated_restoration):
         return outage  # nothing changed: nobody is messaged twice for the same news
     outage.progress = progress or outage.progress
@@ -330,7 +333,7 @@ def outage_restore(*, outage: Outage, by: User | str, scopes: Iterable[tuple[str
         access.require(by, "outage.operate")
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
     if outage.status != Outage.Status.ACTIVE:
-        raise Conflict("the outage is not in progress", fields={"status": outage.status})
+        raise Conflict("该停电不在进行中", fields={"status": outage.status})
     now = timezone.now()
     open_rows = Interruption.objects.filter(outage=outage, end_s__isnull=True)
     partial = scopes is not None
@@ -339,7 +342,7 @@ def outage_restore(*, outage: Outage, by: User | str, scopes: Iterable[tuple[str
         open_rows = open_rows.filter(customer__in=restored)
     restored_ids = list(open_rows.values_list("customer_id", flat=True))
     if partial and not restored_ids:
-        raise invalid("scopes", "no customer of these is still off in this outage")
+        raise invalid("scopes", "这些客户在本次停电中都已复电")
     open_rows.update(end_s=max(epoch(now), epoch(outage.started_at) if outage.started_at else 0))
     queries.refresh_reach(restored_ids)
     still_off = Interruption.objects.filter(outage=outage, end_s__isnull=True).exists()
@@ -365,7 +368,7 @@ def outage_cancel(*, outage: Outage, by: User, reason: str) -> Outage:
     access.require(by, "outage.approve")
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
     if outage.status not in (Outage.Status.PROPOSED, Outage.Status.APPROVED):
-        raise Conflict("only an outage that has not started can be cancelled", fields={"status": outage.status})
+        raise Conflict("只有尚未开始的停电可以取消", fields={"status": outage.status})
     outage.status = Outage.Status.CANCELLED
     outage.save(update_fields=["status"])
     events.record(actor=by, verb="outage.cancelled", subject=outage, data={"reason": _text("reason", reason, 200,
@@ -385,11 +388,11 @@ def repair_advance(*, repair: RepairOrder, by: User, step: str, crew: str = "") 
     """One step of the repair order: dispatch → arrive → repaired (restoration ends the outage)."""
     access.require(by, "outage.operate")
     if step not in REPAIR_STEPS:
-        raise invalid("step", f"one of {', '.join(REPAIR_STEPS)}")
+        raise invalid("step", f"可选：{'、'.join(REPAIR_STEPS)}")
     before, after, field, verb = REPAIR_STEPS[step]
     repair = RepairOrder.objects.select_for_update().get(pk=repair.pk)
     if repair.status != before:
-        raise Conflict(f"repair order is {repair.get_status_display()}", fields={"step": step})
+        raise Conflict(f"抢修单当前为“{repair.get_status_display()}”，不能进行这一步", fields={"step": step})
     repair.status = after
     setattr(repair, field, timezone.now())
     if crew:
@@ -405,12 +408,12 @@ def referral_make(*, by: User, county: Division, kind: str, authority: str, desc
     """Refer third-party damage or a violation to the authority responsible, with evidence."""
     access.require(by, "outage.operate")
     if kind not in Referral.Kind.values:
-        raise invalid("kind", f"one of {', '.join(Referral.Kind.values)}")
+        raise invalid("kind", f"可选：{'、'.join(Referral.Kind.values)}")
     evidence = [_text(f"evidence.{i}", e, 200, required=True) for i, e in enumerate(evidence or [])]
     if not evidence:
-        raise invalid("evidence", "at least one photo or document reference")
+        raise invalid("evidence", "至少提供一张照片或一份文件编号")
     if len(evidence) > 20:
-        raise invalid("evidence", "at most 20 items")
+        raise invalid("evidence", "最多 20 项")
     referral = Referral.objects.create(
         outage=outage, county=county, kind=kind, authority=_text("authority", authority, 64, required=True),
         description=_text("description", description, 2000, required=True), evidence=evidence,
@@ -424,10 +427,10 @@ def referral_make(*, by: User, county: Division, kind: str, authority: str, desc
 def referral_update(*, referral: Referral, by: User, status: str, outcome: str = "") -> Referral:
     access.require(by, "outage.operate")
     if status not in (Referral.Status.ACCEPTED, Referral.Status.CLOSED):
-        raise invalid("status", "accepted or closed")
+        raise invalid("status", "应为已受理或已关闭")
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status == Referral.Status.CLOSED:
-        raise Conflict("the referral is closed", fields={"status": referral.status})
+        raise Conflict("该转办已关闭", fields={"status": referral.status})
     referral.status = status
     referral.outcome = _text("outcome", outcome, 200, required=status == Referral.Status.CLOSED)
     if status == Referral.Status.CLOSED:
@@ -446,12 +449,12 @@ def scheme_connect(*, scheme, by: User, feeder: str, transformer: str = ""):
     access.require(by, "scheme.propose")
     feeder_row = Feeder.objects.filter(code=feeder, county_id=scheme.application.county_id).first()
     if feeder_row is None:
-        raise invalid("feeder", f"no feeder {feeder!r} in {scheme.application.county.name}")
+        raise invalid("feeder", f"{scheme.application.county.name}没有线路 {feeder}")
     transformer_row = None
     if transformer:
         transformer_row = Transformer.objects.filter(code=transformer, feeder=feeder_row).first()
         if transformer_row is None:
-            raise invalid("transformer", f"no transformer {transformer!r} on feeder {feeder}")
+            raise invalid("transformer", f"线路 {feeder} 上没有变压器 {transformer}")
     connection, _ = SchemeConnection.objects.update_or_create(
         scheme=scheme, defaults={"feeder": feeder_row, "transformer": transformer_row})
     events.record(actor=by, verb="scheme.connected", subject=scheme.application,

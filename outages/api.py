@@ -84,7 +84,7 @@ def _out(o: Outage) -> dict:
 def _county(user, code: str) -> Division:
     county = queries.county_in_jurisdiction(user, code)
     if county is None:
-        raise invalid("county", f"unknown county {code!r} or not in your jurisdiction")
+        raise invalid("county", f"区县 {code} 不存在或不在您的管辖范围内")
     return county
 
 
@@ -135,7 +135,7 @@ def assessment(request: HttpRequest, outage_id: int):
     """先算后停: customer-hours, effect on SAIDI, budget left and merge proposals."""
     outage = _outage(request.auth, outage_id)
     if outage.kind != "planned":
-        raise invalid("outage", "only planned outages are assessed")
+        raise invalid("outage", "只评估计划停电")
     return queries.assess(outage)
 
 
@@ -174,7 +174,7 @@ def public_planned(request: HttpRequest, county: str | None = None):
 def reliability(request: HttpRequest, year: int, region: str | None = None):
     access.require(request.auth, "outage.view")
     if not 2000 <= year <= 2100:
-        raise invalid("year", "between 2000 and 2100")
+        raise invalid("year", "应在 2000 到 2100 之间")
     return queries.reliability_report(year=year, region=region)
 
 

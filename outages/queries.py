@@ -49,8 +49,8 @@ def notice_lead(county: Division) -> timedelta:
             lead = None
         if lead:
             return timedelta(days=lead["value"])
-    raise InvalidInput("the national policy has no settings.outage_notice_lead; run getpower policy load",
-                       fields={"policy": "outage_notice_lead missing"})
+    raise InvalidInput("全国政策缺少停电通知提前期（settings.outage_notice_lead）；请运行 getpower policy load",
+                       fields={"policy": "缺少停电通知提前期"})
 
 
 def customers_in(scopes) -> QuerySet:
@@ -453,7 +453,7 @@ def reliability_report(*, year: int, region: str | None = None) -> dict:
     from policies.queries import known_regions
 
     if region and region not in known_regions():
-        raise invalid("region", f"unknown region {region!r}; one of {', '.join(known_regions())}")
+        raise invalid("region", f"没有地区 {region}；可选：{'、'.join(known_regions())}")
     lo, hi = year_bounds(year)
     doc = indices_doc(lo=lo, hi=hi, region=region)
     view_totals, counts, divisions = doc.pop("_cells")
@@ -559,7 +559,7 @@ def targets_for_counties(*, region: str, year: int, customers, doc: dict) -> lis
     and area against the policy target of its city group."""
     rows = target_rows(region, year)
     if not rows:
-        raise invalid("region", f"{region} has no reliability targets for {year} or before")
+        raise invalid("region", f"{region} 没有 {year} 年及以前的供电可靠性目标")
     divisions = {}
     for d in Division.objects.filter(policy_region=region, level=Division.Level.COUNTY):
         divisions[d.code] = divisions[d.name] = d
@@ -675,7 +675,7 @@ def my_outages(user) -> QuerySet:
 def repeated_faults(*, n: int, days: int, today: date | None = None) -> list[dict]:
     """Planners' list: feeders or transformers with at least n faults in the last `days` days."""
     if not 2 <= n <= 100 or not 1 <= days <= 366:
-        raise invalid("n", "n from 2 to 100, days from 1 to 366")
+        raise invalid("n", "n 应在 2 到 100 之间，days 应在 1 到 366 之间")
     since = timezone.now() - timedelta(days=days)
     faults = OutageScope.objects.filter(outage__kind=Kind.FAULT, outage__started_at__gte=since)
     out = []

@@ -44,7 +44,7 @@ def test_errors_name_the_field(grid, travel, client):
     unknown = client.post("/api/v1/outages/faults", {"county": "610113", "cause": "equipment",
                                                        "scopes": [{"type": "feeder", "code": "F404"}]},
                           content_type="application/json", **auth)
-    assert unknown.json()["error"]["fields"] == {"scopes.0.code": "unknown feeder 'F404'"}
+    assert unknown.json()["error"]["fields"] == {"scopes.0.code": "找不到编号为 F404 的线路"}
     elsewhere = client.post("/api/v1/outages/faults", {"county": "610116", "cause": "equipment",
                                                          "scopes": [{"type": "feeder", "code": "F1"}]},
                             content_type="application/json", **auth)

@@ -16,6 +16,16 @@ from accounts.roles import Role
 PASSWORD = "correct-horse-42"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rolled-back tests reuse primary keys and can
+    reach the same log head, and a read cached by one test must not answer in the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # Fixtures are built early in 2026 so a test can travel to any later date: the event log's
 # time only moves forward.
 BUILT_AT = dt.datetime(2026, 1, 5, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

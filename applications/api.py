@@ -17,6 +17,7 @@ from applications.models import CAPACITY_KVA, VOLTAGE_KV, Application, Stage, cu
 from core.bounds import MONEY, NOTE_LENGTH, POSITIVE_MONEY, text
 from core.dates import StrictDate
 from core.errors import NotFound, invalid
+from core.readcache import versioned_read
 from workdays import clock
 from workdays.schedule import get_schedule
 
@@ -304,6 +305,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn):
 
 
 @router.get("/", response=list[ApplicationSummary])
+@versioned_read
 @paginate(PageNumberPagination, page_size=50)
 def list_applications(request: HttpRequest, filters: Query[ListFilters]):
     return SummaryPage(queries.filter_applications(queries.applications_for(request.auth),
@@ -311,6 +313,7 @@ def list_applications(request: HttpRequest, filters: Query[ListFilters]):
 
 
 @router.get("/{int:application_id}", response=ApplicationDetail)
+@versioned_read
 def get_application(request: HttpRequest, application_id: int):
     return detail(queries.application_detail_for(request.auth, application_id))
 

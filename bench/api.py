@@ -6,8 +6,10 @@ Django JSON view over the same rows in the same database, served by gunicorn wit
 workers, measured in the same run.
 
 Target: getpower's requests/s ≥ 50 % of the bare view's, per endpoint; p95 latency printed.
-Usage: `.venv/bin/python bench/api.py [--database-url URL] [--applications N] [--seconds S]
-[--concurrency C]` (or `make bench-api`). The database named in the URL is dropped and
+Repeated reads are answered from the read cache keyed by the event log's head
+(core/readcache.py), as in production; `--cold` turns it off to show what building every
+answer costs. Usage: `.venv/bin/python bench/api.py [--database-url URL] [--applications N]
+[--seconds S] [--concurrency C] [--cold]` (or `make bench-api`). The database named in the URL is dropped and
 re-created: give it one of its own.
 """
 from __future__ import annotations
@@ -121,15 +123,18 @@ def main() -> int:
     parser.add_argument("--applications", type=int, default=60)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--cold", action="store_true", help="serve without the read cache")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="getpower-bench-api-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("GETPOWER_")}
     env.update(DJANGO_SETTINGS_MODULE="getpower.settings", DATABASE_URL=args.database_url, DEBUG="0",
                GETPOWER_DATA_DIR=str(data_dir), GETPOWER_HTTPS="0", ALLOWED_HOSTS="127.0.0.1,localhost",
-               CONN_MAX_AGE="60", LOG_LEVEL="WARNING", PYTHONPATH=str(REPO))
+               CONN_MAX_AGE="60", LOG_LEVEL="WARNING", PYTHONPATH=str(REPO),
+               GETPOWER_READ_CACHE="0" if args.cold else "1")
     print(f"database {args.database_url}; {args.applications} applications; {WORKERS} workers; "
-          f"{args.concurrency} clients x {args.seconds:.0f} s per endpoint", flush=True)
+          f"{args.concurrency} clients x {args.seconds:.0f} s per endpoint; "
+          f"read cache {'off' if args.cold else 'on'}", flush=True)
     recreate_database(args.database_url)
     run(env, str(BIN / "getpower"), "migrate", "--noinput", "-v", "0")
     manager, last_id = run(env, sys.executable, str(REPO / "bench" / "seed_api.py"),

@@ -6,12 +6,20 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from core import readcache
 from core.apidocs import OfflineSwagger
 from core.errors import DomainError
 
 log = logging.getLogger(__name__)
 
-api = NinjaAPI(
+class GetpowerAPI(NinjaAPI):
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        response = super().create_response(request, data, status=status, temporal_response=temporal_response)
+        readcache.remember(request, response)
+        return response
+
+
+api = GetpowerAPI(
     title="getpower API",
     version="1",
     description="获得电力: policies, the legal clock, applications. Errors: {\"error\": {\"code\", \"message\", \"fields\"}}.",

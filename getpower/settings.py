@@ -93,6 +93,9 @@ LOCAL_PAY_ANSWER_DELAY = float(os.environ.get("GETPOWER_LOCAL_PAY_ANSWER_DELAY",
 PAYMENT_PENDING_TIMEOUT_MINUTES = int(os.environ.get("GETPOWER_PAYMENT_PENDING_TIMEOUT_MINUTES", "15"))
 # VAT rate printed on electronic invoices for connection fees (a rate, not a percentage).
 INVOICE_TAX_RATE = os.environ.get("GETPOWER_INVOICE_TAX_RATE", "0.13")
+# Hot API reads answered from a cache keyed by the event log's head (core/readcache.py);
+# off only to measure what a read costs without it (bench/api.py --cold).
+READ_CACHE = env_bool("GETPOWER_READ_CACHE", True)
 
 INSTALLED_APPS = [
     # First: its `changepassword` (which writes the event) replaces django.contrib.auth's.

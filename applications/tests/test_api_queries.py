@@ -10,13 +10,15 @@ from contracts.tests.conftest import accepted_application
 
 pytestmark = pytest.mark.django_db
 
-# 1 token with its user, 1 the user's memberships with their organisations (the jurisdiction's
-# divisions are a subquery), 1 the application with which of its lists have rows, 1 its stages,
-# 1 the calendar's version (one schedule for every stage), 1 its events.
+# A first read (nothing cached for the log's head yet; the token's row is, from `bearer`):
+# 1 the log's head (core.readcache), 1 the user's memberships with their organisations (the
+# jurisdiction's divisions are a subquery), 1 the application with which of its lists have rows,
+# 1 its stages, 1 the calendar's version (one schedule for every stage), 1 its events.
 DETAIL_QUERIES = 6
-# With fees and a grid project, those two lists are read too (one query each, however many rows).
-DETAIL_QUERIES_WITH_LISTS = DETAIL_QUERIES + 2
-# 1 token, 1 memberships, 1 the page's rows with their open stage and the total.
+# With fees and a grid project, those two lists are read too (one query each, however many rows),
+# and the token's row once more: adding them moved the log's head.
+DETAIL_QUERIES_WITH_LISTS = DETAIL_QUERIES + 2 + 1
+# 1 the log's head, 1 memberships, 1 the page's rows with their open stage and the total.
 LIST_QUERIES = 3
 
 

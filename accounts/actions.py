@@ -116,6 +116,16 @@ def user_password_set(*, user: User, password: str, by: User | str | None = None
     return user
 
 
+@transaction.atomic
+def administrator_create(*, username: str, password: str, generated: bool, by: str = "job:bootstrap") -> User:
+    """The platform's first administrator (`getpower bootstrap`). The event says whether the
+    password was generated or given, never the password."""
+    admin = User.objects.create_superuser(username=username, email="", password=password)
+    events.record(actor=by, verb="platform.bootstrapped", subject=admin,
+                  data={"administrator": admin.pk, "password": "generated" if generated else "given"})
+    return admin
+
+
 def api_token_create(*, user: User, name: str, days: int = API_TOKEN_DAYS) -> str:
     """Create a token valid for `days` and return it once; only its digest is kept."""
     token, _ = api_token_issue(user=user, name=name, days=days)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from accounts import access
-from accounts.models import Division, User
+from accounts.models import ApiToken, Division, User
 
 
 def counties() -> QuerySet[Division]:
@@ -23,6 +23,11 @@ def county_by_code(code: str) -> Division | None:
 def counties_for(user: User) -> QuerySet[Division]:
     """The counties within the user's jurisdiction, by code."""
     return access.scope(user, counties(), division_field="pk").order_by("code")
+
+
+def division_by_code(code: str) -> Division | None:
+    """The division (of any level) with exactly this 行政区划代码, or None."""
+    return Division.objects.filter(code=code).first()
 
 
 def divisions(ids) -> QuerySet[Division]:
@@ -50,3 +55,17 @@ def user_by_identifier(identifier: str) -> User | None:
         return None
     return (User.objects.filter(Q(username__iexact=identifier) | Q(phone=identifier) | Q(email__iexact=identifier))
             .filter(is_active=True).order_by("id").first())
+
+
+def api_token(pk: int) -> ApiToken | None:
+    return ApiToken.objects.filter(pk=pk).first()
+
+
+def api_tokens(*, user: User | None = None, revoked: bool | None = None) -> QuerySet[ApiToken]:
+    """Tokens in the order they were issued, with their user; of one user, revoked or not."""
+    tokens = ApiToken.objects.select_related("user").order_by("pk")
+    if user is not None:
+        tokens = tokens.filter(user=user)
+    if revoked is not None:
+        tokens = tokens.filter(revoked=revoked)
+    return tokens

@@ -150,6 +150,22 @@ def filter_applications(
     return qs
 
 
+def every_application(*, status: str | None = None, county: str | None = None, overdue: bool | None = None,
+                      today: date | None = None) -> QuerySet[Application]:
+    """Applications of every county for the operator's console, with their stages, oldest first."""
+    qs = Application.objects.select_related("county").prefetch_related("stages").order_by("submitted_at", "id")
+    return filter_applications(qs, status=status, county=county, overdue=overdue, today=today)
+
+
+def application_numbered(number: str) -> Application | None:
+    """The application with this number, whoever may see it (the operator's console)."""
+    return Application.objects.filter(number=number).first()
+
+
+def application_count() -> int:
+    return Application.objects.count()
+
+
 def my_queue(user: User) -> QuerySet[Stage]:
     """Stages assigned to the user (or, for HV, the managers' applications), soonest due first."""
     from django.db.models import Q

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from core import pii, verbs
+from core import events, pii, verbs
 from core.channels import CHANNELS, Delivery, DeliveryError, address_for, people_channel
 from core.errors import invalid
 from core.models import OutboxMessage
@@ -220,14 +220,17 @@ def deliver_due(*, batch: int = 50, max_rows: int = 1000) -> DeliveryRun:
     return run
 
 
-def retry(*, dead: bool = True) -> int:
-    """Operator's retry: failed rows are due now; dead rows (with `dead`) get a fresh set of attempts."""
+def retry(*, by, dead: bool = True) -> int:
+    """Operator's retry: failed rows are due now; dead rows (with `dead`) get a fresh set of
+    attempts. Writes `outbox.retried` when a message was retried."""
     now = timezone.now()
     with transaction.atomic():
         n = OutboxMessage.objects.filter(status=Status.FAILED).update(next_attempt_at=now, lease_until=None)
         if dead:
             n += OutboxMessage.objects.filter(status=Status.DEAD).update(
                 status=Status.PENDING, attempts=0, next_attempt_at=now, lease_until=None)
+        if n:
+            events.record(actor=by, verb="outbox.retried", data={"messages": n})
     return n
 
 

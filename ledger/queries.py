@@ -105,6 +105,11 @@ def live_values(task: Task) -> list[dict]:
     return out
 
 
+def every_task() -> QuerySet[Task]:
+    """Every region's tasks (the operator's console; pages and the API scope them by access)."""
+    return Task.objects.all()
+
+
 def tasks(ids) -> QuerySet[Task]:
     return Task.objects.filter(pk__in=ids)
 

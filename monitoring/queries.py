@@ -14,7 +14,7 @@ from accounts.models import Division, User
 from core.errors import NotFound, invalid
 from monitoring import judge, periods
 from monitoring.indicators import INDICATORS, Measure, Scope
-from monitoring.models import ApplicationFact
+from monitoring.models import ApplicationFact, RegulatorEndpoint
 from monitoring.periods import BadPeriod, Period, parse
 from policies import queries as policy_queries
 
@@ -224,6 +224,15 @@ def reports():
     from monitoring.models import Report
 
     return Report.objects.all()
+
+
+def endpoints():
+    """The regulator systems indicator changes are pushed to, active and retired."""
+    return RegulatorEndpoint.objects.all()
+
+
+def endpoint(pk: int) -> RegulatorEndpoint | None:
+    return RegulatorEndpoint.objects.filter(pk=pk).first()
 
 
 FEED_MAX_PAGE = 200

@@ -1,21 +1,14 @@
 """Values typed by people: CLI arguments and CSV cells. For the CLI, argparse turns the
-errors into `getpower <command>: error: argument --start: ...` and exit code 2."""
+errors into `getpower <command>: error: argument --workdays: ...` and exit code 2. Dates
+are core.commands.date_argument, shared by every command."""
 from __future__ import annotations
 
 import argparse
 import re
-from datetime import date
 
 from core.dates import strict_date
 
-__all__ = ["iso_date", "limit", "strict_date", "year"]
-
-
-def iso_date(value: str) -> date:
-    try:
-        return strict_date(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+__all__ = ["limit", "strict_date", "year"]
 
 
 def limit(value: str) -> int:

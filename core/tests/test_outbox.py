@@ -195,3 +195,41 @@ def test_dead_messages_show_on_the_admin_list_and_can_be_retried_there(world, se
         client.post("/admin/core/outboxmessage/", {"action": "retry_now", "_selected_action": [dead.pk]})
         assert list(gateway.delivered) == ["t:admin#sms"]
     assert OutboxMessage.objects.get(pk=dead.pk).status == "sent"
+
+
+@pytest.mark.parametrize("args, named", [
+    (("--user", "nobody"), "--user: no user 'nobody'"),
+    (("--application", "SQ-NONE"), "--application: no application 'SQ-NONE'"),
+    (("--kind", "gossip"), "--kind: one of "),
+    (("--limit", "0"), "--limit: 1 to 10000"),
+])
+def test_notifications_list_names_a_bad_filter_and_exits_1(world, args, named):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as refused:
+        call_command("notifications", "list", *args, stdout=io.StringIO())
+    assert str(refused.value).startswith(named) and refused.value.returncode == 1
+
+
+def test_notifications_list_filters_by_kind_and_channel(world):
+    outbox.enqueue(kind="accepted", text="您的申请已受理", key="t:f1", user=world.alice)
+    outbox.enqueue(kind="warning", text="环节将到期", key="t:f2", user=world.bob)
+    out = io.StringIO()
+    call_command("notifications", "list", "--kind", "warning", "--channel", "inapp", "--json", stdout=out)
+    listed = json.loads(out.getvalue())
+    assert [(i["recipient"], i["kind"], i["channel"]) for i in listed["items"]] == [("bob", "warning", "inapp")]
+    assert listed["count"] == 1
+
+
+def test_outbox_retry_logs_the_retry_only_when_a_message_was_retried(world, settings):
+    from core.models import Event
+
+    call_command("outbox", "retry", "--json", stdout=io.StringIO())
+    assert not Event.objects.filter(verb="outbox.retried").exists()
+    outbox.enqueue(kind="accepted", text="已受理", key="t:retry", user=world.alice)
+    OutboxMessage.objects.filter(channel="console").update(status="dead", attempts=settings.OUTBOX_MAX_ATTEMPTS)
+    out = io.StringIO()
+    call_command("outbox", "retry", "--json", stdout=out)
+    assert json.loads(out.getvalue())["retried"] == 1
+    event = Event.objects.get(verb="outbox.retried")
+    assert event.data == {"messages": 1} and event.actor_label == "cli:outbox"

@@ -107,7 +107,7 @@ def test_new_and_corrected_indicators_reach_the_regulator_signed_and_retried(zz,
     receiver.fail_next = 1  # the regulator's system is down for the first attempt
     first = snapshots_take(region="zaozhuang", period="2026-10")
     assert outbox.deliver_due().failed == 1  # one part refused, the others accepted
-    outbox.retry()
+    outbox.retry(by="cli:outbox")
     assert outbox.deliver_due().failed == 0
     parts = sorted(receiver.accepted, key=lambda m: m["data"]["part"])
     assert parts and receiver.refused == 0

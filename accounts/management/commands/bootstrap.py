@@ -3,11 +3,11 @@ import os
 import secrets
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core import events
+from accounts import actions
+from accounts import queries as account_queries
 
 
 class Command(BaseCommand):
@@ -17,19 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("GETPOWER_URL", "http://127.0.0.1:8000"))
 
     def handle(self, *args, **options):
-        User = get_user_model()
         username = os.environ.get("GETPOWER_ADMIN_USER", "admin")
         chosen = os.environ.get("GETPOWER_ADMIN_PASSWORD", "")
         if chosen in settings.PUBLISHED_ADMIN_PASSWORDS:
             raise CommandError("GETPOWER_ADMIN_PASSWORD: that password is published in the getpower repository; choose another")
         with transaction.atomic():
-            if User.objects.filter(username=username).exists():
+            if account_queries.any_user(username) is not None:
                 password_line = f"  administrator: {username} (already present; password unchanged)"
             else:
                 password = chosen or secrets.token_urlsafe(12)
-                admin = User.objects.create_superuser(username=username, email="", password=password)
-                events.record(actor="job:bootstrap", verb="platform.bootstrapped", subject=admin,
-                              data={"administrator": admin.pk, "password": "given" if chosen else "generated"})
+                actions.administrator_create(username=username, password=password, generated=not chosen)
                 # Printed this once only: it is stored as a hash and cannot be shown again.
                 password_line = (f"  administrator (created): {username} / {password}"
                                  + ("" if chosen else "   <- generated, shown only now; note it"))

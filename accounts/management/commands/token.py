@@ -7,23 +7,20 @@
 Exit 2 with the field named on bad input."""
 from __future__ import annotations
 
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts import actions
+from accounts import queries as account_queries
 from accounts.models import ApiToken, User
+from core.commands import named_user, refused, to_json
 from core.errors import DomainError
 
 OPERATOR = "job:cli"
 
 
 def _user(username: str) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        raise CommandError(f"--user: no user {username!r}", returncode=2)
-    return user
+    return named_user(username, argument="--user")
 
 
 def _row(token: ApiToken, now) -> dict:
@@ -55,14 +52,13 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         try:
             getattr(self, f"_{action}")(**options)
-        except DomainError as refused:
-            field = next(iter(refused.fields), "")
-            raise CommandError(f"--{field}: {refused.fields[field]}" if field else refused.message, returncode=2) from None
+        except DomainError as exc:
+            raise refused(exc) from None
 
     def _issue(self, *, user, days, name, json: bool, **_):
         token, record = actions.api_token_issue(user=_user(user), name=name, days=days, by=OPERATOR)
         if json:
-            self.stdout.write(_json({"token": token, "id": record.pk, "expires_at": record.expires_at.isoformat()}))
+            self.stdout.write(to_json({"token": token, "id": record.pk, "expires_at": record.expires_at.isoformat()}))
         else:
             self.stdout.write(token)
             self.stderr.write(f"token #{record.pk} for {record.user.username}, valid until "
@@ -70,11 +66,12 @@ class Command(BaseCommand):
 
     def _revoke(self, *, id, user, all, **_):
         if id is not None:
-            tokens = list(ApiToken.objects.filter(pk=id))
-            if not tokens:
+            token = account_queries.api_token(id)
+            if token is None:
                 raise CommandError(f"--id: no token #{id}", returncode=2)
+            tokens = [token]
         elif user and all:
-            tokens = list(ApiToken.objects.filter(user=_user(user), revoked=False))
+            tokens = list(account_queries.api_tokens(user=_user(user), revoked=False))
         else:
             raise CommandError("give --id N, or --user U --all", returncode=2)
         for token in tokens:
@@ -82,17 +79,11 @@ class Command(BaseCommand):
         self.stdout.write(f"revoked {len(tokens)} token(s)")
 
     def _list(self, *, user, json: bool, **_):
-        tokens = ApiToken.objects.select_related("user").order_by("pk")
-        if user:
-            tokens = tokens.filter(user=_user(user))
+        tokens = account_queries.api_tokens(user=_user(user) if user else None)
         now = timezone.now()
         rows = [_row(token, now) for token in tokens]
         if json:
-            self.stdout.write(_json(rows))
+            self.stdout.write(to_json(rows))
             return
         for row in rows:
             self.stdout.write(f"#{row['id']} {row['user']} {row['name']} {row['state']} until {row['expires_at']}")
-
-
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -1,12 +1,11 @@
 """getpower applications list [--overdue] [--county X] [--status S] [--json]"""
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.models import Division
+from accounts import queries as account_queries
 from applications import queries
-from applications.models import Application, Stage, Status, current_stage
+from applications.models import Stage, Status, current_stage
+from core.commands import to_json
 
 
 class Command(BaseCommand):
@@ -27,17 +26,15 @@ class Command(BaseCommand):
             from applications.actions import stages_check_deadlines
 
             counts = stages_check_deadlines()
-            self.stdout.write(json.dumps(counts) if options["json"] else
+            self.stdout.write(to_json(counts) if options["json"] else
                               " ".join(f"{k}={v}" for k, v in counts.items()))
             return
         county = options.get("county")
-        if county and not Division.objects.filter(code=county).exists():
+        if county and account_queries.division_by_code(county) is None:
             raise CommandError(f"--county: unknown county {county!r}", returncode=2)
         today = timezone.localdate(timezone.now())
-        qs = queries.filter_applications(
-            Application.objects.select_related("county").prefetch_related("stages").order_by("submitted_at", "id"),
-            county=county, status=options.get("status"), overdue=True if options["overdue"] else None, today=today,
-        )
+        qs = queries.every_application(county=county, status=options.get("status"),
+                                       overdue=True if options["overdue"] else None, today=today)
         rows = []
         for application in qs:
             current = current_stage(application.stages.all())
@@ -51,7 +48,7 @@ class Command(BaseCommand):
                                 and current.state == Stage.State.ACTIVE),
             })
         if options["json"]:
-            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            self.stdout.write(to_json(rows, indent=2))
             return
         for r in rows:
             flag = " 超期" if r["overdue"] else ""

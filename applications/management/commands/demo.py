@@ -1,7 +1,9 @@
 """getpower demo load: demo world + 18 months of applications through the real actions."""
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from applications import demo
+from applications import demo, queries
+from core.commands import refused
+from core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -26,30 +28,22 @@ class Command(BaseCommand):
             self._logins()
             return
         if options["applications"] < 0:
-            from django.core.management.base import CommandError
-
             raise CommandError("--applications: must be zero or more", returncode=2)
         world = demo.load(applications=options["applications"])
         if world is None:
             self.stdout.write("demo already loaded; nothing changed")
         else:
-            from applications.models import Application
-
-            self.stdout.write(f"demo loaded: {Application.objects.count()} applications")
+            self.stdout.write(f"demo loaded: {queries.application_count()} applications")
         self._logins()
 
     def _generate(self, options):
-        from django.core.management.base import CommandError
-
-        from core.errors import DomainError
         from monitoring import synthetic
 
         try:
             done = synthetic.generate(applications=options["applications"], region=options["region"],
                                       year=options["year"], seed=options["seed"], stdout=self.stdout)
         except DomainError as exc:
-            field, message = next(iter(exc.fields.items()), ("applications", exc.message))
-            raise CommandError(f"--{field}: {message}", returncode=2) from None
+            raise refused(exc, unnamed="--applications") from None
         self.stdout.write(f"generated {done.applications} applications, {done.stages} stages in {done.counties} "
                           f"counties, submitted {done.first_day} .. {done.last_day}")
 

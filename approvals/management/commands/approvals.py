@@ -6,25 +6,13 @@ one line naming the argument.
 from __future__ import annotations
 
 import argparse
-import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from approvals.labels import label
 from approvals.routing import route_works
+from core.commands import date_argument, refused, to_json
 from core.errors import DomainError
-from workdays import arguments
-
-# API field -> the argument a person typed, so errors name what they wrote.
-ARGUMENT = {
-    "region": "--region",
-    "on": "--on",
-    "voltage_kv": "--voltage-kv",
-    "kw": "--kw",
-    "length_m": "--length-m",
-    "crossing": "--crossing",
-    "submitted": "--submitted",
-}
 
 
 def _number(value: str) -> float:
@@ -44,14 +32,14 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="{route}")
         r = actions.add_parser("route", help="the routes, departments, limits and due date of a works")
         r.add_argument("--region", required=True, help="e.g. zaozhuang, zhejiang, shaanxi")
-        r.add_argument("--on", required=True, type=arguments.iso_date, metavar="YYYY-MM-DD", help="policy version in force on this date")
+        r.add_argument("--on", required=True, type=date_argument, metavar="YYYY-MM-DD", help="policy version in force on this date")
         r.add_argument("--voltage-kv", required=True, type=_number, metavar="V")
         r.add_argument("--kw", required=True, type=_number, metavar="N", help="capacity in kW")
         r.add_argument("--length-m", required=True, type=_number, metavar="N", help="line length in metres")
         r.add_argument("--sanling", action="store_true", help="a 三零 service works")
         r.add_argument("--interested-parties", action="store_true", help="there are interested third parties")
         r.add_argument("--crossing", nargs="+", action="extend", default=[], metavar="CODE", help="what the route crosses")
-        r.add_argument("--submitted", type=arguments.iso_date, metavar="YYYY-MM-DD", help="counted from (default: --on)")
+        r.add_argument("--submitted", type=date_argument, metavar="YYYY-MM-DD", help="counted from (default: --on)")
         r.add_argument("--json", action="store_true", help="machine-readable output")
 
     def handle(self, *args, action: str, **options):
@@ -68,13 +56,11 @@ class Command(BaseCommand):
                 submitted=options["submitted"],
             )
         except DomainError as exc:
-            field = next(iter(exc.fields), "")
-            where = ARGUMENT.get(field, field)
-            detail = exc.fields.get(field, exc.message)
-            raise CommandError(f"{where}: {detail}" if where else exc.message, returncode=2) from exc
+            # Every field is the option of the same name: voltage_kv is --voltage-kv.
+            raise refused(exc) from exc
         data = routing.as_json()
         if options["json"]:
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            self.stdout.write(to_json(data, indent=2))
             return
         routes = "、".join(label("route", r) for r in data["routes"])
         departments = "、".join(label("department", d) for d in data["departments"]) or "无"

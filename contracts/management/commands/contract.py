@@ -5,13 +5,13 @@ Exit 1: it is a PDF but not an authentic, unchanged signed contract.
 Exit 2: bad input (no such file, not a PDF)."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from contracts import signing
+from core.commands import to_json
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         except signing.BadDocument as exc:
             raise CommandError(f"file: {exc}", returncode=2) from None
         if options["as_json"]:
-            self.stdout.write(json.dumps(verdict.as_dict(), ensure_ascii=False))
+            self.stdout.write(to_json(verdict.as_dict()))
         else:
             label = "AUTHENTIC 真实有效" if verdict.authentic else "NOT AUTHENTIC 验证未通过"
             self.stdout.write(f"{label}: {verdict.number or '-'} — {verdict.reason}")

@@ -7,11 +7,10 @@ anchor  write the chain head (seq, hash, time, signed) to the anchor store; a pe
         does it every few minutes.
 witness run a small HTTP witness that keeps anchors for another host (append-only file).
 """
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
 from core import anchors, audit
+from core.commands import serve_until_interrupted, to_json
 
 HEAD_PREFIX = 16
 
@@ -50,7 +49,7 @@ class Command(BaseCommand):
         except anchors.AnchorError as exc:
             raise CommandError(f"--store: {exc}") from None
         if json:
-            self.stdout.write(_dumps(report.as_dict()))
+            self.stdout.write(to_json(report.as_dict()))
         else:
             result = report.chain
             if result.ok:
@@ -74,7 +73,7 @@ class Command(BaseCommand):
         except anchors.AnchorError as exc:
             raise CommandError(str(exc)) from None
         if json:
-            self.stdout.write(_dumps({"anchored": made is not None, "store": str(target),
+            self.stdout.write(to_json({"anchored": made is not None, "store": str(target),
                                       "anchor": made.as_dict() if made else None}))
         elif made is None:
             self.stdout.write(f"nothing new to anchor in {target}")
@@ -87,13 +86,4 @@ class Command(BaseCommand):
         server = witness.make_server(host=host, port=port, path=file)
         self.stdout.write(f"witness on http://{host}:{server.server_port}/anchors keeping {file}; Ctrl-C stops")
         self.stdout.flush()
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+        serve_until_interrupted(server)

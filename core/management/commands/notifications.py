@@ -3,14 +3,12 @@
 Each item: recipient (username, or the contact's name), kind, channel, status, read,
 created_at (ISO 8601, Asia/Shanghai), text, plus link and subject.
 """
-import json
-
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.models import User
-from core import outbox
+from applications import queries as application_queries
+from core import outbox, queries
+from core.commands import named_user, to_json
 from core.models import OutboxMessage
 
 
@@ -28,29 +26,22 @@ class Command(BaseCommand):
         ls.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **options):
-        rows = OutboxMessage.objects.select_related("user").order_by("-created_at", "-id")
-        if options["user"]:
-            user = User.objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"--user: no user {options['user']!r}")
-            rows = rows.filter(user=user)
+        # Exit 1 on a bad filter, as this command always has (the others exit 2).
+        user = named_user(options["user"], argument="--user", returncode=1) if options["user"] else None
+        application = None
         if options["application"]:
-            Application = apps.get_model("applications", "Application")
-            application = Application.objects.filter(number=options["application"]).first()
+            application = application_queries.application_numbered(options["application"])
             if application is None:
                 raise CommandError(f"--application: no application {options['application']!r}")
-            rows = rows.filter(subject_type=Application._meta.label_lower, subject_id=str(application.pk))
-        if options["kind"]:
-            if options["kind"] not in outbox.message_kinds():
-                raise CommandError(f"--kind: one of {', '.join(sorted(outbox.message_kinds()))}")
-            rows = rows.filter(kind=options["kind"])
-        if options["channel"]:
-            rows = rows.filter(channel=options["channel"])
+        if options["kind"] and options["kind"] not in outbox.message_kinds():
+            raise CommandError(f"--kind: one of {', '.join(sorted(outbox.message_kinds()))}")
         if not 1 <= options["limit"] <= 10000:
             raise CommandError("--limit: 1 to 10000")
+        rows = queries.messages(user=user, subject=application, kind=options["kind"] or "",
+                                channel=options["channel"] or "")
         items = [_item(m) for m in rows[: options["limit"]]]
         if options["json"]:
-            self.stdout.write(json.dumps({"items": items, "count": len(items)}, ensure_ascii=False))
+            self.stdout.write(to_json({"items": items, "count": len(items)}))
             return
         for item in items:
             read = "已读" if item["read"] else "未读"

@@ -4,12 +4,12 @@ stats --json   {"pending", "sent", "failed", "dead"}: counts of messages by stat
 retry          make failed messages due now and give dead ones a fresh set of attempts, then deliver
 deliver        send what is due now (what the worker does); --loop keeps doing it
 """
-import json
 import time
 
 from django.core.management.base import BaseCommand
 
-from core import events, outbox
+from core import outbox
+from core.commands import to_json
 
 
 class Command(BaseCommand):
@@ -32,28 +32,22 @@ class Command(BaseCommand):
     def stats(self, *, json: bool = False, **_):
         counts = outbox.stats()
         if json:
-            self.stdout.write(_dumps(counts))
+            self.stdout.write(to_json(counts))
         else:
             self.stdout.write("  ".join(f"{k} {v}" for k, v in counts.items()))
 
     def retry(self, *, json: bool = False, **_):
-        n = outbox.retry()
-        if n:
-            events.record(actor="cli:outbox", verb="outbox.retried", data={"messages": n})
+        n = outbox.retry(by="cli:outbox")
         run = outbox.deliver_due()
         result = {"retried": n, **run.as_dict()}
-        self.stdout.write(_dumps(result) if json else
+        self.stdout.write(to_json(result) if json else
                           f"retried {n}: sent {run.sent}, failed again {run.failed}, dead {run.dead}")
 
     def deliver(self, *, loop: bool = False, interval: float = 1.0, json: bool = False, **_):
         while True:
             run = outbox.deliver_due()
             if not loop:
-                self.stdout.write(_dumps(run.as_dict()) if json else
+                self.stdout.write(to_json(run.as_dict()) if json else
                                   f"sent {run.sent}, failed {run.failed}, dead {run.dead}")
                 return
             time.sleep(max(interval, 0.05))
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)

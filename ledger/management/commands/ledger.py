@@ -5,16 +5,13 @@ exit 2 with one line naming the argument.
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import directory_argument, refused, to_json
 from core.errors import DomainError
 from ledger import catalogue, queries
 from ledger.actions import ledger_load
 from ledger.labels import LABELS
-from ledger.models import Task
 from ledger.units import UNITS
 
 
@@ -37,10 +34,9 @@ class Command(BaseCommand):
         return self._list(options["region"], options.get("status"), options.get("unit"), options["json"])
 
     def _load(self, path: str | None) -> None:
-        if path is not None and not Path(path).is_dir():
-            raise CommandError(f"--path: no such directory: {path}", returncode=2)
+        directory = directory_argument(path)
         try:
-            result = ledger_load(directory=Path(path) if path else None)
+            result = ledger_load(directory=directory)
         except catalogue.LedgerDataError as exc:
             raise CommandError(str(exc), returncode=1) from exc
         for region in sorted(result.created):
@@ -51,16 +47,16 @@ class Command(BaseCommand):
             )
 
     def _list(self, region: str, status: str | None, unit: str | None, as_json: bool) -> None:
-        if not Task.objects.filter(region=region).exists():
-            known = ", ".join(queries.regions()) or "none loaded; run `getpower ledger load`"
+        regions = queries.regions()
+        if region not in regions:
+            known = ", ".join(regions) or "none loaded; run `getpower ledger load`"
             raise CommandError(f"--region: unknown region '{region}' (known: {known})", returncode=2)
         try:
-            rows = queries.filtered(Task.objects.all(), region=region, status_code=status, unit=unit)
+            rows = queries.filtered(queries.every_task(), region=region, status_code=status, unit=unit)
         except DomainError as exc:
-            name, problem = next(iter(exc.fields.items()))
-            raise CommandError(f"--{name}: {problem}", returncode=2) from exc
+            raise refused(exc) from exc
         if as_json:
-            self.stdout.write(json.dumps([queries.as_json(r) for r in rows], ensure_ascii=False, indent=2))
+            self.stdout.write(to_json([queries.as_json(r) for r in rows], indent=2))
             return
         for row in rows:
             task = row.task

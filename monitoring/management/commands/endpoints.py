@@ -8,21 +8,13 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from core.commands import named_user, refused
 from core.errors import DomainError
-from monitoring import push
-from monitoring.models import RegulatorEndpoint
-
-
-def _fail(exc: DomainError) -> CommandError:
-    field, message = next(iter(exc.fields.items()), ("request", exc.message))
-    return CommandError(f"--{field}: {message}", returncode=2)
+from monitoring import push, queries
 
 
 def _admin(username: str) -> User:
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(f"--by: no active user {username!r}", returncode=2)
-    return user
+    return named_user(username, argument="--by", active=True)
 
 
 class Command(BaseCommand):
@@ -47,14 +39,14 @@ class Command(BaseCommand):
                                                   region=options["region"])
                 self.stdout.write(f"registered endpoint {endpoint.pk}: {endpoint.name} {endpoint.url}")
             elif action == "retire":
-                endpoint = RegulatorEndpoint.objects.filter(pk=options["id"]).first()
+                endpoint = queries.endpoint(options["id"])
                 if endpoint is None:
                     raise CommandError(f"--id: no endpoint {options['id']}", returncode=2)
                 push.endpoint_retire(by=_admin(options["by"]), endpoint=endpoint)
                 self.stdout.write(f"retired endpoint {endpoint.pk}")
             else:
-                for endpoint in RegulatorEndpoint.objects.all():
+                for endpoint in queries.endpoints():
                     state = "active" if endpoint.active else "retired"
                     self.stdout.write(f"{endpoint.pk}\t{state}\t{endpoint.region or '*'}\t{endpoint.name}\t{endpoint.url}")
         except DomainError as exc:
-            raise _fail(exc) from None
+            raise refused(exc, unnamed="--request") from None

@@ -4,22 +4,15 @@ Bad input (unknown region, county or a malformed period) exits 2 naming the argu
 """
 from __future__ import annotations
 
-import json
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
+from core.commands import refused, to_json
 from core.errors import DomainError
 from monitoring import queries
 from monitoring.actions import snapshots_take
 from monitoring.indicators import UNIT_NAMES
 
 STATUS_NAMES = {"met": "达标", "at_risk": "临界", "missed": "未达标", "n/a": "无目标/无数据"}
-
-
-def _fail(exc: DomainError) -> CommandError:
-    field, message = next(iter(exc.fields.items()), ("request", exc.message))
-    option = {"region": "--region", "period": "--period", "county": "--county"}.get(field, field)
-    return CommandError(f"{option}: {message}", returncode=2)
 
 
 class Command(BaseCommand):
@@ -46,9 +39,9 @@ class Command(BaseCommand):
             rows = queries.indicators_show(region=options["region"], period=options["period"],
                                            county=options.get("county"))
         except DomainError as exc:
-            raise _fail(exc) from None
+            raise refused(exc, unnamed="request") from None
         if options["json"]:
-            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            self.stdout.write(to_json(rows, indent=2))
             return
         for row in rows:
             value = "—" if row["value"] is None else row["value"]

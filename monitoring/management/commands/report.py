@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import refused
 from core.errors import DomainError
 from monitoring.actions import report_generate
 
@@ -46,10 +47,7 @@ class Command(BaseCommand):
         try:
             report = report_generate(kind=kind, period=period, fmt=fmt, region=options.get("region"), by="cli:report")
         except DomainError as exc:
-            field, message = next(iter(exc.fields.items()), ("request", exc.message))
-            option = {"period": f"--{period_option}", "month": "--month", "quarter": "--quarter",
-                      "year": "--year"}.get(field, f"--{field}")
-            raise CommandError(f"{option}: {message}", returncode=2) from None
+            raise refused(exc, arguments={"period": f"--{period_option}"}, unnamed="--request") from None
         with report.file.open("rb") as stored:
             out.write_bytes(stored.read())
         self.stdout.write(f"{out} ({report.get_kind_display()}, sha256 {report.sha256[:12]}…)")

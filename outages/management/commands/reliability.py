@@ -1,21 +1,12 @@
 """getpower reliability compute|report: DL/T 836 indices from CSV files or from the database."""
-import json
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import date_argument, to_json
 from core.errors import DomainError
 from outages import files, reliability
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        from argparse import ArgumentTypeError
-
-        raise ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def _year(text: str) -> int:
@@ -35,8 +26,8 @@ class Command(BaseCommand):
         compute = sub.add_parser("compute", help="indices from customers.csv and interruptions.csv")
         compute.add_argument("--customers", required=True, type=Path, metavar="customers.csv")
         compute.add_argument("--interruptions", required=True, type=Path, metavar="interruptions.csv")
-        compute.add_argument("--from", dest="start", required=True, type=_day, metavar="YYYY-MM-DD")
-        compute.add_argument("--to", dest="end", required=True, type=_day, metavar="YYYY-MM-DD",
+        compute.add_argument("--from", dest="start", required=True, type=date_argument, metavar="YYYY-MM-DD")
+        compute.add_argument("--to", dest="end", required=True, type=date_argument, metavar="YYYY-MM-DD",
                              help="last day of the period (inclusive)")
         compute.add_argument("--region", help="policy region: adds the targets for each county and area")
         compute.add_argument("--json", action="store_true")
@@ -58,7 +49,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message, returncode=2) from exc
         if options["json"]:
-            self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2))
+            self.stdout.write(to_json(doc, indent=2))
         else:
             self._table(doc)
 

@@ -1,11 +1,11 @@
 """getpower payment reconcile [--older-than-minutes N] [--json]: settle payments a crash left
 pending by asking the provider (the periodic job does the same every five minutes)."""
-import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import to_json
 from payments import actions
 
 
@@ -23,10 +23,6 @@ class Command(BaseCommand):
             raise CommandError("--older-than-minutes: 0 to 10080", returncode=2)
         counts = actions.payments_reconcile(older_than=timedelta(minutes=older_than_minutes))
         if json:
-            self.stdout.write(_dumps(counts))
+            self.stdout.write(to_json(counts))
         else:
             self.stdout.write(", ".join(f"{name} {n}" for name, n in counts.items()))
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)

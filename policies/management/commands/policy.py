@@ -5,12 +5,11 @@ broken policy files or a refused load exit 1 with every problem listed.
 """
 from __future__ import annotations
 
-import json
 from datetime import date
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import directory_argument, to_json
 from core.dates import strict_date
 from core.errors import DomainError, NotFound
 from policies import queries
@@ -53,10 +52,8 @@ class Command(BaseCommand):
         return self._show(options["region"], on=_on(options.get("on")), as_json=options["json"])
 
     def _load(self, path: str | None) -> None:
-        if path is not None and not Path(path).is_dir():
-            raise CommandError(f"--path: no such directory: {path}", returncode=2)
         try:
-            result = policy_load(path=path)
+            result = policy_load(path=directory_argument(path))
         except DomainError as exc:
             raise CommandError(exc.message, returncode=1) from exc
         self.stdout.write(
@@ -70,7 +67,7 @@ class Command(BaseCommand):
     def _list(self, *, as_json: bool) -> None:
         rows = queries.policy_list()
         if as_json:
-            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            self.stdout.write(to_json(rows, indent=2))
             return
         if not rows:
             self.stdout.write("no policies loaded; run `getpower policy load`")
@@ -86,7 +83,7 @@ class Command(BaseCommand):
             argument = "--on" if "on" in exc.fields else "REGION"
             raise CommandError(f"{argument}: {exc.message}", returncode=2) from exc
         if as_json:
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            self.stdout.write(to_json(data, indent=2))
             return
         self.stdout.write(f"{data['name']} ({data['region']}) version {data['version']}, in force from {data['effective_from']}")
         for code, category in data["categories"].items():

@@ -1,11 +1,10 @@
 """getpower sharing serve-reference | fetch | public-key — government data sharing for operators."""
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import serve_until_interrupted, to_json
 from core.errors import DomainError
 from sharing import reference, signing
 from sharing.actions import shared_fetch
@@ -37,12 +36,7 @@ class Command(BaseCommand):
             server = reference.make_server(options["host"], options["port"], seed=settings.SHARING_SIGNING_SEED)
             self.stdout.write(f"reference data-sharing service on http://{options['host']}:{options['port']}/v1/ "
                               f"(connectors: {', '.join(sorted(reference.DATA))}); Ctrl-C stops it")
-            try:
-                server.serve_forever()
-            except KeyboardInterrupt:
-                pass
-            finally:
-                server.server_close()
+            serve_until_interrupted(server)
             return
         try:
             shared = shared_fetch(connector=options["connector"], key=options["key"], by=None,
@@ -53,4 +47,4 @@ class Command(BaseCommand):
                                returncode=2 if exc.status in (404, 422) else 1) from exc
         body = {"connector": shared.connector.code, "source": shared.connector.source, "data": shared.data,
                 "fetched_at": shared.fetched_at.isoformat(), "from_cache": shared.from_cache}
-        self.stdout.write(json.dumps(body, ensure_ascii=False, indent=2 if options["json"] else None))
+        self.stdout.write(to_json(body, indent=2 if options["json"] else None))

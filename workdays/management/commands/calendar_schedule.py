@@ -1,10 +1,10 @@
 """`getpower calendar ...` (the console script maps `calendar` here: a module named
 calendar would shadow the standard library)."""
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import to_json
 from core.errors import DomainError
 from workdays import actions, arguments, queries
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
     def _show(self, options):
         data = queries.calendar_year(options["year"])
         if options["json"]:
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            self.stdout.write(to_json(data, indent=2))
             return
         self.stdout.write(f"{data['year']}  source: {data['source']}")
         for label, rows in (("holidays", data["holidays"]), ("workdays (调休上班)", data["workdays"])):

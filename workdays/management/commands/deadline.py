@@ -1,7 +1,6 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import date_argument, to_json
 from core.errors import DomainError
 from workdays import arguments, queries
 from workdays.clock import Unit
@@ -15,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--start", required=True, type=arguments.iso_date, metavar="YYYY-MM-DD")
+        parser.add_argument("--start", required=True, type=date_argument, metavar="YYYY-MM-DD")
         limit = parser.add_mutually_exclusive_group(required=True)
         limit.add_argument("--workdays", type=arguments.limit, metavar="N", help="limit in working days (工作日)")
         limit.add_argument("--days", type=arguments.limit, metavar="N", help="limit in calendar days (自然日)")
@@ -31,6 +30,6 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message, returncode=2) from exc
         if options["json"]:
-            self.stdout.write(json.dumps(why.as_json(), ensure_ascii=False, indent=2))
+            self.stdout.write(to_json(why.as_json(), indent=2))
         else:
             self.stdout.write(why.due.isoformat())

@@ -1,7 +1,7 @@
 """Read-only admin: contracts change only through contracts.actions (signed records are evidence)."""
 from django.contrib import admin
 
-from contracts.models import Contract, Signature, SigningCode
+from contracts.models import Contract, Signature
 from core.admin import ReadOnlyAdmin as ReadOnly
 
 
@@ -16,8 +16,3 @@ class ContractAdmin(ReadOnly):
 class SignatureAdmin(ReadOnly):
     list_display = ["contract", "signer_name", "confirmed_at", "algorithm"]
 
-
-@admin.register(SigningCode)
-class SigningCodeAdmin(ReadOnly):
-    list_display = ["contract", "user", "created_at", "expires_at", "attempts", "used_at", "revoked_at"]
-    exclude = ["code_hash"]

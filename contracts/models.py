@@ -1,12 +1,11 @@
-"""供用电合同: the contract document generated from an accepted application, the one-time
-codes the applicant confirms with, and the platform's SM2 signature over the document.
+"""供用电合同: the contract document generated from an accepted application and the platform's
+SM2 signature over the document, given after the applicant confirms with a one-time code (core.otp).
 
 Every change goes through contracts.actions."""
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 
 class Contract(models.Model):
@@ -30,31 +29,10 @@ class Contract(models.Model):
     def __str__(self) -> str:
         return self.number
 
-
-class SigningCode(models.Model):
-    """A one-time code sent to the applicant; only its keyed hash is stored."""
-
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="codes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    code_hash = models.CharField(max_length=64)
-    channel = models.CharField(max_length=16)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True, help_text="superseded by a newer code")
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            # At most one live code per contract: requesting a new one revokes the old.
-            models.UniqueConstraint(fields=["contract"], condition=Q(used_at__isnull=True, revoked_at__isnull=True),
-                                    name="one_live_signing_code"),
-            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="code_expires_after_issue"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
+    @property
+    def code_scope(self) -> str:
+        """The core.otp scope of this contract's signing codes: a code signs this contract only."""
+        return f"contract:{self.pk}"
 
 
 class Signature(models.Model):
@@ -62,7 +40,8 @@ class Signature(models.Model):
     document (SHA-256 and SM3) and the platform's SM2 signature over the SM3 hash."""
 
     contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="signature")
-    code = models.OneToOneField(SigningCode, on_delete=models.PROTECT, related_name="signature")
+    # The spent one-time code (core.otp, scope "contract:<pk>") the applicant confirmed with.
+    code = models.OneToOneField("core.OneTimeCode", on_delete=models.PROTECT, related_name="contract_signature")
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signer_name = models.CharField(max_length=128)
     confirmed_at = models.DateTimeField()

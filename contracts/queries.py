@@ -5,7 +5,9 @@ from accounts import access
 from accounts.models import User
 from applications.models import Application
 from applications.queries import application_for
-from contracts.models import Contract, SigningCode
+from contracts.models import Contract
+from core import otp
+from core.models import OneTimeCode
 
 
 def application_with_contract(user: User, application_id) -> tuple[Application, Contract | None]:
@@ -15,6 +17,6 @@ def application_with_contract(user: User, application_id) -> tuple[Application, 
     return application, Contract.objects.filter(application=application).select_related("signature").first()
 
 
-def live_code(contract: Contract, user: User) -> SigningCode | None:
-    return SigningCode.objects.filter(contract=contract, user=user, used_at__isnull=True,
-                                      revoked_at__isnull=True).first()
+def live_code(contract: Contract) -> OneTimeCode | None:
+    """The signing code waiting to be entered, if any (it may have expired or run out of attempts)."""
+    return otp.live(purpose=OneTimeCode.Purpose.CONTRACT, scope=contract.code_scope)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from contracts import actions, queries, signing
-from core import pdf
+from core import otp, pdf
 from core.errors import DomainError, NotFound
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -24,13 +24,13 @@ def _fetch(request, application_id):
 
 def _page(request, application, contract, *, error: str = "", message: str = "", status: int = 200):
     is_applicant = application.applicant_user_id == request.user.pk
-    code = queries.live_code(contract, request.user) if contract and is_applicant else None
+    code = queries.live_code(contract) if contract and is_applicant else None
     context = {
         "application": application, "contract": contract, "error": error, "message": message,
         "is_applicant": is_applicant, "can_sign": is_applicant and access.can(request.user, "contract.sign"),
         "can_generate": access.can(request.user, "contract.generate"),
         "code": code, "code_expired": bool(code and code.expires_at <= timezone.now()),
-        "max_attempts": actions.MAX_ATTEMPTS,
+        "max_attempts": otp.CODE_MAX_ATTEMPTS,
     }
     if request.htmx:
         # htmx swaps only 2xx answers; the panel itself carries the error (role=alert).
@@ -71,7 +71,7 @@ def contract_code(request, application_id: int):
     if contract is None:
         raise Http404("no contract issued yet")
     try:
-        actions.contract_request_code(contract=contract, by=request.user)
+        actions.contract_request_code(contract=contract, by=request.user, client=request.META.get("REMOTE_ADDR", ""))
     except DomainError as exc:
         return _page(request, application, contract, error=exc.for_people, status=exc.status)
     return _page(request, application, contract, message="验证码已发送，请在 10 分钟内输入")

@@ -183,6 +183,8 @@ class OneTimeCode(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True,
+                                      help_text="superseded by a newer code, or its object closed")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -192,6 +194,11 @@ class OneTimeCode(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(expires_at__gt=F("created_at")), name="otp_expires_after_created"),
+            # An object (a scope such as "contract:12") has at most one live code: a new one
+            # revokes the old, so two codes never sign the same contract.
+            models.UniqueConstraint(fields=["purpose", "scope"],
+                                    condition=~Q(scope="") & Q(used_at__isnull=True, revoked_at__isnull=True),
+                                    name="otp_one_live_code_per_scope"),
         ]
 
     def __str__(self) -> str:

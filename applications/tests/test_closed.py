@@ -13,10 +13,9 @@ from applications.tests.test_flows import as_user, post
 from appointments import actions as appointments
 from appointments.models import Booking
 from contracts import actions as contracts
-from contracts.models import SigningCode
 from core import events
 from core.errors import Conflict
-from core.models import Event
+from core.models import Event, OneTimeCode
 from payments import actions as payments
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +49,9 @@ def test_withdrawal_cancels_the_unpaid_fee_the_booking_and_the_codes_with_events
     assert unpaid.cancelled_at is not None
     assert paid.cancelled_at is None  # money received stays on the record
     assert Booking.objects.get(pk=booking.pk).cancelled_at is not None
-    assert not SigningCode.objects.filter(contract=contract, revoked_at__isnull=True, used_at__isnull=True).exists()
+    assert OneTimeCode.objects.filter(scope=contract.code_scope, revoked_at__isnull=False).count() == 1
+    assert not OneTimeCode.objects.filter(scope=contract.code_scope, revoked_at__isnull=True,
+                                          used_at__isnull=True).exists()
     cancelled = Event.objects.filter(verb="fee.cancelled", subject_id=str(application.pk))
     assert [e.data["fee"] for e in cancelled] == [unpaid.pk]
     assert Event.objects.filter(verb="appointment.cancelled", subject_id=str(application.pk)).count() == 1

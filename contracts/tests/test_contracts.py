@@ -13,11 +13,11 @@ from pypdf import PdfReader
 
 from applications.tests.conftest import at
 from contracts import actions, signing
-from contracts.models import Contract, SigningCode
+from contracts.models import Contract
 from contracts.tests.conftest import last_code
-from core import events
+from core import events, otp
 from core.errors import Conflict, Forbidden, InvalidInput
-from core.models import Event
+from core.models import Event, OneTimeCode
 
 pytestmark = pytest.mark.django_db
 GETPOWER = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "getpower")
@@ -69,17 +69,17 @@ def test_a_wrong_code_is_refused_and_attempts_run_out(accepted, zz, travel):
     actions.contract_request_code(contract=contract, by=zz.applicant)
     right = last_code(zz.applicant.username)
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
-    for attempt in range(1, actions.MAX_ATTEMPTS + 1):
+    for attempt in range(1, otp.CODE_MAX_ATTEMPTS + 1):
         with pytest.raises(InvalidInput) as refused:
             actions.contract_sign(contract=contract, by=zz.applicant, code=wrong)
         assert "验证码错误" in refused.value.message
         # The count survives the refusal: it was committed before the error.
-        assert SigningCode.objects.get(contract=contract).attempts == attempt
+        assert OneTimeCode.objects.get(scope=contract.code_scope).attempts == attempt
     with pytest.raises(InvalidInput, match="错误次数过多"):
         actions.contract_sign(contract=contract, by=zz.applicant, code=right)
     contract.refresh_from_db()
     assert contract.state == Contract.State.ISSUED
-    assert Event.objects.filter(verb="contract.code_refused").count() == actions.MAX_ATTEMPTS
+    assert Event.objects.filter(verb="contract.code_refused").count() == otp.CODE_MAX_ATTEMPTS
 
     # A new code replaces the locked one and signs.
     actions.contract_request_code(contract=contract, by=zz.applicant)
@@ -91,7 +91,7 @@ def test_an_expired_code_is_refused(accepted, zz, travel):
     contract, _ = actions.contract_generate(application=accepted, by=zz.applicant)
     actions.contract_request_code(contract=contract, by=zz.applicant)
     code = last_code(zz.applicant.username)
-    travel(at(2026, 9, 28, 15) + actions.CODE_TTL + dt.timedelta(seconds=1))
+    travel(at(2026, 9, 28, 15) + otp.CODE_TTL + dt.timedelta(seconds=1))
     with pytest.raises(InvalidInput, match="已过期"):
         actions.contract_sign(contract=contract, by=zz.applicant, code=code)
 
@@ -102,14 +102,14 @@ def test_a_new_code_waits_a_minute_and_replaces_the_old_one(accepted, zz, travel
     first = last_code(zz.applicant.username)
     with pytest.raises(Conflict, match="刚刚发出"):
         actions.contract_request_code(contract=contract, by=zz.applicant)
-    travel(at(2026, 9, 28, 15) + actions.RESEND_AFTER)
+    travel(at(2026, 9, 28, 15) + otp.CODE_RESEND_AFTER)
     actions.contract_request_code(contract=contract, by=zz.applicant)
     second = last_code(zz.applicant.username)
     if first != second:  # one in a million the two codes coincide; the old code must not sign
         with pytest.raises(InvalidInput, match="验证码错误"):
             actions.contract_sign(contract=contract, by=zz.applicant, code=first)
     actions.contract_sign(contract=contract, by=zz.applicant, code=second)
-    assert SigningCode.objects.filter(contract=contract, revoked_at__isnull=False).count() == 1
+    assert OneTimeCode.objects.filter(scope=contract.code_scope, revoked_at__isnull=False).count() == 1
 
 
 def test_only_the_applicant_signs(accepted, zz):

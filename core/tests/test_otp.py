@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 
 from core import otp
 from core.channels import CHANNELS
@@ -78,3 +79,52 @@ def test_sending_is_limited_per_destination_and_per_client(db):
             otp.send(destination="13600000000", purpose="login", client="10.0.0.1")
     with time_machine.travel(moment + dt.timedelta(hours=2), tick=False):
         otp.send(destination="13800138000", purpose="login", client="10.0.0.1")  # an hour later it works again
+
+
+def test_a_scope_has_one_live_code_and_revoking_it_ends_it(db):
+    with time_machine.travel(T0, tick=False):
+        otp.send(destination="13800138000", purpose="contract", scope="contract:3")
+        first = last_code("13800138000")
+        assert otp.live(purpose="contract", scope="contract:3").attempts == 0
+    # A code for the same object to another phone replaces the first: never two live codes.
+    with time_machine.travel(T0 + dt.timedelta(minutes=2), tick=False):
+        otp.send(destination="13900000000", purpose="contract", scope="contract:3")
+        with pytest.raises(InvalidInput, match="验证码已失效"):
+            otp.verify(destination="13800138000", purpose="contract", code=first, scope="contract:3")
+        assert OneTimeCode.objects.filter(scope="contract:3", revoked_at__isnull=False).count() == 1
+        # The database holds the rule too, for writers that bypass send().
+        with pytest.raises(IntegrityError), transaction.atomic():
+            OneTimeCode.objects.create(purpose="contract", scope="contract:3", destination_digest="x", channel="sms",
+                                       code_hash="y", created_at=T0, expires_at=T0 + otp.CODE_TTL)
+        otp.send(destination="13800138000", purpose="contract", scope="contract:4")
+        # Closing object 3 revokes its code and leaves object 4's alone.
+        assert otp.revoke(purpose="contract", scope="contract:3") == 1
+        assert otp.revoke(purpose="contract", scope="contract:3") == 0
+        assert otp.live(purpose="contract", scope="contract:3") is None
+        assert otp.live(purpose="contract", scope="contract:4") is not None
+        with pytest.raises(InvalidInput, match="验证码已失效"):
+            otp.verify(destination="13900000000", purpose="contract", code=last_code("13900000000"),
+                       scope="contract:3")
+        with pytest.raises(InvalidInput) as unscoped:
+            otp.revoke(purpose="login", scope="")
+        assert "scope" in unscoped.value.fields
+
+
+def test_refusals_say_why_and_a_locked_code_may_be_replaced_at_once(db):
+    with time_machine.travel(T0, tick=False):
+        otp.send(destination="a@example.com", purpose="signup")
+        right = last_code("a@example.com")
+        wrong = f"{(int(right) + 1) % 10 ** otp.CODE_DIGITS:0{otp.CODE_DIGITS}d}"
+        assert otp.resend_wait(destination="a@example.com", purpose="signup") == otp.CODE_RESEND_AFTER.seconds + 1
+        for attempt in range(1, otp.CODE_MAX_ATTEMPTS + 1):
+            with pytest.raises(otp.WrongCode, match="验证码错误") as refused:
+                otp.verify(destination="a@example.com", purpose="signup", code=wrong)
+            assert refused.value.attempts == attempt and list(refused.value.fields) == ["code"]
+        with pytest.raises(InvalidInput, match="已失效（错误次数过多）"):
+            otp.verify(destination="a@example.com", purpose="signup", code=right)
+        # Locked out: no minute's wait for a fresh code.
+        assert otp.resend_wait(destination="a@example.com", purpose="signup") == 0
+        otp.send(destination="a@example.com", purpose="signup")
+        fresh = last_code("a@example.com")
+    with time_machine.travel(T0 + otp.CODE_TTL, tick=False), pytest.raises(InvalidInput, match="已失效（已过期）"):
+        otp.verify(destination="a@example.com", purpose="signup", code=fresh)

@@ -13,7 +13,7 @@ from core import pdf
 from core.errors import DomainError
 from customers.forms import show_errors
 from monitoring import actions, oversight_forms, oversight_queries, queries
-from monitoring.views import _allowed
+from monitoring.views import _allowed, error_text
 
 
 def _region(request) -> tuple[dict[str, str], str]:
@@ -192,7 +192,7 @@ def appraisal(request):
         actions.facts_refresh()
         table = oversight_queries.appraisal_table(region=region, year=int(year), user=request.user)
     except DomainError as exc:
-        context["error"] = "；".join(exc.fields.values()) or exc.message
+        context["error"] = error_text(exc)
         return render(request, "monitoring/appraisal.html", context, status=400)
     if request.GET.get("format") == "xlsx":
         content = oversight_queries.appraisal_workbook(table, region_name=names.get(region, region))

@@ -22,6 +22,11 @@ STATUS_CSS = {"met": "good", "at_risk": "warn", "missed": "bad", "n/a": "muted"}
 DIRECTION_NAMES = {"<=": "不高于", ">=": "不低于"}
 
 
+def error_text(exc: DomainError) -> str:
+    """What a monitoring page says of a refusal: the field messages (in Chinese), else the message."""
+    return "；".join(exc.fields.values()) or exc.message
+
+
 def _allowed(user) -> None:
     if not access.can(user, "indicators.view"):
         raise PermissionDenied("只有营销主管、能源主管部门、能源监管机构和管理员可查看指标")
@@ -62,7 +67,7 @@ def dashboard(request):
                        counts={s: sum(r["status"] == s for rows in groups.values() for r in rows) for s in STATUS_NAMES},
                        status_names=STATUS_NAMES)
     except DomainError as exc:
-        context["error"] = "；".join(exc.fields.values()) or exc.message
+        context["error"] = error_text(exc)
     return render(request, "monitoring/dashboard.html", context)
 
 
@@ -78,7 +83,7 @@ def cases(request):
         page = Paginator(facts, 50).get_page(request.GET.get("page"))
         context.update(page=page, period_name=queries.period_from(context["period"]).chinese)
     except DomainError as exc:
-        context["error"] = "；".join(exc.fields.values()) or exc.message
+        context["error"] = error_text(exc)
     return render(request, "monitoring/cases.html", context)
 
 
@@ -97,7 +102,7 @@ def reports(request):
                             by=request.user)
             return redirect("monitoring:reports")
         except DomainError as exc:
-            context["error"] = "；".join(exc.fields.values()) or exc.message
+            context["error"] = error_text(exc)
     context["reports"] = Paginator(queries.reports(), 30).get_page(request.GET.get("page"))
     context["may_generate"] = access.can(request.user, "reports.generate")
     return render(request, "monitoring/reports.html", context)
@@ -133,6 +138,8 @@ def overview(request):
         "workbench": is_workbench_user(request.user),
         "complaints": access.can(request.user, "complaint.view"),
     })
+
+
 @login_required
 @require_safe
 def suspects(request):
@@ -146,5 +153,5 @@ def suspects(request):
         context.update(period_name=period.chinese, rules=queries.suspect_rules(),
                        suspects=queries.suspects_in(scope, rule=request.GET.get("rule", "")))
     except DomainError as exc:
-        context["error"] = "；".join(exc.fields.values()) or exc.message
+        context["error"] = error_text(exc)
     return render(request, "monitoring/suspects.html", context)

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_safe
 
 from accounts import access
 from core.errors import DomainError
-from monitoring import periods, queries
+from monitoring import narrative, periods, queries
 from monitoring.actions import report_generate
 from monitoring.indicators import UNIT_NAMES
 from policies import queries as policy_queries
 
-STATUS_NAMES = {"met": "达标", "at_risk": "临界", "missed": "未达标", "n/a": "无目标或无数据"}
+STATUS_NAMES = narrative.STATUS_NAMES
 STATUS_CSS = {"met": "good", "at_risk": "warn", "missed": "bad", "n/a": "muted"}
 DIRECTION_NAMES = {"<=": "不高于", ">=": "不低于"}
 

@@ -32,6 +32,17 @@ def _supervisors(division_ids) -> list[User]:
                                     memberships__organisation__division_id__in=division_ids).distinct().order_by("pk"))
 
 
+def _county(code: str, *, by: User) -> Division:
+    """The county a spot check or inspection is about, refused outside the user's jurisdiction."""
+    from monitoring import queries
+
+    division = Division.objects.filter(code=code, level=Division.Level.COUNTY).first()
+    if division is None:
+        raise invalid("county", f"没有代码为 {code} 的区县")
+    queries.county_ids_for(region=division.policy_region, county=code, user=by)
+    return division
+
+
 # ---------------------------------------------------------------- 通报
 
 
@@ -90,11 +101,8 @@ def spot_check_draw(*, county: str, period: str, size: int, by: User, seed: int 
     access.require(by, "spot_check.draw")
     if not isinstance(size, int) or not 1 <= size <= SAMPLE_MAX:
         raise invalid("size", f"抽查数量应为 1–{SAMPLE_MAX} 件")
-    division = Division.objects.filter(code=county, level=Division.Level.COUNTY).first()
-    if division is None:
-        raise invalid("county", f"没有代码为 {county} 的区县")
+    division = _county(county, by=by)
     parsed = queries.period_from(period)
-    queries.county_ids_for(region=division.policy_region, county=county, user=by)  # refuses outside the jurisdiction
     facts_refresh(by=by)
     seed = secrets.randbits(48) if seed is None else seed
     population = list(ApplicationFact.objects.filter(
@@ -142,15 +150,10 @@ def inspection_record(*, kind: str, county: str, held_on: date, subject: str, fi
                       follow_ups: list[tuple[str, date]], by: User, organisation: Organisation | None = None) -> Inspection:
     """Record a 监督检查 or 约谈 and its follow-ups; the county's supervisors are told what to
     do by when, through the outbox."""
-    from monitoring import queries
-
     access.require(by, "inspection.record")
     if kind not in Inspection.Kind.values:
         raise invalid("kind", "种类应为“监督检查”或“约谈”")
-    division = Division.objects.filter(code=county, level=Division.Level.COUNTY).first()
-    if division is None:
-        raise invalid("county", f"没有代码为 {county} 的区县")
-    queries.county_ids_for(region=division.policy_region, county=county, user=by)
+    division = _county(county, by=by)
     subject = check_text("subject", (subject or "").strip(), max_length=SUBJECT_LENGTH)
     findings = check_text("findings", (findings or "").strip(), max_length=NOTE_LENGTH)
     if not subject:

@@ -172,8 +172,9 @@ def inspection_record(*, kind: str, county: str, held_on: date, subject: str, fi
                                            recorded_by=by, recorded_at=timezone.now())
         made = [FollowUp.objects.create(inspection=record, action=action.strip(), due_on=due_on)
                 for action, due_on in follow_ups if action.strip()]
+        supervisors = _supervisors({division.pk}) if made else []
         for follow_up in made:
-            for user in _supervisors({division.pk}):
+            for user in supervisors:
                 outbox.enqueue(kind="follow_up_due", user=user, key=f"follow-up:{follow_up.pk}:{user.pk}",
                                subject=follow_up,
                                text=f"{record.get_kind_display()}“{subject}”要求整改：{follow_up.action}，"

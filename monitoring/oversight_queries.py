@@ -184,13 +184,17 @@ def spot_check_item(*, user: User, pk: int):
                               division_field="spot_check__county")
 
 
+def _inspections() -> QuerySet[Inspection]:
+    return Inspection.objects.select_related("county", "organisation", "recorded_by").prefetch_related("follow_ups")
+
+
 def inspections(*, user: User) -> QuerySet[Inspection]:
-    return _visible(user, Inspection.objects.select_related("county", "organisation", "recorded_by")
-                    .prefetch_related("follow_ups"))
+    return _visible(user, _inspections())
 
 
 def inspection(*, user: User, pk: int) -> Inspection:
-    return access.get_visible(user, inspections(user=user), pk=pk, what="检查记录", division_field="county")
+    # get_visible scopes by itself: scoping `inspections()` too would filter the jurisdiction twice.
+    return access.get_visible(user, _inspections(), pk=pk, what="检查记录", division_field="county")
 
 
 def follow_up(*, user: User, pk: int) -> FollowUp:

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts import access
+from accounts import queries as account_queries
 from accounts.models import Division, Organisation, User
 from core.labels import person
 from monitoring import appraisal, judge, periods, queries, ranking, schedule
@@ -27,11 +28,8 @@ COUNTY_INDICATORS = ("grid_side", "full_process", "stage_within_share", "stage_c
 
 def counties_of(*, region: str, user: User | None) -> list[Division]:
     """The region's counties the user may see (all of them for the system), by code."""
-    qs = Division.objects.filter(policy_region=region, level=Division.Level.COUNTY).order_by("code")
-    if user is None:
-        return list(qs)
-    j = access.jurisdiction(user)
-    return list(qs if j.everything else qs.filter(id__in=j.division_ids))
+    counties = account_queries.counties() if user is None else account_queries.counties_for(user)
+    return list(counties.filter(policy_region=region).order_by("code"))
 
 
 def home_region(user: User) -> str:

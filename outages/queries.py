@@ -528,17 +528,23 @@ def _targets(*, year, region, view_totals, counts, divisions, groups) -> list[di
 def zone_rows(*, year: int, region: str | None, now_s: int | None = None) -> list[dict]:
     """Each high-reliability zone (高可靠性供电示范区) of the region: its customers' SAIDI for the
     year against the policy's `high_reliability_zones` bound of the zone's region."""
-    from policies.models import PolicyVersion
+    from policies.queries import version_in_force
 
     lo, hi = year_bounds(year)
     zones = ReliabilityZone.objects.select_related("county").order_by("county__code", "code")
     if region:
         zones = zones.filter(county__policy_region=region)
+    bounds: dict[str, dict] = {}  # per policy region: its zones share one bound
     out = []
     for zone in zones:
-        version = (PolicyVersion.objects.filter(region=zone.county.policy_region, effective_from__lte=date(year, 12, 31))
-                   .order_by("-effective_from").first())
-        bound = ((version.document if version else {}).get("high_reliability_zones") or {}).get("saidi") or {}
+        zone_region = zone.county.policy_region
+        if zone_region not in bounds:
+            try:
+                document = version_in_force(region=zone_region, on=date(year, 12, 31)).document
+            except NotFound:  # no version of the region by the year's end: no bound to judge by
+                document = {}
+            bounds[zone_region] = (document.get("high_reliability_zones") or {}).get("saidi") or {}
+        bound = bounds[zone_region]
         customers = Customer.objects.filter(feeder__zone=zone).count()
         view_totals = totals(lo=lo, hi=hi, now_s=now_s, zone_id=zone.pk)
         seconds_ = sum(secs for secs, _, _ in view_totals["all"].values())

@@ -32,19 +32,18 @@ NOTICE_LEAD_CITATION = "《供电营业规则》第六十七条：计划检修�
 ACTIVE_PLANS = (Outage.Status.PROPOSED, Outage.Status.APPROVED)
 
 
-def _national_settings() -> dict:
+def _settings(region: str) -> dict:
+    """The `settings` of the region's policy in force today."""
     from policies.queries import version_in_force
 
-    return version_in_force(region="national").document.get("settings") or {}
+    return version_in_force(region=region).document.get("settings") or {}
 
 
 def notice_lead(county: Division) -> timedelta:
     """The national notice lead time for planned outages (policies/data/national.yaml)."""
-    from policies.queries import version_in_force
-
     for region in (county.policy_region, "national"):
         try:
-            lead = (version_in_force(region=region).document.get("settings") or {}).get("outage_notice_lead")
+            lead = _settings(region).get("outage_notice_lead")
         except NotFound:  # a region with no version in force yet falls back to the national setting
             lead = None
         if lead:
@@ -154,7 +153,7 @@ def _customer_hours(outage: Outage) -> float:
 
 def merge_candidates(outage: Outage) -> QuerySet:
     """一停多用: other plans on an overlapping scope (same feeder) within the merge window."""
-    settings_ = _national_settings()
+    settings_ = _settings("national")
     window = timedelta(days=(settings_.get("outage_merge_window") or {}).get("value", 30))
     feeders = set()
     for s in outage.scopes.select_related("transformer", "customer"):

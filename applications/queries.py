@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Window, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window, prefetch_related_objects
 from django.utils import timezone
 
 from accounts import access
@@ -205,8 +205,6 @@ def escalations_for(user: User) -> QuerySet[Escalation]:
     """The 督办 a user sees: all in their jurisdiction for overseers, else those about their own work."""
     qs = Escalation.objects.filter(stage__application__in=applications_for(user))
     if not access.can(user, "escalation.view"):
-        from django.db.models import Q
-
         qs = qs.filter(Q(stage__assignee=user) | Q(stage__application__account_manager=user)
                        | Q(stage__application__project_manager=user) | Q(supervisor=user))
     return qs.select_related("stage__application__county", "stage__assignee", "supervisor", "replied_by")
@@ -270,6 +268,8 @@ def full_process(application: Application, *, today: date, schedule: clock.Sched
     rule = rules.document(version).next_day_connection
     return FullProcess(int(limit.value), limit.unit, limit.source, rule is not None and limit == rule.limit, start,
                        due.due_date, due.provisional, energised, within)
+
+
 def filter_escalations(qs: QuerySet[Escalation], *, state: str = "", county: str = "", overdue: bool | None = None,
                        today: date) -> QuerySet[Escalation]:
     """Overdue: not closed and past its own deadline. Open ones first, the most urgent on top."""
@@ -289,8 +289,6 @@ def missing_documents(application: Application, stage: Stage | None) -> list[str
     """What the policy lists for this stage that is neither on file nor obtained by data sharing
     (四免) nor the one certificate: 设计审查 without the design documents, say. Codes, in the
     policy's order."""
-    from applications import rules
-
     if stage is None or application.policy_version is None:
         return []
     listed = rules.stage_documents(application.policy_version, application.category, stage.code)

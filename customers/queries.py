@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.utils import timezone
 
+from accounts import queries as account_queries
 from accounts.models import Division, User
 from applications import deadlines, rules
 from applications.models import CAPACITY_KVA, Application, Document, Stage, Status, current_stage
@@ -125,7 +126,7 @@ def suggested_voltage(doc, *, kva: Decimal, kw: Decimal, sanling: bool = False,
 def capacity_kva(*, county: str, kw, on: date) -> Decimal:
     """The kVA an application stores for the kW the applicant states, by the power factor of the
     policy in force in the county; bounded like every stored capacity, the error naming the field."""
-    found = Division.objects.filter(code=county or "", level=Division.Level.COUNTY).first()
+    found = account_queries.county_by_code(county)
     if found is None:
         raise invalid("county", "请选择用电地址所在区县")
     kva = rules.kva_for(rules.version_in_force(found.policy_region, on), Decimal(kw))
@@ -136,7 +137,7 @@ def capacity_kva(*, county: str, kw, on: date) -> Decimal:
 
 def preview(*, user: User, values: dict, on: date) -> Preview | None:
     """What the policy in force says for the form as filled so far; None until a county is chosen."""
-    county = Division.objects.filter(code=values.get("county") or "", level=Division.Level.COUNTY).first()
+    county = account_queries.county_by_code(values.get("county"))
     if county is None:
         return None
     version = rules.version_in_force(county.policy_region, on)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import access
+from accounts import queries as account_queries
 from accounts.models import Division, Organisation, User
 from accounts.roles import Role
 from core import events, outbox
@@ -36,7 +37,7 @@ def _county(code: str, *, by: User) -> Division:
     """The county a spot check or inspection is about, refused outside the user's jurisdiction."""
     from monitoring import queries
 
-    division = Division.objects.filter(code=code, level=Division.Level.COUNTY).first()
+    division = account_queries.county_by_code(code)
     if division is None:
         raise invalid("county", f"没有代码为 {code} 的区县")
     queries.county_ids_for(region=division.policy_region, county=code, user=by)

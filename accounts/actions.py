@@ -98,9 +98,9 @@ def membership_add(*, user: User, role: str, organisation: Organisation | None) 
     return membership
 
 
-def user_password_set(*, user: User, password: str, by: User | str | None = None) -> User:
-    """Give the user a new password, as Django's validators allow; the event says who set it,
-    never the password (the command, the admin's own-password page and any other way in)."""
+def password_check(*, password: str, user: User | None = None) -> None:
+    """Refuse a password Django's validators refuse (in 中文), naming the field: the one check
+    of sign-up, password reset and setting a password."""
     from django.contrib.auth import password_validation
     from django.core.exceptions import ValidationError
 
@@ -108,6 +108,12 @@ def user_password_set(*, user: User, password: str, by: User | str | None = None
         password_validation.validate_password(password, user)
     except ValidationError as refused:
         raise invalid("password", "；".join(refused.messages)) from None
+
+
+def user_password_set(*, user: User, password: str, by: User | str | None = None) -> User:
+    """Give the user a new password, as Django's validators allow; the event says who set it,
+    never the password (the command, the admin's own-password page and any other way in)."""
+    password_check(password=password, user=user)
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])

@@ -4,8 +4,6 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -57,10 +55,7 @@ def _check_signup(*, contact: str, password: str) -> str:
     taken = User.objects.filter(Q(username__iexact=contact) | Q(**{f"{kind}__iexact": contact})).exists()
     if taken:
         raise invalid("contact", "该手机号码或邮箱已注册，请直接登录")
-    try:
-        validate_password(password)
-    except ValidationError as exc:
-        raise invalid("password", "；".join(exc.messages)) from exc
+    accounts.password_check(password=password)
     return kind
 
 
@@ -119,10 +114,7 @@ def password_reset_complete(*, contact: str, code: str, password: str) -> User:
     spend the code; a wrong code answers the same whether the account exists or not."""
     contact = contact.strip()
     user = account_for_contact(contact)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise invalid("password", "；".join(exc.messages)) from exc
+    accounts.password_check(password=password, user=user)
     otp.verify(destination=contact, purpose=OneTimeCode.Purpose.PASSWORD_RESET, code=code)
     if user is None:  # a code was never delivered to a contact with no account
         raise invalid("code", "验证码已失效，请重新获取")

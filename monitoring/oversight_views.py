@@ -5,14 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import access
 from core import pdf
-from core.errors import DomainError
+from core.errors import DomainError, invalid
 from customers.forms import show_errors
-from monitoring import actions, oversight_forms, oversight_queries, queries
+from monitoring import actions, oversight_forms, oversight_queries, push, queries
 from monitoring.views import _allowed, error_text
 
 
@@ -116,14 +117,8 @@ def spot_check_finding(request, pk: int):
     form = oversight_forms.FindingForm(request.POST, prefix=f"i{item.pk}")
     if _attempt(form, lambda data: actions.spot_check_finding_record(item=item, verdict=data["verdict"],
                                                                      finding=data["finding"], by=request.user)):
-        return redirect(f"{_url('monitoring:spot_check', item.spot_check_id)}#item-{item.pk}")
+        return redirect(f"{reverse('monitoring:spot_check', args=[item.spot_check_id])}#item-{item.pk}")
     return _spot_check_page(request, item.spot_check, may_review=True, failed=form, status=400)
-
-
-def _url(name: str, *args) -> str:
-    from django.urls import reverse
-
-    return reverse(name, args=args)
 
 
 # ---------------------------------------------------------------- 监督检查与约谈
@@ -186,8 +181,6 @@ def appraisal(request):
     context = {"regions": names, "region": region, "year": year}
     try:
         if not year.isdigit():
-            from core.errors import invalid
-
             raise invalid("year", "年份格式应为 2026")
         actions.facts_refresh()
         table = oversight_queries.appraisal_table(region=region, year=int(year), user=request.user)
@@ -214,8 +207,6 @@ def endpoints(request):
     names = queries.region_names()
     form = oversight_forms.EndpointForm(request.POST or None, regions=names)
     if request.method == "POST":
-        from monitoring import push
-
         made = _attempt(form, lambda data: push.endpoint_register(by=request.user, name=data["name"], url=data["url"],
                                                                   region=data["region"]))
         if made:
@@ -229,7 +220,5 @@ def endpoints(request):
 @login_required
 @require_POST
 def endpoint_retire(request, pk: int):
-    from monitoring import push
-
     push.endpoint_retire(by=request.user, endpoint=oversight_queries.endpoint(pk))
     return redirect("monitoring:endpoints")

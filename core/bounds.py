@@ -30,6 +30,21 @@ def no_nul(value: str) -> str:
     return value
 
 
+def stripped_text(field: str, value, *, max_length: int, required: bool = True) -> str:
+    """The action-side check of text from a caller that may send anything (a form, the API, the
+    CLI): a string, stripped, without NUL, present unless optional, at most `max_length`."""
+    if value is not None and not isinstance(value, str):
+        raise invalid(field, "必须是文本")
+    value = (value or "").strip()
+    if NUL in value:
+        raise invalid(field, "不能包含 NUL 字符")
+    if required and not value:
+        raise invalid(field, "必填")
+    if len(value) > max_length:
+        raise invalid(field, f"不超过 {max_length} 个字")
+    return value
+
+
 def text(max_length: int) -> type[str]:
     """The API schema type for a string of at most `max_length` characters without NUL."""
     return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(no_nul)]

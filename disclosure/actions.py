@@ -14,6 +14,7 @@ from accounts import access
 from accounts.models import Organisation, User
 from applications import deadlines
 from core import events, outbox, pii
+from core.bounds import stripped_text
 from core.errors import Conflict, Forbidden, invalid
 from disclosure.models import GoodPractice, PublishedDocument, ViolationReport
 from policies import queries as policy_queries
@@ -21,19 +22,6 @@ from workdays.schedule import get_schedule
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PHONE_CHARS = set("0123456789-+ ")
-
-
-def _text(field: str, value, *, max_length: int, required: bool = True) -> str:
-    if value is not None and not isinstance(value, str):
-        raise invalid(field, "必须是文本")
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise invalid(field, "不能包含 NUL 字符")
-    if required and not value:
-        raise invalid(field, "必填")
-    if len(value) > max_length:
-        raise invalid(field, f"不超过 {max_length} 个字")
-    return value
 
 
 def _region(region: str) -> str:
@@ -63,11 +51,11 @@ def document_publish(*, region: str, by: User | None, kind: str, title: str, num
     _region(region)
     if kind not in PublishedDocument.Kind.values:
         raise invalid("kind", f"应为 {', '.join(PublishedDocument.Kind.values)} 之一")
-    title = _text("title", title, max_length=200)
-    number = _text("number", number, max_length=64, required=False)
-    issuer = _text("issuer", issuer, max_length=128)
-    summary = _text("summary", summary, max_length=2000, required=False)
-    url = _text("url", url, max_length=300, required=False)
+    title = stripped_text("title", title, max_length=200)
+    number = stripped_text("number", number, max_length=64, required=False)
+    issuer = stripped_text("issuer", issuer, max_length=128)
+    summary = stripped_text("summary", summary, max_length=2000, required=False)
+    url = stripped_text("url", url, max_length=300, required=False)
     if url and not url.startswith(("https://", "http://")):
         raise invalid("url", "应以 http:// 或 https:// 开头")
     published_on = published_on or timezone.localdate()
@@ -110,8 +98,8 @@ def practice_submit(*, region: str, by: User, title: str, body: str) -> GoodPrac
     org = Organisation.objects.filter(memberships__user=by, division__policy_region=region).first()
     if org is None:
         raise Forbidden("你所在单位不在该地区", fields={"region": region})
-    title = _text("title", title, max_length=100)
-    body = _text("body", body, max_length=4000)
+    title = stripped_text("title", title, max_length=100)
+    body = stripped_text("body", body, max_length=4000)
     with transaction.atomic():
         practice = GoodPractice.objects.create(region=region, title=title, body=body, organisation=org,
                                                submitted_by=by, submitted_at=timezone.now())
@@ -122,7 +110,7 @@ def practice_submit(*, region: str, by: User, title: str, body: str) -> GoodPrac
 
 def practice_review(*, practice: GoodPractice, by: User, publish: bool, note: str = "") -> GoodPractice:
     _may_publish(by, practice.region)
-    note = _text("note", note, max_length=500, required=not publish)
+    note = stripped_text("note", note, max_length=500, required=not publish)
     if practice.state != GoodPractice.State.SUBMITTED:
         raise Conflict("该经验做法已审核", fields={"state": practice.state})
     if practice.submitted_by_id == by.pk:
@@ -145,13 +133,13 @@ def violation_report(*, region: str, kind: str, description: str, application_nu
     _region(region)
     if kind not in ViolationReport.Kind.values:
         raise invalid("kind", "请选择举报类型")
-    description = _text("description", description, max_length=2000)
-    application_number = _text("application_number", application_number, max_length=32, required=False)
-    reporter_name = _text("reporter_name", reporter_name, max_length=64, required=False)
-    reporter_phone = _text("reporter_phone", reporter_phone, max_length=20, required=False)
+    description = stripped_text("description", description, max_length=2000)
+    application_number = stripped_text("application_number", application_number, max_length=32, required=False)
+    reporter_name = stripped_text("reporter_name", reporter_name, max_length=64, required=False)
+    reporter_phone = stripped_text("reporter_phone", reporter_phone, max_length=20, required=False)
     if reporter_phone and not set(reporter_phone) <= PHONE_CHARS:
         raise invalid("reporter_phone", "只能包含数字、空格、+ 和 -")
-    key = _text("idempotency_key", idempotency_key, max_length=64, required=False)
+    key = stripped_text("idempotency_key", idempotency_key, max_length=64, required=False)
     if key:
         replay = ViolationReport.objects.filter(idempotency_key=key).first()
         if replay is not None:
@@ -183,7 +171,7 @@ def violation_report(*, region: str, kind: str, description: str, application_nu
 
 def violation_close(*, report: ViolationReport, by: User, substantiated: bool, finding: str) -> ViolationReport:
     access.require(by, "fee_report.handle")
-    finding = _text("finding", finding, max_length=2000)
+    finding = stripped_text("finding", finding, max_length=2000)
     if report.state != ViolationReport.State.OPEN:
         raise Conflict("该举报已办结", fields={"state": report.state})
     with transaction.atomic():

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import events, outbox
+from core.bounds import stripped_text
 from core.errors import Conflict, invalid
 from ledger import access, catalogue
 from ledger import deadlines as seed_deadlines
@@ -22,19 +23,6 @@ from ledger.units import UNITS
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_FILES = 10
 EVIDENCE_TYPES = {"application/pdf": b"%PDF", "image/jpeg": b"\xff\xd8", "image/png": b"\x89PNG"}
-
-
-def _text(field_name: str, value, *, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else None
-    if value is None:
-        raise invalid(field_name, "必须是文本")
-    if "\x00" in value:
-        raise invalid(field_name, "不能包含 NUL 字符")
-    if required and not value:
-        raise invalid(field_name, "必填")
-    if len(value) > max_length:
-        raise invalid(field_name, f"不超过 {max_length} 个字")
-    return value
 
 
 # ---------------------------------------------------------------- loading the seeds' tables
@@ -126,8 +114,8 @@ def report_submit(*, task: Task, by: User, kind: str, text: str, files=(), idemp
         raise invalid("kind", f"应为 {', '.join(Report.Kind.values)} 之一")
     if task.empty:
         raise Conflict("种子中该序号为空行，没有可报送的任务", fields={"number": "种子中该序号为空行"})
-    text = _text("text", text, max_length=4000)
-    key = _text("idempotency_key", idempotency_key, max_length=64, required=False)
+    text = stripped_text("text", text, max_length=4000)
+    key = stripped_text("idempotency_key", idempotency_key, max_length=64, required=False)
     if key:
         replay = Report.objects.filter(by=by, idempotency_key=key).first()
         if replay is not None:
@@ -174,7 +162,7 @@ def report_review(*, report: Report, by: User, accept: bool, note: str = "") -> 
     """The energy bureau accepts or returns a report; accepting a completion request closes the task."""
     task = report.task
     access.require_reviewer(by, task)
-    note = _text("note", note, max_length=500, required=not accept)
+    note = stripped_text("note", note, max_length=500, required=not accept)
     if report.review != Report.Review.PENDING:
         raise Conflict("该报告已审核", fields={"report": report.review})
     if report.by_id == by.pk:
@@ -205,7 +193,7 @@ def report_review(*, report: Report, by: User, accept: bool, note: str = "") -> 
 def task_reopen(*, task: Task, by: User, reason: str) -> Task:
     """The bureau reopens a task it had accepted (e.g. the result did not hold)."""
     access.require_reviewer(by, task)
-    reason = _text("reason", reason, max_length=500)
+    reason = stripped_text("reason", reason, max_length=500)
     if task.status != TaskStatus.DONE:
         raise Conflict("只有已完成的任务可以重新打开", fields={"status": task.status})
     with transaction.atomic():
@@ -220,7 +208,7 @@ def task_reopen(*, task: Task, by: User, reason: str) -> Task:
 def milestone_add(*, task: Task, by: User, on: date, text: str) -> Milestone:
     """An interim (e.g. yearly) target set by the responsible unit (陕西 注2)."""
     access.reporting_org(by, task)
-    text = _text("text", text, max_length=200)
+    text = stripped_text("text", text, max_length=200)
     if not isinstance(on, date):
         raise invalid("on", "应为日期 YYYY-MM-DD")
     if task.deadline is not None and on > task.deadline:
@@ -258,8 +246,8 @@ def problem_add(*, region: str, by: User, area: str, text: str, deadline: date, 
         raise invalid("region", "不在你的管辖地区")
     if not Task.objects.filter(region=region, from_seed=True).exists():
         raise invalid("region", f"地区 {region} 尚未导入任务台账")
-    area = _text("area", area, max_length=64)
-    text = _text("text", text, max_length=2000)
+    area = stripped_text("area", area, max_length=64)
+    text = stripped_text("text", text, max_length=2000)
     if not isinstance(deadline, date):
         raise invalid("deadline", "应为日期 YYYY-MM-DD")
     if not units or any(u not in UNITS for u in units):
@@ -285,8 +273,8 @@ def rectification_open(*, task: Task, by: User, action: str, subject: str, measu
         raise Conflict("只有问题清单和制度立改废任务有整改事项", fields={"task": task.kind})
     if action not in Rectification.Action.values:
         raise invalid("action", f"应为 {', '.join(Rectification.Action.values)} 之一")
-    subject = _text("subject", subject, max_length=200)
-    measure = _text("measure", measure, max_length=1000, required=False)
+    subject = stripped_text("subject", subject, max_length=200)
+    measure = stripped_text("measure", measure, max_length=1000, required=False)
     if not isinstance(due, date):
         raise invalid("due", "应为日期 YYYY-MM-DD")
     with transaction.atomic():
@@ -302,7 +290,7 @@ def rectification_open(*, task: Task, by: User, action: str, subject: str, measu
 
 def rectification_close(*, item: Rectification, by: User, result: str) -> Rectification:
     access.reporting_org(by, item.task)
-    result = _text("result", result, max_length=1000)
+    result = stripped_text("result", result, max_length=1000)
     if item.closed_at is not None:
         raise Conflict("整改事项已完成", fields={"item": "closed"})
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from accounts import access
 from accounts.models import ApiToken, Division, User
+from core.errors import invalid
 
 
 def counties() -> QuerySet[Division]:
@@ -18,6 +19,14 @@ def counties() -> QuerySet[Division]:
 def county_by_code(code: str) -> Division | None:
     """The county with this 行政区划代码, or None."""
     return counties().filter(code=(code or "").strip()).first()
+
+
+def county_required(code: str) -> Division:
+    """The county a form or API call names by its code, else a refusal naming the `county` field."""
+    found = county_by_code(code)
+    if found is None:
+        raise invalid("county", "未找到该区县")
+    return found
 
 
 def counties_for(user: User) -> QuerySet[Division]:

@@ -15,7 +15,6 @@ from applications import queries as app_queries
 from complaints import actions, queries
 from complaints.models import TEXT_MAX, Complaint
 from core import labels
-from core.errors import invalid
 from workdays.schedule import get_schedule
 
 router = Router(tags=["complaints"], auth=API_AUTH)
@@ -125,9 +124,7 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn):
     if payload.application:
         application = app_queries.application_by_number(request.auth, payload.application.strip())
     elif payload.county:
-        county = account_queries.county_by_code(payload.county)
-        if county is None:
-            raise invalid("county", "未找到该区县")
+        county = account_queries.county_required(payload.county)
     complaint, created = actions.complaint_file(
         by=request.auth, text=payload.text, channel=payload.channel, application=application, county=county,
         contact_name=payload.contact_name, contact_phone=payload.contact_phone,

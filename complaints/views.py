@@ -91,9 +91,7 @@ def enter(request):
                 except NotFound:
                     raise invalid("application", "未找到该申请编号（或不在您的辖区）") from None
             elif d["county"]:
-                county = account_queries.county_by_code(d["county"])
-                if county is None:
-                    raise invalid("county", "未找到该区县")
+                county = account_queries.county_required(d["county"])
             complaint, _created = actions.complaint_file(
                 by=user, text=d["text"], channel=d["channel"], application=application, county=county,
                 contact_name=d["contact_name"], contact_phone=d["contact_phone"],

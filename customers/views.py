@@ -24,7 +24,7 @@ from complaints import actions as complaint_actions
 from complaints import queries as complaint_queries
 from complaints.models import Complaint
 from core import labels
-from core.errors import DomainError, Forbidden, NotFound, invalid
+from core.errors import DomainError, Forbidden, NotFound
 from customers import actions, forms, queries
 from sharing import queries as sharing_queries
 from workdays.schedule import get_schedule
@@ -473,9 +473,7 @@ def complaints(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            county = account_queries.county_by_code(data["county"])
-            if county is None:
-                raise invalid("county", "未找到该区县")
+            county = account_queries.county_required(data["county"])
             complaint, _created = complaint_actions.complaint_file(
                 by=request.user, text=data["text"], county=county, channel="portal",
                 idempotency_key=f"portal:{data['idempotency_key']}")

@@ -218,7 +218,6 @@ def overview(*, user: User, today: date) -> list[dict]:
     return regions
 
 
-
 def reports():
     """Generated reports, newest first (the model's order)."""
     from monitoring.models import Report

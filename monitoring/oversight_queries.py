@@ -105,7 +105,7 @@ def appraisal_table(*, region: str, year: int, user: User | None) -> dict:
         from core.errors import invalid
 
         raise invalid("year", str(exc)) from exc
-    per_county = county_measures(region=region, period=queries.period_from(period.label), user=user)
+    per_county = county_measures(region=region, period=period, user=user)
     utilities = utility_names([county for county, _ in per_county])
     rows = []
     for county, measures in per_county:
@@ -234,7 +234,7 @@ def report_on_time(scope: Scope) -> list[Measure]:
         name = f"{(scope.policy.get('reporting') or {}).get(due.rule, {}).get('name', due.rule)}按时报送（{due.period.chinese}）"
         if receipt is not None:
             delivered = timezone.localdate(receipt.delivered_at)
-            value, verdict, note = (delivered - due.last_day).days, None, f"{delivered:%Y-%m-%d} 送达"
+            value, note = (delivered - due.last_day).days, f"{delivered:%Y-%m-%d} 送达"
             verdict = judge.MET if delivered <= deadline else judge.MISSED
         elif today > deadline:
             value, verdict, note = (today - due.last_day).days, judge.MISSED, "逾期未报送"

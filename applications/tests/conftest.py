@@ -43,6 +43,10 @@ def travel():
 def policies(db):
     """Policies and the official calendar, as `make run` loads them (a transactional test
     elsewhere may have flushed the calendar)."""
+    load_policies()
+
+
+def load_policies() -> None:
     from conftest import BUILT_AT
 
     with time_machine.travel(BUILT_AT, tick=False):

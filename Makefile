@@ -72,13 +72,13 @@ test: install-dev browser system-deps lint test-sqlite test-postgres
 
 test-sqlite: install-dev browser system-deps
 	@echo "== suite on SQLite =="
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # The PostgreSQL pass is skipped only when no server answers, and says so.
 test-postgres: install-dev browser system-deps
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== suite on PostgreSQL ($(PG_URL)) =="; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS); \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS); \
 	else \
 		echo "== PostgreSQL pass SKIPPED: no server answers at $(PG_URL) =="; \
 	fi

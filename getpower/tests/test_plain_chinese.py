@@ -19,7 +19,7 @@ from applications.tests.conftest import load_policies
 from complaints import actions as complaint_actions
 from core import labels
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("plain-chinese-demo")]
+pytestmark = pytest.mark.django_db
 
 VERB = re.compile(r"(?<![@\w.])[a-z][a-z0-9_]*\.[a-z][a-z0-9_]+(?![\w.])")
 SNAKE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w./-])")
@@ -57,7 +57,7 @@ def error_texts(page: str) -> list[str]:
 def demo_loaded(django_db_setup, django_db_blocker):
     """The demo, loaded once for this module (Django's setUpTestData way): in a transaction
     left open while the module's tests run, each in its own savepoint, rolled back after.
-    Loading it took 45 to 95 s a test; the module's tests run on one worker (xdist_group)."""
+    Loading it took 45 to 95 s a test; `make test` keeps a file's tests on one worker (--dist loadfile)."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()

@@ -78,6 +78,7 @@ def test_notifying_fifty_customers_costs_the_queries_of_five(grid, travel):
         assert OutboxMessage.objects.filter(key__startswith=f"outage:{outage.pk}:").count() == len(only)
         return [q["sql"].split()[0] for q in run.captured_queries if "SAVEPOINT" not in q["sql"]]
 
-    # The notices already there, the customers, the notices' insert, the keys already there,
-    # the messages' insert: for 5 customers as for 50.
-    assert queries_for(extra[:5]) == queries_for(extra) == ["SELECT", "SELECT", "INSERT", "SELECT", "INSERT"]
+    # The notices already there, the customers (a server-side cursor on PostgreSQL), the notices'
+    # insert, the keys already there, the messages' insert: for 5 customers as for 50.
+    five = queries_for(extra[:5])
+    assert five == queries_for(extra) and five.count("INSERT") == 2 and len(five) <= 8

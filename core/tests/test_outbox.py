@@ -233,3 +233,104 @@ def test_outbox_retry_logs_the_retry_only_when_a_message_was_retried(world, sett
     assert json.loads(out.getvalue())["retried"] == 1
     event = Event.objects.get(verb="outbox.retried")
     assert event.data == {"messages": 1} and event.actor_label == "cli:outbox"
+
+
+# ---------------------------------------------------------------- one message to many (enqueue_many)
+
+def _to_many(world):
+    """alice in-app and by phone, bob without a phone, a contact with a phone, one with only an
+    e-mail (no sms address: skipped on that channel), and anna, deactivated (told nothing)."""
+    _alice_with_phone(world)
+    world.anna.is_active = False
+    world.anna.save(update_fields=["is_active"])
+    return [dict(user=world.alice), dict(user=world.bob), dict(contact={"name": "张三", "phone": "13900000000"}),
+            dict(contact={"name": "李四", "email": "lisi@example.cn"}), dict(user=world.anna)]
+
+
+def _rows(prefix):
+    from django.conf import settings as django_settings
+
+    from core import pii
+
+    return sorted(
+        (m.key.removeprefix(prefix), m.user_id, m.contact_name, m.kind, m.channel, m.text, m.subject_type,
+         m.subject_id, m.link, m.status, m.sent_at is not None, m.attempts,
+         pii.decrypt(m.destination_enc, key=django_settings.PII_KEY) if m.destination_enc else "")
+        for m in OutboxMessage.objects.filter(key__startswith=prefix))
+
+
+def test_a_message_to_many_writes_the_rows_one_enqueue_per_recipient_writes(world, sms):
+    recipients = _to_many(world)
+    subject = world.orgs.sgcc_yanta
+    with time_machine.travel(T0, tick=False):
+        for n, who in enumerate(recipients):
+            outbox.enqueue(kind="accepted", text=" 您的用电申请已受理。 ", key=f"one:{n}", subject=subject, **who)
+        written = outbox.enqueue_many(kind="accepted", text=" 您的用电申请已受理。 ", subject=subject,
+                                      recipients=[outbox.Recipient(key=f"many:{n}", **who)
+                                                  for n, who in enumerate(recipients)])
+    assert written == OutboxMessage.objects.filter(key__startswith="many:").count() == 4
+    assert _rows("many:") == _rows("one:")
+    assert {key for key, *_ in _rows("many:")} == {"0", "0#sms", "1", "2"}  # bob: no phone, 李四: no sms, anna: none
+
+
+def test_a_message_to_many_again_writes_nothing_more(world, sms, django_capture_on_commit_callbacks):
+    recipients = [outbox.Recipient(key=f"t:{n}", **who) for n, who in enumerate(_to_many(world))]
+    with django_capture_on_commit_callbacks() as kicks:
+        assert outbox.enqueue_many(kind="accepted", text="已受理", recipients=recipients) == 4
+    assert len(kicks) == 1  # one delivery run for the whole batch
+    with django_capture_on_commit_callbacks() as kicks:
+        assert outbox.enqueue_many(kind="accepted", text="已受理（重复）", recipients=recipients) == 0
+    assert not kicks
+    assert set(OutboxMessage.objects.values_list("text", flat=True)) == {"已受理"}
+
+
+def test_a_message_to_many_skips_the_recipients_already_told(world):
+    outbox.enqueue(kind="accepted", text="先到的", key="t:1", user=world.bob)
+    written = outbox.enqueue_many(kind="accepted", text="后到的", recipients=[
+        outbox.Recipient(key=f"t:{n}", user=user) for n, user in enumerate([world.alice, world.bob, world.carol])])
+    assert written == 4  # alice and carol, in-app and console each
+    assert dict(OutboxMessage.objects.filter(channel="inapp").values_list("key", "text")) == {
+        "t:0": "后到的", "t:1": "先到的", "t:2": "后到的"}
+
+
+def test_a_concurrent_enqueue_of_one_key_does_not_fail_the_batch(world, monkeypatch):
+    real = outbox._message
+
+    def another_worker_gets_there_first(row, **kwargs):
+        if row.key == "t:1":  # after the existence query, before the insert
+            with transaction.atomic():
+                real(row, **{**kwargs, "text": "另一个进程"}).save(force_insert=True)
+        return real(row, **kwargs)
+
+    monkeypatch.setattr(outbox, "_message", another_worker_gets_there_first)
+    written = outbox.enqueue_many(kind="accepted", text="已受理", channels=["inapp"], recipients=[
+        outbox.Recipient(key=f"t:{n}", user=user) for n, user in enumerate([world.alice, world.bob, world.carol])])
+    assert written == 2
+    assert dict(OutboxMessage.objects.values_list("key", "text")) == {
+        "t:0": "已受理", "t:1": "另一个进程", "t:2": "已受理"}
+
+
+def test_a_message_to_many_is_checked_once_and_refused_whole(world):
+    with pytest.raises(InvalidInput) as kind:
+        outbox.enqueue_many(kind="nonsense", text="x", recipients=[outbox.Recipient(key="k1", user=world.alice)])
+    assert "kind" in kind.value.fields
+    with pytest.raises(InvalidInput) as nobody:
+        outbox.enqueue_many(kind="accepted", text="x", recipients=[
+            outbox.Recipient(key="k1", user=world.alice), outbox.Recipient(key="k2")])
+    assert "user" in nobody.value.fields
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_message_to_many_costs_the_same_queries_for_five_recipients_as_for_fifty(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(n, prefix):
+        with CaptureQueriesContext(connection) as run:
+            outbox.enqueue_many(kind="accepted", text="已受理", recipients=[
+                outbox.Recipient(key=f"{prefix}:{i}", contact={"name": f"用户{i}", "phone": f"139{i:08d}"})
+                for i in range(n)])
+        assert OutboxMessage.objects.filter(key__startswith=f"{prefix}:").count() == n
+        return len(run.captured_queries)
+
+    assert queries_for(5, "five") == queries_for(50, "fifty")

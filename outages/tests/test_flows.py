@@ -2,6 +2,7 @@
 partial restoration, notices exactly once (also across a crash), repair and referrals."""
 import pytest
 
+from core import outbox
 from core.errors import Conflict, InvalidInput
 from core.models import Event, OutboxMessage
 from outages import actions, notices, queries
@@ -51,20 +52,19 @@ def test_approval_seven_days_ahead_notices_every_affected_customer_once(grid, tr
 def test_a_crash_mid_notice_leaves_nothing_and_the_retry_notices_each_once(grid, travel, monkeypatch):
     travel(at(2026, 3, 2, 9))
     outage = _plan(grid, at(2026, 3, 20, 9), at(2026, 3, 20, 13), scopes=(("feeder", "F1"),))
-    real_create = Notice.objects.create
-    calls = {"n": 0}
+    real_enqueue_many = outbox.enqueue_many
+    written = {}
 
-    def crash_after_one(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("worker killed")
-        return real_create(**kwargs)
+    def crash_after_the_notices(**kwargs):
+        written["notices"] = Notice.objects.count()
+        raise RuntimeError("worker killed")  # the notices are written, their messages not yet
 
-    monkeypatch.setattr(Notice.objects, "create", crash_after_one)
+    monkeypatch.setattr(outbox, "enqueue_many", crash_after_the_notices)
     with pytest.raises(RuntimeError):
         actions.outage_approve(outage=outage, by=grid.carol)
+    assert written == {"notices": 3}
     assert not Notice.objects.exists() and Outage.objects.get(pk=outage.pk).status == "proposed"
-    monkeypatch.setattr(Notice.objects, "create", real_create)
+    monkeypatch.setattr(outbox, "enqueue_many", real_enqueue_many)
     actions.outage_approve(outage=outage, by=grid.carol)
     with pytest.raises(Conflict):
         actions.outage_approve(outage=outage, by=grid.carol)
